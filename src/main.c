@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vfio-passthrough-setup: hand a discrete GPU to vfio-pci, keep the host's display. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "util.h"
+
+static const struct command *const commands[] = {
+	&cmd_detect,
+	&cmd_apply,
+	&cmd_remove,
+	&cmd_initramfs_modules,
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: vfio-passthrough-setup [--root DIR] COMMAND [OPTIONS]\n\n"
+	      "Hand a discrete GPU to vfio-pci for a VM, keeping the host's display.\n\n"
+	      "Commands:\n",
+	      out);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-44s %s\n", commands[i]->usage, commands[i]->help);
+	fputs("\nOptions:\n"
+	      "  --root DIR   read and write the system under DIR (tests, image builds);\n"
+	      "               update-grub and update-initramfs are then never run\n"
+	      "  -h, --help   this text\n"
+	      "  -V, --version\n\n"
+	      "Exit status: 0 success, 1 runtime failure, 2 usage or invalid input,\n"
+	      "3 (status) configured but a reboot is pending.\n"
+	      "Undo: vfio-passthrough-setup remove, or apt purge vfio-passthrough-setup.\n"
+	      "See vfio-passthrough-setup(8).\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct context ctx = { .root = "/" };
+	int c;
+
+	/* "+": stop at the command name; its own options belong to it. */
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			ctx.root = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			puts("vfio-passthrough-setup " VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[optind], commands[i]->name) == 0) {
+			argv += optind;
+			argc -= optind;
+			optind = 0; /* reset getopt for the command's own options */
+			return commands[i]->run(&ctx, argc, argv);
+		}
+	}
+	fprintf(stderr, "vfio-passthrough-setup: unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

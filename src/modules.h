@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Kernel modules, with libkmod, against every kernel installed under root/lib/modules
+ * (never uname -r alone: in a chroot it names the host's kernel). */
+#pragma once
+
+#include "inventory.h"
+
+/* Fill inv->kernels, inv->vfio_pci and each function's modules (union over all kernels). */
+int modules_resolve(const char *root, struct inventory *inv, struct error *err);
+/* The modules the initramfs hook adds for kernel kver: vfio, vfio_iommu_type1, vfio_pci,
+ * and vfio_virqfd where that kernel still has it as a module; builtins omitted. */
+int initramfs_modules(const char *root, const char *kver, struct strlist *out, struct error *err);

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Deciding: inventory + request -> plan. Pure: no I/O, tests drive it with data. */
+#pragma once
+
+#include "inventory.h"
+#include "settings.h"
+
+struct plan {
+	struct strlist cards;          /* addresses of the chosen cards, "dddd:bb:ss.f" */
+	struct strlist functions;      /* every function to hand to vfio-pci */
+	struct strlist vfio_ids;       /* "vvvv:dddd", deduplicated, in function order */
+	struct strlist softdeps;       /* modules that must wait for vfio-pci, sorted */
+	bool bind_by_address;          /* a kept device shares an id: use driver_override, not ids= */
+	bool vfio_builtin;             /* vfio-pci built in: ids go on the kernel command line */
+	char *kernel_params;           /* appended to GRUB_CMDLINE_LINUX_DEFAULT; NULL if none */
+	bool xorg;                     /* write the Xorg snippet */
+	struct pci_addr host_busid;
+	const char *xorg_driver;       /* "modesetting", "amdgpu", ... */
+	struct strlist warnings;       /* shown to the admin, e.g. boot GPU passed with --force */
+};
+
+/* Mark the host card, candidates and reasons, IOMMU group peers. */
+void policy_classify(struct inventory *inv);
+/* Suggested cards = candidates. */
+void policy_suggested(const struct inventory *inv, struct strlist *out);
+/* Ids of every function of the given cards, deduplicated. */
+void policy_card_ids(const struct inventory *inv, const struct strlist *cards, struct strlist *out);
+/* The kernel parameters fitting this CPU: "intel_iommu=on iommu=pt" or "iommu=pt". */
+char *policy_default_kernel_params(enum cpu_vendor cpu);
+/* Build the plan; refuses (EXIT_USAGE) unknown addresses, non-display devices, and the host
+ * or only GPU or a shared IOMMU group without req->force. An empty choice gives an empty plan. */
+int policy_plan(const struct inventory *inv, const struct request *req, struct plan *plan,
+		struct error *err);
+void plan_free(struct plan *plan);
+bool plan_is_empty(const struct plan *plan);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Writing: a transaction over whole files. Each file is replaced atomically (temp file in the
+ * same directory, fsync, rename, fsync dir), only when its content changes; on any failure every
+ * file already touched is put back as it was. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct file_change {
+	char *path;          /* full path (root already joined) */
+	char *new_content;   /* NULL: delete */
+	char *old_content;   /* NULL: did not exist */
+	bool changed;
+	bool done;           /* committed: rollback must undo it */
+};
+
+struct transaction {
+	struct file_change *changes;
+	size_t n;
+};
+
+void tx_init(struct transaction *tx);
+void tx_free(struct transaction *tx);
+/* Queue path := content (NULL = delete). Reads the current content to decide if it changes.
+ * Refuses a path whose final component is a symlink or not a regular file. */
+int tx_stage(struct transaction *tx, const char *path, const char *content, struct error *err);
+size_t tx_changed(const struct transaction *tx);
+/* Apply every changed entry; on failure roll back and return -1 with err set. */
+int tx_commit(struct transaction *tx, struct error *err);
+/* Put back what commit did (also used when regeneration fails afterwards). */
+int tx_rollback(struct transaction *tx, struct error *err);
