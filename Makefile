@@ -35,8 +35,18 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+# The archive is remade from scratch whenever the set of sources changes: `ar rcs` alone
+# would keep the object of a deleted source file alive in an incremental build.
+$(BUILD)/lib-srcs.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIB_SRCS)' | cmp -s - $@ || echo '$(LIB_SRCS)' > $@
+
+$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS) $(BUILD)/lib-srcs.list
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/$(PACKAGE): $(BUILD)/main.o $(BUILD)/lib$(PACKAGE).a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
