@@ -582,7 +582,19 @@ static void check_conflicts(const struct status_input *in, struct status_report 
 		_cleanup_free_ char *where =
 			c->line ? xasprintf("%s:%d", c->path, c->line) : xstrdup(c->path);
 
-		add_check(r, "conflict", where, c->serious ? CHECK_FAIL : CHECK_WARN, c->explain,
+		bool serious = c->serious;
+
+		/* A driverctl override matters only on a function we pass through. */
+		if (c->kind == CONFLICT_DRIVERCTL && serious) {
+			struct pci_addr a;
+
+			serious = false;
+			if (pci_addr_parse(c->subject, &a) == 0)
+				for (size_t k = 0; k < in->n_functions; k++)
+					if (pci_addr_cmp(&a, &in->functions[k].addr) == 0)
+						serious = true;
+		}
+		add_check(r, "conflict", where, serious ? CHECK_FAIL : CHECK_WARN, c->explain,
 			  conflict_fix(c), "%s", c->text);
 	}
 }
