@@ -58,7 +58,11 @@ clean:
 # --- tests -------------------------------------------------------------------------------
 check: check-unit check-roots
 
+# test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
 check-unit: $(UNIT_BINS)
+	VPS_KERNEL_INDEX=$$(tests/lib/kernel-index) && \
+	VPS_KERNEL_INDEX_BUILTIN=$$(tests/lib/kernel-index --builtin-vfio) && \
+	export VPS_KERNEL_INDEX VPS_KERNEL_INDEX_BUILTIN && \
 	tests/run-unit $(UNIT_BINS)
 
 check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
