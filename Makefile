@@ -82,5 +82,7 @@ check-valgrind:
 check-shell:
 	tests/check-shell
 
+include tests/fuzz/fuzz.mk
+
 test-all:
 	tests/run-all
