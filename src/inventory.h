@@ -26,6 +26,7 @@ struct pci_function {
 	uint8_t prog_if;
 	bool is_bridge;     /* header type 1 or 2, or class 0x06xx: never bound */
 	char *name;         /* "NVIDIA Corporation GA106 [GeForce RTX 3060]" from pci.ids */
+	char *class_name;   /* "VGA compatible controller" from pci.ids; NULL if unknown */
 	char *driver;       /* bound now; NULL if none */
 	char *modalias;     /* "pci:v000010DEd00002504sv...": NULL if absent */
 	int iommu_group;    /* -1 if none */

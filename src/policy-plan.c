@@ -200,15 +200,6 @@ static int plan_xorg(const struct inventory *inv, const struct request *req, con
 	return 0;
 }
 
-char *policy_default_kernel_params(enum cpu_vendor cpu)
-{
-	/* amd_iommu=on is not a valid value (the kernel logs "Unknown option"); AMD's IOMMU is
-	 * on when the firmware enables it. iommu=pt keeps host devices on identity mappings. */
-	if (cpu == CPU_INTEL)
-		return xstrdup("intel_iommu=on iommu=pt");
-	return xstrdup("iommu=pt");
-}
-
 int policy_plan(const struct inventory *inv, const struct request *req, struct plan *plan,
 		struct error *err)
 {

@@ -76,7 +76,7 @@ static int split_line(char *line, char **key, char **value, const char **why)
 {
 	char *p = line, *end;
 
-	while (*p == ' ' || *p == '\t')
+	while (*p == ' ' || *p == '\t' || *p == '\r')
 		p++;
 	if (*p == '\0' || *p == '#')
 		return 0;
@@ -99,7 +99,7 @@ static int split_line(char *line, char **key, char **value, const char **why)
 		return -1;
 	}
 	*end++ = '\0';
-	while (*end == ' ' || *end == '\t')
+	while (*end == ' ' || *end == '\t' || *end == '\r') /* CRLF from an editor */
 		end++;
 	if (*end != '\0' && *end != '#') {
 		*why = "unexpected text after the closing quote";

@@ -3,6 +3,7 @@
  * after a failure every file is put back byte for byte. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
