@@ -206,7 +206,10 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->functions;
 			else if (klen == 11 && strncasecmp(text, "regen_error", 11) == 0)
 				slot = &st->regen_error;
-			else if (klen == 5 && strncasecmp(text, "regen", 5) == 0) {
+			else if (klen == 7 && strncasecmp(text, "message", 7) == 0)
+				slot = &st->regen_error;
+			else if ((klen == 5 && strncasecmp(text, "regen", 5) == 0) ||
+				 (klen == 6 && strncasecmp(text, "result", 6) == 0)) {
 				_cleanup_free_ char *val = dup_value(v, vlen);
 
 				st->regen_failed = strcmp(val, "failed") == 0;
@@ -214,6 +217,11 @@ void apply_state_parse(const char *text, struct apply_state *st)
 			if (slot) {
 				free(*slot);
 				*slot = dup_value(v, vlen);
+			}
+			/* apply writes "unknown" where it could not read the boot id. */
+			if (slot == &st->boot_id && strcmp(st->boot_id, "unknown") == 0) {
+				free(st->boot_id);
+				st->boot_id = NULL;
 			}
 		}
 		text += len + (nl ? 1 : 0);
@@ -323,16 +331,16 @@ static void check_state(const struct status_input *in, struct status_report *r)
 		return;
 	}
 	if (in->regen_failed)
-		add_check(r, "regenerate", NULL, CHECK_FAIL,
-			  "update-grub or update-initramfs failed at the last apply: the "
-			  "configuration is installed but not in the boot files",
+		add_check(r, "last-apply", NULL, CHECK_FAIL,
+			  "update-grub, update-initramfs or a write failed at the last apply; the "
+			  "previous files were put back, so the new configuration is not active",
 			  "fix the error shown, then run `dpkg-reconfigure vfio-passthrough-setup` "
 			  "(or `vfio-passthrough-setup apply`) to retry",
-			  "last regeneration failed: %s",
+			  "the last apply failed: %s",
 			  in->regen_error && in->regen_error[0] ? in->regen_error : "no detail recorded");
 	else
-		add_check(r, "regenerate", NULL, CHECK_PASS, NULL, NULL,
-			  "boot files were regenerated at the last apply");
+		add_check(r, "last-apply", NULL, CHECK_PASS, NULL, NULL,
+			  "the last apply succeeded");
 	if (!in->boot_id || !in->state_boot_id || !in->state_boot_id[0]) {
 		add_check(r, "reboot", NULL, CHECK_UNKNOWN, NULL, NULL,
 			  "cannot tell whether the machine rebooted since the last apply (no boot_id)");

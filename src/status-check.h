@@ -84,7 +84,7 @@ struct status_input {
 	bool have_state;              /* the state file of the last apply exists */
 	const char *state_boot_id;    /* boot in which the last change was applied */
 	const char *boot_id;          /* this boot's, NULL if unknown */
-	bool regen_failed;            /* the state file records a failed update-grub/-initramfs */
+	bool regen_failed;            /* the state file records a failed apply (result=failed) */
 	const char *regen_error;
 
 	const struct conflict *conflicts;
@@ -127,8 +127,8 @@ struct apply_state {
 	char *boot_id;     /* boot_id at the last change */
 	char *cards;       /* space-separated card addresses the last apply configured */
 	char *functions;   /* space-separated function addresses */
-	bool regen_failed; /* regen=failed */
-	char *regen_error;
+	bool regen_failed; /* result=failed: the last apply (write or regeneration) failed */
+	char *regen_error; /* its message= */
 };
 void apply_state_parse(const char *text, struct apply_state *st);
 void apply_state_free(struct apply_state *st);

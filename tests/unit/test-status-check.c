@@ -205,10 +205,10 @@ static void test_regen(void)
 
 	in.regen_failed = true;
 	in.regen_error = "update-initramfs exited with status 1: E: /boot: No space left on device";
-	expect(&in, 1, "regenerate", NULL, CHECK_FAIL);
+	expect(&in, 1, "last-apply", NULL, CHECK_FAIL);
 	status_evaluate(&in, &r);
-	CHECK(strstr(find(&r, "regenerate")->fix, "dpkg-reconfigure vfio-passthrough-setup") != NULL);
-	CHECK(strstr(find(&r, "regenerate")->detail, "No space left on device") != NULL);
+	CHECK(strstr(find(&r, "last-apply")->fix, "dpkg-reconfigure vfio-passthrough-setup") != NULL);
+	CHECK(strstr(find(&r, "last-apply")->detail, "No space left on device") != NULL);
 	status_report_free(&r);
 }
 
@@ -396,6 +396,15 @@ static void test_state(void)
 	apply_state_free(&st);
 	apply_state_parse("regen=ok\n", &st);
 	CHECK(!st.regen_failed && !st.boot_id);
+	apply_state_free(&st);
+	/* What cmd-apply.c writes. */
+	apply_state_parse("# Last result of vfio-passthrough-setup apply, read by its status command.\n"
+			  "result=failed\nmessage=update-grub failed (exit 1): boom\n"
+			  "config_hash=none\ncards=0000:01:00.0\nboot_id=unknown\ncreated_dirs=\n",
+			  &st);
+	CHECK(st.regen_failed && !st.boot_id);
+	CHECK_STR(st.regen_error, "update-grub failed (exit 1): boom");
+	CHECK_STR(st.cards, "0000:01:00.0");
 	apply_state_free(&st);
 	apply_state_parse(NULL, &st);
 	CHECK(!st.boot_id);
