@@ -5,6 +5,7 @@
 
 #include "util.h"
 
+#include "json.h"
 #include "status-check.h"
 
 const char *check_result_name(enum check_result r)
@@ -648,6 +649,9 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 	if (!in->have_pci) {
 		add_check(out, "pci", "/sys/bus/pci", CHECK_UNKNOWN, NULL, NULL,
 			  "no /sys/bus/pci: a chroot or container; hardware checks skipped");
+	} else if (!in->configured) {
+		/* Nothing to verify; whether an IOMMU exists still helps to decide. */
+		check_iommu(in, false, out);
 	} else {
 		check_cmdline(in, pending, out);
 		check_iommu(in, pending && in->iommu_groups <= 0, out);
@@ -733,24 +737,13 @@ void status_format_text(const struct status_input *in, const struct status_repor
 		    "vfio-passthrough-setup`), then reboot.\n");
 }
 
+/* core's JSON escaping, with null for absent values. */
 static void json_str(struct strbuf *out, const char *s)
 {
-	if (!s) {
+	if (s)
+		json_escape(out, s);
+	else
 		sb_add(out, "null");
-		return;
-	}
-	sb_add(out, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sb_addf(out, "\\%c", *p);
-		else if (*p == '\n')
-			sb_add(out, "\\n");
-		else if (*p < 0x20)
-			sb_addf(out, "\\u%04x", *p);
-		else
-			sb_addf(out, "%c", *p);
-	}
-	sb_add(out, "\"");
 }
 
 void status_format_json(const struct status_input *in, const struct status_report *r,
