@@ -14,11 +14,11 @@ CC        ?= cc
 PKG_CONFIG ?= pkg-config
 BUILD     ?= build
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
              -DVERSION='"$(VERSION)"' $(shell $(PKG_CONFIG) --cflags libpci libkmod)
 CPPFLAGS  ?=
 LDFLAGS   ?=
-LDLIBS    += $(shell $(PKG_CONFIG) --libs libpci libkmod)
+override LDLIBS += $(shell $(PKG_CONFIG) --libs libpci libkmod)
 
 # Every src/*.c but main.c forms the library that the program, the tests and the fuzzers link.
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))

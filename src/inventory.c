@@ -41,6 +41,25 @@ void inventory_free(struct inventory *inv)
 	inv->cmdline = NULL;
 }
 
+/*
+ * Intel's iGPU sits on the root bus (00:02.0). An AMD APU's graphics sit behind an internal
+ * bridge (Raphael 0e:00.0, Phoenix c4:00.0), but share their slot with CPU-side functions
+ * (PSP, USB, ACP) carrying AMD's CPU vendor id 1022; a Radeon card carries only 1002.
+ */
+static bool is_integrated(const struct inventory *inv, size_t begin, size_t end, size_t display)
+{
+	const struct pci_function *d = &inv->functions[display];
+
+	if (d->addr.domain == 0 && d->addr.bus == 0)
+		return true;
+	if (d->vendor != 0x1002)
+		return false;
+	for (size_t k = begin; k < end; k++)
+		if (inv->functions[k].vendor == 0x1022)
+			return true;
+	return false;
+}
+
 static int cmp_function(const void *a, const void *b)
 {
 	return pci_addr_cmp(&((const struct pci_function *)a)->addr,
@@ -81,7 +100,7 @@ void inventory_build_cards(struct inventory *inv)
 			if (inv->functions[k].boot_vga == 1)
 				c->boot_vga = true;
 		}
-		c->integrated = c->addr.domain == 0 && c->addr.bus == 0;
+		c->integrated = is_integrated(inv, i, end, display);
 		i = end;
 	}
 }

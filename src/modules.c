@@ -171,8 +171,7 @@ static int module_state(struct kmod_ctx *ctx, const char *name, enum module_stat
 	struct kmod_module *mod = NULL;
 	int r;
 
-	/* Name lookup consults only modules.dep and the builtin indexes, never aliases.
-	 */
+	/* Name lookup reads only modules.dep and the builtin indexes, not aliases. */
 	r = kmod_module_new_from_name_lookup(ctx, name, &mod);
 	if (r < 0)
 		return r;
@@ -180,9 +179,8 @@ static int module_state(struct kmod_ctx *ctx, const char *name, enum module_stat
 		*out = MODULE_MISSING;
 		return 0;
 	}
-	/* A path means modules.dep has it; otherwise it came from modules.builtin. Not
-	 * kmod_module_get_initstate(): past the index it reads the running kernel's
-	 * /sys/module. */
+	/* A path means modules.dep has it, else it came from modules.builtin. Never
+	 * kmod_module_get_initstate(): past the index it reads the host's /sys/module. */
 	*out = kmod_module_get_path(mod) ? MODULE_LOADABLE : MODULE_BUILTIN;
 	kmod_module_unref(mod);
 	return 0;

@@ -6,9 +6,8 @@
 
 #include "policy.h"
 
-static bool card_has_function(const struct inventory *inv, const struct card *c, size_t idx)
+static bool card_has_function(const struct card *c, size_t idx)
 {
-	(void)inv;
 	for (size_t k = 0; k < c->n_functions; k++)
 		if (c->functions[k] == idx)
 			return true;
@@ -31,7 +30,7 @@ static void find_group_peers(const struct inventory *inv, struct card *c, size_t
 		const struct pci_function *f = &inv->functions[i];
 		char addr[PCI_ADDR_STRLEN];
 
-		if (f->iommu_group < 0 || f->is_bridge || card_has_function(inv, c, i) ||
+		if (f->iommu_group < 0 || f->is_bridge || card_has_function(c, i) ||
 		    !card_in_group(inv, c, f->iommu_group))
 			continue;
 		pci_addr_format(&f->addr, addr);
@@ -60,13 +59,14 @@ void policy_classify(struct inventory *inv)
 		sl_free(&c->group_peers);
 		find_group_peers(inv, c, &peer);
 
-		if (c->host && c->boot_vga) {
+		if (inv->n_cards == 1) {
+			snprintf(c->reason, sizeof(c->reason),
+				 "only display device: the host would have none left");
+		} else if (c->host && c->boot_vga) {
 			snprintf(c->reason, sizeof(c->reason),
 				 "boot VGA: the host's console runs on it");
 		} else if (c->integrated) {
 			snprintf(c->reason, sizeof(c->reason), "integrated GPU");
-		} else if (inv->n_cards == 1) {
-			snprintf(c->reason, sizeof(c->reason), "only display device");
 		} else if (inv->host_card < 0) {
 			/* Nothing says which card the host shows its console on: ask, don't guess. */
 			snprintf(c->reason, sizeof(c->reason),

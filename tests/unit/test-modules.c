@@ -40,6 +40,20 @@ static void link_kernel(const char *root, const char *dir, const char *kver,
 	}
 }
 
+static void write_file(const char *root, const char *path, const char *text)
+{
+	_cleanup_free_ char *full = path_join(root, path);
+	_cleanup_free_ char *cmd = xasprintf("mkdir -p \"$(dirname '%s')\"", full);
+	FILE *f;
+
+	if (system(cmd) != 0 || !(f = fopen(full, "w"))) {
+		fprintf(stderr, "cannot create %s\n", full);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
 static void remove_root(char *root)
 {
 	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", root);
@@ -70,7 +84,7 @@ static const char *const modaliases[N_FN] = {
     [RTX3060] = "pci:v000010DEd00002504sv00001462sd0000397Dbc03sc00i00",
     [RTX3060_AUDIO] = "pci:v000010DEd0000228Esv00001462sd0000397Dbc04sc03i00",
     [TURING_USB] = "pci:v000010DEd00001ADAsv00001043sd00008701bc0Csc03i30",
-    [TURING_UCSI] = "pci:v000010DEd00001ADBsv00001043sd00008701bc0Cs80i00",
+    [TURING_UCSI] = "pci:v000010DEd00001ADBsv00001043sd00008701bc0Csc80i00",
     [RX6800] = "pci:v00001002d000073BFsv00001002sd00000E3Abc03sc00i00",
     [RPL_IGPU] = "pci:v00008086d0000A780sv00001043sd00008882bc03sc00i00",
     [NO_ALIAS] = NULL,
@@ -125,6 +139,11 @@ static void test_real_kernel(void)
 	_cleanup_free_ char *kernels = NULL, *igpu = NULL;
 
 	link_kernel(root, "/lib/modules", real_kver, real_index);
+	/* modprobe.d under root must not change what the index says: not our own file,
+	 * not a blacklist, not an admin's alias. */
+	write_file(root, "/etc/modprobe.d/vfio-passthrough-setup.conf",
+		   "softdep nouveau pre: vfio-pci\noptions vfio-pci ids=10de:2504\n"
+		   "alias pci:v000010DEd00002504* vfio_pci\nblacklist nouveau\n");
 	inventory_setup(&inv, fns);
 	CHECK(modules_resolve(root, &inv, &err) == 0);
 	kernels = joined(&inv.kernels);
