@@ -48,15 +48,20 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/lib$(PACKAGE).a
 install: all
 	install -D -m 0755 $(BUILD)/$(PACKAGE) $(DESTDIR)$(SBINDIR)/$(PACKAGE)
 	install -D -m 0644 conf/settings.template $(DESTDIR)$(DATADIR)/settings.template
+	install -D -m 0644 doc/$(PACKAGE).8 $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8
+	install -D -m 0644 conf/bash-completion/$(PACKAGE) \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)$(DATADIR)/settings.template
+	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)$(DATADIR)/settings.template \
+	  $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots
+check: check-unit check-roots check-doc
 
 # test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
 check-unit: $(UNIT_BINS)
@@ -78,6 +83,12 @@ check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" $(BUILD)/$(PACKAGE)
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
+
+# The man page renders without warnings; the bash completion answers as bash would.
+check-doc:
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l doc/$(PACKAGE).8 2>&1 >/dev/null | \
+	  { ! grep . ; }
+	tests/completion/run || [ $$? -eq 77 ]
 
 check-shell:
 	tests/check-shell
