@@ -61,7 +61,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-doc
+check: check-unit check-roots check-status check-doc
 
 # test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
 check-unit: $(UNIT_BINS)
@@ -83,6 +83,10 @@ check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" $(BUILD)/$(PACKAGE)
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
+
+# `status` on fake roots after a real apply: every pass and fail path against golden output.
+check-status: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/status/run
 
 # The man page renders without warnings; the bash completion answers as bash would.
 check-doc:

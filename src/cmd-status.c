@@ -62,6 +62,12 @@ static void request_from_state(struct gathered *g)
 
 	if (!g->state.cards)
 		return;
+	if (!g->state.cards[strspn(g->state.cards, " ")]) {
+		/* The last apply configured no card. */
+		g->req.devices_auto = false;
+		g->req.n_devices = 0;
+		return;
+	}
 	if (pci_addr_list_parse(g->state.cards, &addrs, &n, &bad) < 0) {
 		free(addrs);
 		return;
@@ -286,6 +292,13 @@ static void gather_initramfs(const char *root, struct gathered *g, struct status
 	sl_free(&mods);
 }
 
+static bool have_settings(const char *root)
+{
+	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
+
+	return access(path, F_OK) == 0;
+}
+
 static void gather(const char *root, struct gathered *g, struct status_input *in)
 {
 	_cleanup_free_ char *state_path = path_join(root, STATE_PATH);
@@ -315,6 +328,10 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 	in->iommu_groups = g->inv.iommu_groups;
 
 	request_init(&g->req);
+	if (!in->have_state && !have_settings(root)) {
+		/* Neither apply nor the package ever ran (or remove/purge undid them). */
+		return;
+	}
 	if (settings_load(root, &g->req, &g->err) < 0) {
 		in->config_error = g->err.msg;
 	} else {
@@ -325,6 +342,7 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 			g->have_plan = true;
 			in->configured = !plan_is_empty(&g->plan);
 			in->expected_params = g->plan.kernel_params;
+			in->vfio_builtin = g->plan.vfio_builtin;
 		}
 	}
 	gather_functions(g, in);

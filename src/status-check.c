@@ -519,14 +519,23 @@ static void check_drivers(const struct status_input *in, bool pending, struct st
 			struct check *c = add_check(r, "driver", addr, CHECK_FAIL, NULL, NULL,
 						    "%s (expected vfio-pci)", f->driver);
 
-			set_cause(c,
-				  xasprintf("%s bound the function before vfio-pci: vfio-pci is not "
-					    "in the initramfs, the softdep for %s is missing, or "
-					    "another tool binds it",
-					    f->driver, f->driver),
-				  xstrdup("check the initramfs and conflict lines of this report; "
-					  "`vfio-passthrough-setup apply`, `update-initramfs -u -k "
-					  "all`, reboot"));
+			if (in->vfio_builtin)
+				set_cause(c,
+					  xasprintf("vfio-pci is built into this kernel, so only "
+						    "vfio-pci.ids= on the kernel command line binds "
+						    "the card; without it %s took the function",
+						    f->driver),
+					  xstrdup("see the cmdline line of this report: run update-grub "
+						  "and reboot"));
+			else
+				set_cause(c,
+					  xasprintf("%s bound the function before vfio-pci: vfio-pci "
+						    "is not in the initramfs, the softdep for %s is "
+						    "missing, or another tool binds it",
+						    f->driver, f->driver),
+					  xstrdup("check the initramfs and conflict lines of this "
+						  "report; `vfio-passthrough-setup apply`, "
+						  "`update-initramfs -u -k all`, reboot"));
 		} else {
 			add_check(r, "driver", addr, CHECK_FAIL,
 				  "vfio-pci did not claim it: vfio-pci is not loaded, or this "
@@ -615,9 +624,10 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 	memset(out, 0, sizeof(*out));
 	if (in->config_error) {
 		add_check(out, "config", NULL, CHECK_FAIL,
-			  "the settings name something this machine does not have, or are invalid",
-			  "fix /etc/default/vfio-passthrough-setup, or run `dpkg-reconfigure "
-			  "vfio-passthrough-setup`",
+			  "the configured card is not where the settings or the last apply say (moved "
+			  "to another slot, removed), or the settings are invalid",
+			  "find the card with `vfio-passthrough-setup detect`, then `dpkg-reconfigure "
+			  "vfio-passthrough-setup` (or fix /etc/default/vfio-passthrough-setup)",
 			  "%s", in->config_error);
 	} else if (!in->configured) {
 		add_check(out, "config", NULL, CHECK_FAIL, "no card is chosen for passthrough",

@@ -67,6 +67,7 @@ struct status_input {
 	const struct status_card *cards;
 	size_t n_cards;
 
+	bool vfio_builtin;            /* vfio-pci is built in: only vfio-pci.ids= binds */
 	const char *cmdline;          /* /proc/cmdline, NULL if unreadable */
 	const char *expected_params;  /* the grub drop-in's appended parameters, NULL if none */
 

@@ -160,6 +160,11 @@ static void test_drivers(void)
 		CHECK(strstr(find(&r, "driver")->cause, "nouveau bound the function before "
 							"vfio-pci") != NULL);
 		status_report_free(&r);
+		in.vfio_builtin = true;
+		status_evaluate(&in, &r);
+		CHECK(strstr(find(&r, "driver")->cause, "only vfio-pci.ids= on the kernel command "
+							"line binds") != NULL);
+		status_report_free(&r);
 	}
 }
 
