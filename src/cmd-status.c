@@ -135,6 +135,8 @@ static void gather_cards(struct gathered *g, struct status_input *in)
 		c->iommu_group = pf ? pf->iommu_group : -1;
 		c->name = pf ? pf->name : NULL;
 		c->group_peers = idx >= 0 ? &g->inv.cards[idx].group_peers : NULL;
+		c->boot_vga = idx >= 0 && g->inv.cards[idx].boot_vga;
+		c->host = idx >= 0 && g->inv.cards[idx].host;
 		in->n_cards++;
 	}
 	in->cards = g->cards;

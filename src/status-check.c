@@ -556,6 +556,16 @@ static void check_groups(const struct status_input *in, struct status_report *r)
 		char addr[PCI_ADDR_STRLEN];
 
 		pci_addr_format(&c->addr, addr);
+		if (c->boot_vga || c->host)
+			add_check(r, "host-gpu", addr, CHECK_WARN,
+				  c->boot_vga ? "the firmware shows its console on this card; once "
+						"vfio-pci holds it the host has no console and no "
+						"display manager on it"
+					      : "this is the only card the host could keep for its "
+						"display",
+				  "set the primary display to the other GPU in the BIOS setup; or pass "
+				  "another card (`dpkg-reconfigure vfio-passthrough-setup`)",
+				  "passed through with consent although it is the host's display");
 		if (c->iommu_group < 0) {
 			add_check(r, "iommu-group", addr, CHECK_UNKNOWN, NULL, NULL,
 				  "the card has no IOMMU group");

@@ -41,6 +41,8 @@ struct status_card {
 	int iommu_group;                  /* -1 if none */
 	const struct strlist *group_peers; /* devices sharing the group: not its functions nor bridges */
 	const char *name;                 /* from pci.ids, may be NULL */
+	bool boot_vga;                    /* the firmware's console card */
+	bool host;                        /* the card the host would keep for its display */
 };
 
 /* One file this program owns: what the settings render now vs what is on disk. */

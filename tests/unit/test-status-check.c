@@ -313,6 +313,12 @@ static void test_group(void)
 	in = good();
 	cards[0].iommu_group = -1;
 	expect(&in, 0, "iommu-group", "0000:01:00.0", CHECK_UNKNOWN);
+	in = good();
+	cards[0].boot_vga = true;
+	expect(&in, 0, "host-gpu", "0000:01:00.0", CHECK_WARN);
+	cards[0].boot_vga = false;
+	cards[0].host = true;
+	expect(&in, 0, "host-gpu", "0000:01:00.0", CHECK_WARN);
 }
 
 static void test_conflicts(void)
