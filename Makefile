@@ -88,11 +88,13 @@ check-valgrind:
 check-status: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/status/run
 
-# The man page renders without warnings; the bash completion answers as bash would.
+# The man page renders without warnings; the bash completion answers as bash would; the
+# troubleshooting text quotes real `status` output.
 check-doc:
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l doc/$(PACKAGE).8 2>&1 >/dev/null | \
 	  { ! grep . ; }
 	tests/completion/run || [ $$? -eq 77 ]
+	tests/doc/check-excerpts
 
 check-shell:
 	tests/check-shell
