@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* `status [--json]`: did it work after the reboot, and if not, why. Gathers the facts under
- * --root (libpci and sysfs through detect, the settings re-rendered, /proc, /boot, the state
- * file) into a status_input; status-check.c decides and formats. */
+/* `status [--json]`: did it work after the reboot, and if not, why. Gathers the facts
+ * under
+ * --root (libpci and sysfs through detect, the settings re-rendered, /proc, /boot, the
+ * state file) into a status_input; status-check.c decides and formats. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,8 @@ static char *read_under(const char *root, const char *path)
 }
 
 /* Use the cards the last apply configured (they may have come from --devices), else the
- * settings file; consent was given at apply time, so re-rendering must not refuse again. */
+ * settings file; consent was given at apply time, so re-rendering must not refuse again.
+ */
 static void request_from_state(struct gathered *g)
 {
 	struct pci_addr *addrs = NULL;
@@ -88,7 +90,8 @@ static void gather_functions(struct gathered *g, struct status_input *in)
 		for (size_t i = 0; i < g->plan.functions.n; i++)
 			sl_add(&addrs, g->plan.functions.items[i]);
 	} else if (g->state.functions) {
-		/* No plan (card gone?): still say what became of the recorded functions. */
+		/* No plan (card gone?): still say what became of the recorded functions.
+		 */
 		struct pci_addr *list = NULL;
 		const char *bad;
 		size_t n = 0;
@@ -151,9 +154,9 @@ static void gather_files(const char *root, struct gathered *g, struct status_inp
 		_cleanup_free_ char *full = path_join(root, g->rendered[i].path);
 
 		g->actual[i] = read_file(full, 1 << 20, NULL);
-		g->files[i] = (struct status_file){ .path = g->rendered[i].path,
-						    .expected = g->rendered[i].content,
-						    .actual = g->actual[i] };
+		g->files[i] = (struct status_file){.path = g->rendered[i].path,
+						   .expected = g->rendered[i].content,
+						   .actual = g->actual[i]};
 	}
 	in->files = g->files;
 	in->n_files = g->n_rendered;
@@ -162,7 +165,8 @@ static void gather_files(const char *root, struct gathered *g, struct status_inp
 static bool have_program(const char *name)
 {
 	const char *path = getenv("PATH");
-	_cleanup_free_ char *copy = xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+	_cleanup_free_ char *copy =
+	    xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
 	char *save = NULL;
 
 	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
@@ -215,15 +219,17 @@ static int lsinitramfs_list(const char *img, struct strlist *names)
 	}
 	free(line);
 	fclose(f);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
 		return -1;
 	return 0;
 }
 
-static void gather_initramfs(const char *root, struct gathered *g, struct status_input *in)
+static void gather_initramfs(const char *root, struct gathered *g,
+			     struct status_input *in)
 {
 	struct strlist needed, names, mods;
-	struct error err = { 0 };
+	struct error err = {0};
 	_cleanup_free_ char *full = NULL;
 	_cleanup_free_ unsigned char *data = NULL;
 	size_t len = 0;
@@ -245,7 +251,8 @@ static void gather_initramfs(const char *root, struct gathered *g, struct status
 	}
 	sl_init(&needed);
 	if (initramfs_modules(root, g->kernel, &needed, &err) < 0) {
-		/* The kernel's module index is not here: the names every Debian kernel needs. */
+		/* The kernel's module index is not here: the names every Debian kernel
+		 * needs. */
 		sl_add(&needed, "vfio");
 		sl_add(&needed, "vfio_iommu_type1");
 		sl_add(&needed, "vfio_pci");
@@ -262,18 +269,19 @@ static void gather_initramfs(const char *root, struct gathered *g, struct status
 		in->initramfs = INITRAMFS_UNKNOWN;
 		g->initramfs_reason = xasprintf("cannot read %s", g->initramfs_path);
 	} else if (cpio_newc_list(data, len, &names) != len) {
-		/* Plain cpio first (microcode), then a compressed archive: initramfs-tools
-		 * knows every compression it builds with. */
+		/* Plain cpio first (microcode), then a compressed archive:
+		 * initramfs-tools knows every compression it builds with. */
 		sl_free(&names);
 		sl_init(&names);
 		if (!have_program("lsinitramfs")) {
 			in->initramfs = INITRAMFS_UNKNOWN;
-			g->initramfs_reason = xstrdup("the image is compressed and lsinitramfs "
-						      "(initramfs-tools) is not installed");
+			g->initramfs_reason =
+			    xstrdup("the image is compressed and lsinitramfs "
+				    "(initramfs-tools) is not installed");
 		} else if (lsinitramfs_list(full, &names) < 0) {
 			in->initramfs = INITRAMFS_UNKNOWN;
-			g->initramfs_reason = xasprintf("lsinitramfs could not read %s",
-							g->initramfs_path);
+			g->initramfs_reason =
+			    xasprintf("lsinitramfs could not read %s", g->initramfs_path);
 		} else {
 			in->initramfs = INITRAMFS_OK;
 		}
@@ -322,7 +330,7 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 	}
 	/* Without the module index the softdeps differ; the file check then says so. */
 	modules_resolve(root, &g->inv, &g->err);
-	g->err = (struct error){ 0 };
+	g->err = (struct error){0};
 	policy_classify(&g->inv);
 	in->cpu = g->inv.cpu;
 	in->have_pci = g->inv.have_pci;
@@ -380,9 +388,9 @@ static void gathered_free(struct gathered *g)
 static int run_status(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	struct gathered g;
 	struct status_input in;
@@ -398,9 +406,12 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			break;
 		case 'h':
 			puts("Usage: vfio-passthrough-setup status [--json]\n"
-			     "Check that the configured card is bound to vfio-pci, the kernel command "
-			     "line, IOMMU,\nfiles, initramfs and IOMMU group are right, and whether a "
-			     "reboot is pending.\nExit status: 0 all pass, 1 a check fails, 3 reboot "
+			     "Check that the configured card is bound to vfio-pci, the "
+			     "kernel command "
+			     "line, IOMMU,\nfiles, initramfs and IOMMU group are right, "
+			     "and whether a "
+			     "reboot is pending.\nExit status: 0 all pass, 1 a check "
+			     "fails, 3 reboot "
 			     "pending.");
 			return EXIT_OK;
 		default:
@@ -408,7 +419,8 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "vfio-passthrough-setup: status: unexpected argument '%s'\n",
+		fprintf(stderr,
+			"vfio-passthrough-setup: status: unexpected argument '%s'\n",
 			argv[optind]);
 		return EXIT_USAGE;
 	}
@@ -431,8 +443,8 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 }
 
 const struct command cmd_status = {
-	.name = "status",
-	.run = run_status,
-	.usage = "status [--json]",
-	.help = "check that passthrough is active after the reboot (exit 3: reboot pending)",
+    .name = "status",
+    .run = run_status,
+    .usage = "status [--json]",
+    .help = "check that passthrough is active after the reboot (exit 3: reboot pending)",
 };

@@ -9,11 +9,11 @@
 #include "conflicts.h"
 
 const char *const conflicts_default_watched[] = {
-	"nouveau", "nvidia", "amdgpu", "radeon", "snd_hda_intel", "xhci_pci", NULL,
+    "nouveau", "nvidia", "amdgpu", "radeon", "snd_hda_intel", "xhci_pci", NULL,
 };
 
 static const char *const vfio_modules[] = {
-	"vfio", "vfio_pci", "vfio_pci_core", "vfio_iommu_type1", NULL,
+    "vfio", "vfio_pci", "vfio_pci_core", "vfio_iommu_type1", NULL,
 };
 
 /* Our own files are the reference, never a conflict. */
@@ -38,8 +38,9 @@ void conflicts_free(struct conflict_list *l)
 	conflicts_init(l);
 }
 
-static void add(struct conflict_list *l, enum conflict_kind kind, bool serious, const char *path,
-		int line, const char *text, const char *subject, const char *explain)
+static void add(struct conflict_list *l, enum conflict_kind kind, bool serious,
+		const char *path, int line, const char *text, const char *subject,
+		const char *explain)
 {
 	struct conflict *c;
 
@@ -123,7 +124,8 @@ static void for_each_line(const char *path, const char *text, line_fn fn, void *
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
 		bool cont = len && text[len - 1] == '\\';
-		_cleanup_free_ char *part = xasprintf("%.*s", (int)(cont ? len - 1 : len), text);
+		_cleanup_free_ char *part =
+		    xasprintf("%.*s", (int)(cont ? len - 1 : len), text);
 
 		lineno++;
 		if (!logical.len)
@@ -166,9 +168,12 @@ static void modprobe_line(const char *path, int lineno, char *line, void *data)
 		for (size_t i = 2; i < n; i++) {
 			if (strncmp(w[i], "ids=", 4) != 0)
 				continue;
-			add(ctx->out, CONFLICT_VFIO_IDS, true, path, lineno, shown, w[i] + 4,
-			    "another file also sets vfio-pci ids= (quickpassthrough, supergfxctl or "
-			    "vfioselect write such files); only one ids= takes effect, so cards may be "
+			add(ctx->out, CONFLICT_VFIO_IDS, true, path, lineno, shown,
+			    w[i] + 4,
+			    "another file also sets vfio-pci ids= (quickpassthrough, "
+			    "supergfxctl or "
+			    "vfioselect write such files); only one ids= takes effect, "
+			    "so cards may be "
 			    "bound or released unexpectedly");
 		}
 		return;
@@ -176,37 +181,46 @@ static void modprobe_line(const char *path, int lineno, char *line, void *data)
 	if (strcmp(w[0], "blacklist") == 0) {
 		if (vfio)
 			add(ctx->out, CONFLICT_BLACKLIST, true, path, lineno, shown, w[1],
-			    "a vfio module is blacklisted: vfio-pci may not load and the card stays "
+			    "a vfio module is blacklisted: vfio-pci may not load and the "
+			    "card stays "
 			    "unbound");
 		else if (is_watched(w[1], ctx->watched))
-			add(ctx->out, CONFLICT_BLACKLIST, false, path, lineno, shown, w[1],
-			    "this driver is blacklisted: harmless for the passed card (vfio-pci binds it "
-			    "first), but a host device that needs this driver will not get it");
+			add(ctx->out, CONFLICT_BLACKLIST, false, path, lineno, shown,
+			    w[1],
+			    "this driver is blacklisted: harmless for the passed card "
+			    "(vfio-pci binds it "
+			    "first), but a host device that needs this driver will not "
+			    "get it");
 		return;
 	}
 	if (strcmp(w[0], "install") == 0 && n >= 3) {
-		bool disables = strcmp(w[2], "/bin/false") == 0 || strcmp(w[2], "/bin/true") == 0 ||
+		bool disables = strcmp(w[2], "/bin/false") == 0 ||
+				strcmp(w[2], "/bin/true") == 0 ||
 				strcmp(w[2], "/usr/bin/false") == 0 ||
 				strcmp(w[2], "/usr/bin/true") == 0;
 
 		if (!disables && !vfio)
 			return;
 		if (vfio)
-			add(ctx->out, CONFLICT_INSTALL, disables, path, lineno, shown, w[1],
-			    disables ? "this install line stops a vfio module from ever loading"
-				     : "an install command replaces the normal loading of a vfio "
+			add(ctx->out, CONFLICT_INSTALL, disables, path, lineno, shown,
+			    w[1],
+			    disables ? "this install line stops a vfio module from ever "
+				       "loading"
+				     : "an install command replaces the normal loading "
+				       "of a vfio "
 				       "module: check that it still loads vfio-pci");
 		else if (is_watched(w[1], ctx->watched))
 			add(ctx->out, CONFLICT_INSTALL, false, path, lineno, shown, w[1],
-			    "this driver can never load: harmless for the passed card, but a host "
+			    "this driver can never load: harmless for the passed card, "
+			    "but a host "
 			    "device that needs it will not get it");
 	}
 }
 
-void conflicts_parse_modprobe(const char *path, const char *text, const struct strlist *watched,
-			      struct conflict_list *out)
+void conflicts_parse_modprobe(const char *path, const char *text,
+			      const struct strlist *watched, struct conflict_list *out)
 {
-	struct modprobe_ctx ctx = { watched, out };
+	struct modprobe_ctx ctx = {watched, out};
 
 	if (!text || strcmp(path, OWN_MODPROBE) == 0)
 		return;
@@ -237,13 +251,16 @@ static void grub_line(const char *path, int lineno, char *line, void *data)
 		for (char *p = eq + 1; *p; p++)
 			if (*p == '\x1f')
 				*p = '=';
-		if (strncmp(w[i], "vfio-pci.ids=", 13) == 0 || strncmp(w[i], "vfio_pci.ids=", 13) == 0)
+		if (strncmp(w[i], "vfio-pci.ids=", 13) == 0 ||
+		    strncmp(w[i], "vfio_pci.ids=", 13) == 0)
 			add(out, CONFLICT_GRUB_PARAM, true, path, lineno, shown, w[i],
-			    "another grub file puts vfio-pci.ids= on the kernel command line; it overrides "
+			    "another grub file puts vfio-pci.ids= on the kernel command "
+			    "line; it overrides "
 			    "the ids this package configures");
 		else if (strcmp(w[i], "amd_iommu=on") == 0)
 			add(out, CONFLICT_GRUB_PARAM, false, path, lineno, shown, w[i],
-			    "amd_iommu=on is not a valid value (the kernel logs \"AMD-Vi: Unknown option "
+			    "amd_iommu=on is not a valid value (the kernel logs "
+			    "\"AMD-Vi: Unknown option "
 			    "- 'on'\"); the AMD IOMMU is switched on in the firmware");
 	}
 }
@@ -268,18 +285,22 @@ void conflicts_parse_driverctl(const char *path, const char *name, const char *t
 	addr = name + 4;
 	len = text ? strcspn(text, "\n") : 0;
 	driver = trim_copy(text ? text : "", len);
-	shown = xasprintf("driverctl override %s -> %s", addr, driver[0] ? driver : "(empty)");
+	shown = xasprintf("driverctl override %s -> %s", addr,
+			  driver[0] ? driver : "(empty)");
 	if (strcmp(driver, "vfio-pci") == 0 || strcmp(driver, "vfio_pci") == 0)
 		add(out, CONFLICT_DRIVERCTL, false, path, 0, shown, addr,
-		    "driverctl also binds this device to vfio-pci, late in boot: harmless, but two "
+		    "driverctl also binds this device to vfio-pci, late in boot: "
+		    "harmless, but two "
 		    "mechanisms now own it");
 	else
 		add(out, CONFLICT_DRIVERCTL, true, path, 0, shown, addr,
-		    "driverctl forces another driver onto this device after boot, undoing vfio-pci "
+		    "driverctl forces another driver onto this device after boot, "
+		    "undoing vfio-pci "
 		    "if it is a passed function");
 }
 
-void conflicts_parse_supergfxd(const char *path, const char *text, struct conflict_list *out)
+void conflicts_parse_supergfxd(const char *path, const char *text,
+			       struct conflict_list *out)
 {
 	const char *p;
 	bool vfio_mode, vfio_enable = false;
@@ -297,13 +318,15 @@ void conflicts_parse_supergfxd(const char *path, const char *text, struct confli
 	if (!vfio_mode && !vfio_enable)
 		return;
 	add(out, CONFLICT_SUPERGFXD, vfio_mode, path, 0,
-	    vfio_mode ? "supergfxd mode Vfio" : "supergfxd vfio_enable: true", "supergfxd",
+	    vfio_mode ? "supergfxd mode Vfio" : "supergfxd vfio_enable: true",
+	    "supergfxd",
 	    "supergfxd switches the dGPU between drivers at run time and writes its own "
 	    "/etc/modprobe.d/supergfxd.conf: two tools now own the card");
 }
 
 static void scan_dir(const char *root, const char *dir, const char *suffix,
-		     void (*fn)(const char *shown, const char *name, const char *text, void *data),
+		     void (*fn)(const char *shown, const char *name, const char *text,
+				void *data),
 		     void *data)
 {
 	_cleanup_free_ char *full = path_join(root, dir);
@@ -314,7 +337,8 @@ static void scan_dir(const char *root, const char *dir, const char *suffix,
 		const char *name = ents[i]->d_name;
 		size_t nl = strlen(name), sl = suffix ? strlen(suffix) : 0;
 
-		if (name[0] != '.' && (!suffix || (nl > sl && strcmp(name + nl - sl, suffix) == 0))) {
+		if (name[0] != '.' &&
+		    (!suffix || (nl > sl && strcmp(name + nl - sl, suffix) == 0))) {
 			_cleanup_free_ char *shown = xasprintf("%s/%s", dir, name);
 			_cleanup_free_ char *path = path_join(root, shown);
 			_cleanup_free_ char *text = read_file(path, 1 << 20, NULL);
@@ -332,7 +356,8 @@ struct scan_ctx {
 	struct conflict_list *out;
 };
 
-static void scan_modprobe(const char *shown, const char *name, const char *text, void *data)
+static void scan_modprobe(const char *shown, const char *name, const char *text,
+			  void *data)
 {
 	struct scan_ctx *ctx = data;
 
@@ -346,16 +371,21 @@ static void scan_grub(const char *shown, const char *name, const char *text, voi
 	conflicts_parse_grub(shown, text, ((struct scan_ctx *)data)->out);
 }
 
-static void scan_driverctl(const char *shown, const char *name, const char *text, void *data)
+static void scan_driverctl(const char *shown, const char *name, const char *text,
+			   void *data)
 {
 	conflicts_parse_driverctl(shown, name, text, ((struct scan_ctx *)data)->out);
 }
 
-void conflicts_scan(const char *root, const struct strlist *watched, struct conflict_list *out)
+void conflicts_scan(const char *root, const struct strlist *watched,
+		    struct conflict_list *out)
 {
-	struct scan_ctx ctx = { watched, out };
+	struct scan_ctx ctx = {watched, out};
 	static const char *const modprobe_dirs[] = {
-		"/etc/modprobe.d", "/run/modprobe.d", "/lib/modprobe.d", "/usr/lib/modprobe.d",
+	    "/etc/modprobe.d",
+	    "/run/modprobe.d",
+	    "/lib/modprobe.d",
+	    "/usr/lib/modprobe.d",
 	};
 	_cleanup_free_ char *grub = path_join(root, "/etc/default/grub");
 	_cleanup_free_ char *grub_text = read_file(grub, 1 << 20, NULL);
@@ -370,15 +400,17 @@ void conflicts_scan(const char *root, const struct strlist *watched, struct conf
 	conflicts_parse_supergfxd("/etc/supergfxd.conf", sgfx_text, out);
 }
 
-void conflicts_format(const struct conflict_list *l, const char *prefix, struct strbuf *out)
+void conflicts_format(const struct conflict_list *l, const char *prefix,
+		      struct strbuf *out)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct conflict *c = &l->items[i];
 
 		if (c->line)
-			sb_addf(out, "%s%s:%d: %s\n  %s\n", prefix, c->path, c->line, c->text,
-				c->explain);
+			sb_addf(out, "%s%s:%d: %s\n  %s\n", prefix, c->path, c->line,
+				c->text, c->explain);
 		else
-			sb_addf(out, "%s%s: %s\n  %s\n", prefix, c->path, c->text, c->explain);
+			sb_addf(out, "%s%s: %s\n  %s\n", prefix, c->path, c->text,
+				c->explain);
 	}
 }

@@ -38,12 +38,14 @@ static char *vxdup(const char *fmt, va_list ap)
 }
 
 /* Add a check; detail is printf-style, cause and fix are plain (NULL on pass). */
-static struct check *add_check(struct status_report *r, const char *id, const char *subject,
-			       enum check_result result, const char *cause, const char *fix,
-			       const char *detail_fmt, ...) __attribute__((format(printf, 7, 8)));
-static struct check *add_check(struct status_report *r, const char *id, const char *subject,
-			       enum check_result result, const char *cause, const char *fix,
-			       const char *detail_fmt, ...)
+static struct check *add_check(struct status_report *r, const char *id,
+			       const char *subject, enum check_result result,
+			       const char *cause, const char *fix, const char *detail_fmt,
+			       ...) __attribute__((format(printf, 7, 8)));
+static struct check *add_check(struct status_report *r, const char *id,
+			       const char *subject, enum check_result result,
+			       const char *cause, const char *fix, const char *detail_fmt,
+			       ...)
 {
 	struct check *c;
 	va_list ap;
@@ -106,7 +108,8 @@ size_t cmdline_split(const char *cmdline, struct strlist *out)
 	sb_init(&word);
 	for (const char *p = cmdline;; p++) {
 		char ch = *p;
-		bool end = ch == '\0' || (!quoted && (ch == ' ' || ch == '\t' || ch == '\n'));
+		bool end =
+		    ch == '\0' || (!quoted && (ch == ' ' || ch == '\t' || ch == '\n'));
 
 		if (end) {
 			if (in_word) {
@@ -127,7 +130,7 @@ size_t cmdline_split(const char *cmdline, struct strlist *out)
 			continue;
 		}
 		{
-			char one[2] = { ch, '\0' };
+			char one[2] = {ch, '\0'};
 
 			sb_add(&word, one);
 		}
@@ -176,7 +179,8 @@ void cmdline_missing(const char *cmdline, const char *want, struct strlist *miss
 
 static char *dup_value(const char *v, size_t len)
 {
-	if (len >= 2 && ((v[0] == '"' && v[len - 1] == '"') || (v[0] == '\'' && v[len - 1] == '\''))) {
+	if (len >= 2 && ((v[0] == '"' && v[len - 1] == '"') ||
+			 (v[0] == '\'' && v[len - 1] == '\''))) {
 		v++;
 		len -= 2;
 	}
@@ -279,8 +283,8 @@ size_t cpio_newc_list(const unsigned char *buf, size_t len, struct strlist *name
 			return off;
 		filesize = hex_field(buf + off + 54);
 		namesize = hex_field(buf + off + 94);
-		if (filesize == (unsigned long)-1 || namesize == (unsigned long)-1 || namesize == 0 ||
-		    namesize > len)
+		if (filesize == (unsigned long)-1 || namesize == (unsigned long)-1 ||
+		    namesize == 0 || namesize > len)
 			return off;
 		name_off = off + 110;
 		if (name_off + namesize > len || buf[name_off + namesize - 1] != '\0')
@@ -299,7 +303,7 @@ size_t cpio_newc_list(const unsigned char *buf, size_t len, struct strlist *name
 
 void module_names_from_paths(const struct strlist *paths, struct strlist *mods)
 {
-	static const char *const exts[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
+	static const char *const exts[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
 
 	for (size_t i = 0; i < paths->n; i++) {
 		const char *base = strrchr(paths->items[i], '/');
@@ -328,29 +332,36 @@ static void check_state(const struct status_input *in, struct status_report *r)
 {
 	if (!in->have_state) {
 		add_check(r, "reboot", NULL, CHECK_UNKNOWN, NULL, NULL,
-			  "no record of an apply (/var/lib/vfio-passthrough-setup/state is missing)");
+			  "no record of an apply (/var/lib/vfio-passthrough-setup/state "
+			  "is missing)");
 		return;
 	}
 	if (in->regen_failed)
 		add_check(r, "last-apply", NULL, CHECK_FAIL,
-			  "update-grub, update-initramfs or a write failed at the last apply; the "
-			  "previous files were put back, so the new configuration is not active",
-			  "fix the error shown, then run `dpkg-reconfigure vfio-passthrough-setup` "
+			  "update-grub, update-initramfs or a write failed at the last "
+			  "apply; the "
+			  "previous files were put back, so the new configuration is not "
+			  "active",
+			  "fix the error shown, then run `dpkg-reconfigure "
+			  "vfio-passthrough-setup` "
 			  "(or `vfio-passthrough-setup apply`) to retry",
 			  "the last apply failed: %s",
-			  in->regen_error && in->regen_error[0] ? in->regen_error : "no detail recorded");
+			  in->regen_error && in->regen_error[0] ? in->regen_error
+								: "no detail recorded");
 	else
 		add_check(r, "last-apply", NULL, CHECK_PASS, NULL, NULL,
 			  "the last apply succeeded");
 	if (!in->boot_id || !in->state_boot_id || !in->state_boot_id[0]) {
 		add_check(r, "reboot", NULL, CHECK_UNKNOWN, NULL, NULL,
-			  "cannot tell whether the machine rebooted since the last apply (no boot_id)");
+			  "cannot tell whether the machine rebooted since the last apply "
+			  "(no boot_id)");
 		return;
 	}
 	if (strcmp(in->boot_id, in->state_boot_id) == 0)
 		add_check(r, "reboot", NULL, CHECK_PENDING,
 			  "the configuration was changed in this boot",
-			  "reboot: the kernel command line, the initramfs and the driver binding take "
+			  "reboot: the kernel command line, the initramfs and the driver "
+			  "binding take "
 			  "effect at the next boot",
 			  "reboot pending: the last change was applied in this boot");
 	else
@@ -362,30 +373,36 @@ static void check_files(const struct status_input *in, struct status_report *r)
 {
 	for (size_t i = 0; i < in->n_files; i++) {
 		const struct status_file *f = &in->files[i];
-		const char *fix = "run `vfio-passthrough-setup apply` (or `dpkg-reconfigure "
-				  "vfio-passthrough-setup`) to rewrite it";
+		const char *fix =
+		    "run `vfio-passthrough-setup apply` (or `dpkg-reconfigure "
+		    "vfio-passthrough-setup`) to rewrite it";
 
 		if (!f->expected && !f->actual)
 			continue;
 		if (f->expected && f->actual && strcmp(f->expected, f->actual) == 0)
-			add_check(r, "file", f->path, CHECK_PASS, NULL, NULL, "present and current");
+			add_check(r, "file", f->path, CHECK_PASS, NULL, NULL,
+				  "present and current");
 		else if (f->expected && !f->actual)
 			add_check(r, "file", f->path, CHECK_FAIL,
-				  "the file was deleted, or apply never ran with these settings", fix,
-				  "missing");
+				  "the file was deleted, or apply never ran with these "
+				  "settings",
+				  fix, "missing");
 		else if (!f->expected)
 			add_check(r, "file", f->path, CHECK_FAIL,
-				  "the settings no longer ask for this file (left from an earlier apply)",
+				  "the settings no longer ask for this file (left from "
+				  "an earlier apply)",
 				  fix, "present but not wanted by the current settings");
 		else
 			add_check(r, "file", f->path, CHECK_FAIL,
-				  "edited by hand, or the settings or hardware changed since the last "
+				  "edited by hand, or the settings or hardware changed "
+				  "since the last "
 				  "apply",
 				  fix, "differs from what the current settings produce");
 	}
 }
 
-static void check_cmdline(const struct status_input *in, bool pending, struct status_report *r)
+static void check_cmdline(const struct status_input *in, bool pending,
+			  struct status_report *r)
 {
 	struct strlist missing, words;
 
@@ -397,12 +414,14 @@ static void check_cmdline(const struct status_input *in, bool pending, struct st
 	sl_init(&words);
 	cmdline_split(in->cmdline, &words);
 	if (sl_has(&words, "amd_iommu=on"))
-		add_check(r, "cmdline-amd-iommu", "/proc/cmdline", CHECK_WARN,
-			  "amd_iommu=on is not a valid value: the kernel ignores it (\"AMD-Vi: "
-			  "Unknown option - 'on'\"); the AMD IOMMU is enabled in the firmware",
-			  "remove amd_iommu=on from /etc/default/grub (another tool or guide added it), "
-			  "then update-grub",
-			  "the command line carries amd_iommu=on");
+		add_check(
+		    r, "cmdline-amd-iommu", "/proc/cmdline", CHECK_WARN,
+		    "amd_iommu=on is not a valid value: the kernel ignores it (\"AMD-Vi: "
+		    "Unknown option - 'on'\"); the AMD IOMMU is enabled in the firmware",
+		    "remove amd_iommu=on from /etc/default/grub (another tool or guide "
+		    "added it), "
+		    "then update-grub",
+		    "the command line carries amd_iommu=on");
 	sl_free(&words);
 	if (!in->expected_params || !in->expected_params[0]) {
 		add_check(r, "cmdline", "/proc/cmdline", CHECK_PASS, NULL, NULL,
@@ -412,45 +431,53 @@ static void check_cmdline(const struct status_input *in, bool pending, struct st
 	sl_init(&missing);
 	cmdline_missing(in->cmdline, in->expected_params, &missing);
 	if (!missing.n) {
-		add_check(r, "cmdline", "/proc/cmdline", CHECK_PASS, NULL, NULL, "carries %s",
-			  in->expected_params);
+		add_check(r, "cmdline", "/proc/cmdline", CHECK_PASS, NULL, NULL,
+			  "carries %s", in->expected_params);
 	} else {
 		_cleanup_free_ char *list = sl_join(&missing, " ");
 
 		if (pending)
 			add_check(r, "cmdline", "/proc/cmdline", CHECK_PENDING,
-				  "the grub drop-in takes effect at the next boot", "reboot",
-				  "lacks %s (until the reboot)", list);
+				  "the grub drop-in takes effect at the next boot",
+				  "reboot", "lacks %s (until the reboot)", list);
 		else
 			add_check(r, "cmdline", "/proc/cmdline", CHECK_FAIL,
-				  "the boot entry does not include the grub drop-in: update-grub did "
-				  "not run, the entry was edited at boot, or the machine boots with "
+				  "the boot entry does not include the grub drop-in: "
+				  "update-grub did "
+				  "not run, the entry was edited at boot, or the machine "
+				  "boots with "
 				  "another loader (systemd-boot)",
-				  "run update-grub and reboot; with systemd-boot add the parameters to "
+				  "run update-grub and reboot; with systemd-boot add the "
+				  "parameters to "
 				  "/etc/kernel/cmdline",
 				  "lacks %s", list);
 	}
 	sl_free(&missing);
 }
 
-static void check_iommu(const struct status_input *in, bool pending, struct status_report *r)
+static void check_iommu(const struct status_input *in, bool pending,
+			struct status_report *r)
 {
 	const char *cause, *fix;
 
 	if (in->iommu_groups > 0) {
-		add_check(r, "iommu", NULL, CHECK_PASS, NULL, NULL, "active: %d IOMMU groups",
-			  in->iommu_groups);
+		add_check(r, "iommu", NULL, CHECK_PASS, NULL, NULL,
+			  "active: %d IOMMU groups", in->iommu_groups);
 		return;
 	}
 	if (in->cpu == CPU_AMD) {
-		cause = "the IOMMU (AMD-Vi) is off in the firmware; amd_iommu=on cannot switch it on";
+		cause = "the IOMMU (AMD-Vi) is off in the firmware; amd_iommu=on cannot "
+			"switch it on";
 		fix = "enable IOMMU (and SVM) in the BIOS/UEFI setup, then reboot";
 	} else if (in->cpu == CPU_INTEL) {
-		cause = "VT-d is off in the firmware, or intel_iommu=on is not on the command line";
-		fix = "enable VT-d in the BIOS/UEFI setup; keep intel_iommu=on in the grub drop-in; "
+		cause = "VT-d is off in the firmware, or intel_iommu=on is not on the "
+			"command line";
+		fix = "enable VT-d in the BIOS/UEFI setup; keep intel_iommu=on in the "
+		      "grub drop-in; "
 		      "reboot";
 	} else {
-		cause = "the IOMMU is off in the firmware or not supported by this machine";
+		cause =
+		    "the IOMMU is off in the firmware or not supported by this machine";
 		fix = "enable VT-d / AMD-Vi (IOMMU) in the BIOS/UEFI setup, then reboot";
 	}
 	add_check(r, "iommu", NULL, pending ? CHECK_PENDING : CHECK_FAIL, cause, fix,
@@ -465,37 +492,45 @@ static void check_initramfs(const struct status_input *in, struct status_report 
 	switch (in->initramfs) {
 	case INITRAMFS_OK:
 		add_check(r, "initramfs", img, CHECK_PASS, NULL, NULL,
-			  "contains the vfio modules for %s", in->kernel ? in->kernel : "?");
+			  "contains the vfio modules for %s",
+			  in->kernel ? in->kernel : "?");
 		break;
 	case INITRAMFS_MISSING: {
-		_cleanup_free_ char *list =
-			in->initramfs_missing ? sl_join(in->initramfs_missing, ", ") : xstrdup("?");
-		_cleanup_free_ char *fix = xasprintf("run `update-initramfs -u -k %s`, then reboot",
-						     in->kernel ? in->kernel : "all");
+		_cleanup_free_ char *list = in->initramfs_missing
+						? sl_join(in->initramfs_missing, ", ")
+						: xstrdup("?");
+		_cleanup_free_ char *fix =
+		    xasprintf("run `update-initramfs -u -k %s`, then reboot",
+			      in->kernel ? in->kernel : "all");
 		struct check *c = add_check(r, "initramfs", img, CHECK_FAIL, NULL, NULL,
 					    "lacks %s", list);
 
-		set_cause(c,
-			  xstrdup("the initramfs was built before the configuration, or the "
-				  "package's initramfs hook did not run, so a GPU driver can bind "
-				  "the card before vfio-pci"),
-			  xstrdup(fix));
+		set_cause(
+		    c,
+		    xstrdup(
+			"the initramfs was built before the configuration, or the "
+			"package's initramfs hook did not run, so a GPU driver can bind "
+			"the card before vfio-pci"),
+		    xstrdup(fix));
 		break;
 	}
 	case INITRAMFS_NO_IMAGE:
 		add_check(r, "initramfs", img, CHECK_UNKNOWN, NULL, NULL,
-			  "no initramfs for the running kernel %s: modules load from the root file "
+			  "no initramfs for the running kernel %s: modules load from the "
+			  "root file "
 			  "system",
 			  in->kernel ? in->kernel : "?");
 		break;
 	case INITRAMFS_UNKNOWN:
-		add_check(r, "initramfs", img, CHECK_UNKNOWN, NULL, NULL, "not checked: %s",
+		add_check(r, "initramfs", img, CHECK_UNKNOWN, NULL, NULL,
+			  "not checked: %s",
 			  in->initramfs_reason ? in->initramfs_reason : "unknown reason");
 		break;
 	}
 }
 
-static void check_drivers(const struct status_input *in, bool pending, struct status_report *r)
+static void check_drivers(const struct status_input *in, bool pending,
+			  struct status_report *r)
 {
 	for (size_t i = 0; i < in->n_functions; i++) {
 		const struct status_function *f = &in->functions[i];
@@ -504,45 +539,57 @@ static void check_drivers(const struct status_input *in, bool pending, struct st
 		pci_addr_format(&f->addr, addr);
 		if (!f->present) {
 			add_check(r, "driver", addr, CHECK_FAIL,
-				  "the card was removed, or moved to another slot so its address "
+				  "the card was removed, or moved to another slot so its "
+				  "address "
 				  "changed",
-				  "run `dpkg-reconfigure vfio-passthrough-setup` (or `apply --devices "
+				  "run `dpkg-reconfigure vfio-passthrough-setup` (or "
+				  "`apply --devices "
 				  "ADDR`) to choose the card at its new address",
 				  "not present in /sys/bus/pci");
 		} else if (f->driver && strcmp(f->driver, "vfio-pci") == 0) {
 			add_check(r, "driver", addr, CHECK_PASS, NULL, NULL, "vfio-pci");
 		} else if (pending) {
-			add_check(r, "driver", addr, CHECK_PENDING, "the binding happens at boot",
-				  "reboot", "%s now; vfio-pci after the reboot",
+			add_check(r, "driver", addr, CHECK_PENDING,
+				  "the binding happens at boot", "reboot",
+				  "%s now; vfio-pci after the reboot",
 				  f->driver ? f->driver : "no driver");
 		} else if (f->driver) {
-			struct check *c = add_check(r, "driver", addr, CHECK_FAIL, NULL, NULL,
-						    "%s (expected vfio-pci)", f->driver);
+			struct check *c =
+			    add_check(r, "driver", addr, CHECK_FAIL, NULL, NULL,
+				      "%s (expected vfio-pci)", f->driver);
 
 			if (in->vfio_builtin)
-				set_cause(c,
-					  xasprintf("vfio-pci is built into this kernel, so only "
-						    "vfio-pci.ids= on the kernel command line binds "
-						    "the card; without it %s took the function",
-						    f->driver),
-					  xstrdup("see the cmdline line of this report: run update-grub "
-						  "and reboot"));
+				set_cause(
+				    c,
+				    xasprintf(
+					"vfio-pci is built into this kernel, so only "
+					"vfio-pci.ids= on the kernel command line binds "
+					"the card; without it %s took the function",
+					f->driver),
+				    xstrdup("see the cmdline line of this report: run "
+					    "update-grub "
+					    "and reboot"));
 			else
-				set_cause(c,
-					  xasprintf("%s bound the function before vfio-pci: vfio-pci "
-						    "is not in the initramfs, the softdep for %s is "
-						    "missing, or another tool binds it",
-						    f->driver, f->driver),
-					  xstrdup("check the initramfs and conflict lines of this "
-						  "report; `vfio-passthrough-setup apply`, "
-						  "`update-initramfs -u -k all`, reboot"));
+				set_cause(
+				    c,
+				    xasprintf(
+					"%s bound the function before vfio-pci: vfio-pci "
+					"is not in the initramfs, the softdep for %s is "
+					"missing, or another tool binds it",
+					f->driver, f->driver),
+				    xstrdup(
+					"check the initramfs and conflict lines of this "
+					"report; `vfio-passthrough-setup apply`, "
+					"`update-initramfs -u -k all`, reboot"));
 		} else {
-			add_check(r, "driver", addr, CHECK_FAIL,
-				  "vfio-pci did not claim it: vfio-pci is not loaded, or this "
-				  "function's id is not in its ids= list",
-				  "check the modprobe.d file and the initramfs checks of this report; "
-				  "`vfio-passthrough-setup apply`, then reboot",
-				  "no driver bound (expected vfio-pci)");
+			add_check(
+			    r, "driver", addr, CHECK_FAIL,
+			    "vfio-pci did not claim it: vfio-pci is not loaded, or this "
+			    "function's id is not in its ids= list",
+			    "check the modprobe.d file and the initramfs checks of this "
+			    "report; "
+			    "`vfio-passthrough-setup apply`, then reboot",
+			    "no driver bound (expected vfio-pci)");
 		}
 	}
 }
@@ -557,15 +604,19 @@ static void check_groups(const struct status_input *in, struct status_report *r)
 
 		pci_addr_format(&c->addr, addr);
 		if (c->boot_vga || c->host)
-			add_check(r, "host-gpu", addr, CHECK_WARN,
-				  c->boot_vga ? "the firmware shows its console on this card; once "
-						"vfio-pci holds it the host has no console and no "
-						"display manager on it"
-					      : "this is the only card the host could keep for its "
-						"display",
-				  "set the primary display to the other GPU in the BIOS setup; or pass "
-				  "another card (`dpkg-reconfigure vfio-passthrough-setup`)",
-				  "passed through with consent although it is the host's display");
+			add_check(
+			    r, "host-gpu", addr, CHECK_WARN,
+			    c->boot_vga
+				? "the firmware shows its console on this card; once "
+				  "vfio-pci holds it the host has no console and no "
+				  "display manager on it"
+				: "this is the only card the host could keep for its "
+				  "display",
+			    "set the primary display to the other GPU in the BIOS setup; "
+			    "or pass "
+			    "another card (`dpkg-reconfigure vfio-passthrough-setup`)",
+			    "passed through with consent although it is the host's "
+			    "display");
 		if (c->iommu_group < 0) {
 			add_check(r, "iommu-group", addr, CHECK_UNKNOWN, NULL, NULL,
 				  "the card has no IOMMU group");
@@ -577,9 +628,12 @@ static void check_groups(const struct status_input *in, struct status_report *r)
 			_cleanup_free_ char *peers = sl_join(c->group_peers, " ");
 
 			add_check(r, "iommu-group", addr, CHECK_FAIL,
-				  "the slot shares its IOMMU group with devices that are neither the "
-				  "card's functions nor bridges: a VM cannot use the card in this slot",
-				  "move the card to a slot wired to the CPU (see the board manual); do "
+				  "the slot shares its IOMMU group with devices that are "
+				  "neither the "
+				  "card's functions nor bridges: a VM cannot use the "
+				  "card in this slot",
+				  "move the card to a slot wired to the CPU (see the "
+				  "board manual); do "
 				  "not bind the other devices if the host needs them",
 				  "group %d also holds %s", c->iommu_group, peers);
 		}
@@ -592,13 +646,16 @@ static const char *conflict_fix(const struct conflict *c)
 	case CONFLICT_VFIO_IDS:
 	case CONFLICT_BLACKLIST:
 	case CONFLICT_INSTALL:
-		return "delete or comment out that line, then `update-initramfs -u -k all` and reboot";
+		return "delete or comment out that line, then `update-initramfs -u -k "
+		       "all` and reboot";
 	case CONFLICT_DRIVERCTL:
 		return "`driverctl unset-override` the device";
 	case CONFLICT_SUPERGFXD:
-		return "`supergfxctl --mode Hybrid`, or `systemctl disable --now supergfxd`";
+		return "`supergfxctl --mode Hybrid`, or `systemctl disable --now "
+		       "supergfxd`";
 	case CONFLICT_GRUB_PARAM:
-		return "remove the parameter from that file, then `update-grub` and reboot";
+		return "remove the parameter from that file, then `update-grub` and "
+		       "reboot";
 	}
 	return NULL;
 }
@@ -608,7 +665,7 @@ static void check_conflicts(const struct status_input *in, struct status_report 
 	for (size_t i = 0; i < in->n_conflicts; i++) {
 		const struct conflict *c = &in->conflicts[i];
 		_cleanup_free_ char *where =
-			c->line ? xasprintf("%s:%d", c->path, c->line) : xstrdup(c->path);
+		    c->line ? xasprintf("%s:%d", c->path, c->line) : xstrdup(c->path);
 
 		bool serious = c->serious;
 
@@ -622,8 +679,8 @@ static void check_conflicts(const struct status_input *in, struct status_report 
 					if (pci_addr_cmp(&a, &in->functions[k].addr) == 0)
 						serious = true;
 		}
-		add_check(r, "conflict", where, serious ? CHECK_FAIL : CHECK_WARN, c->explain,
-			  conflict_fix(c), "%s", c->text);
+		add_check(r, "conflict", where, serious ? CHECK_FAIL : CHECK_WARN,
+			  c->explain, conflict_fix(c), "%s", c->text);
 	}
 }
 
@@ -634,13 +691,17 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 	memset(out, 0, sizeof(*out));
 	if (in->config_error) {
 		add_check(out, "config", NULL, CHECK_FAIL,
-			  "the configured card is not where the settings or the last apply say (moved "
+			  "the configured card is not where the settings or the last "
+			  "apply say (moved "
 			  "to another slot, removed), or the settings are invalid",
-			  "find the card with `vfio-passthrough-setup detect`, then `dpkg-reconfigure "
-			  "vfio-passthrough-setup` (or fix /etc/default/vfio-passthrough-setup)",
+			  "find the card with `vfio-passthrough-setup detect`, then "
+			  "`dpkg-reconfigure "
+			  "vfio-passthrough-setup` (or fix "
+			  "/etc/default/vfio-passthrough-setup)",
 			  "%s", in->config_error);
 	} else if (!in->configured) {
-		add_check(out, "config", NULL, CHECK_FAIL, "no card is chosen for passthrough",
+		add_check(out, "config", NULL, CHECK_FAIL,
+			  "no card is chosen for passthrough",
 			  "choose one: `dpkg-reconfigure vfio-passthrough-setup`, or "
 			  "`vfio-passthrough-setup apply --devices ADDR`",
 			  "nothing is configured");
@@ -657,7 +718,8 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 		}
 		list = sl_join(&cards, " ");
 		sl_free(&cards);
-		add_check(out, "config", NULL, CHECK_PASS, NULL, NULL, "configured: %s", list);
+		add_check(out, "config", NULL, CHECK_PASS, NULL, NULL, "configured: %s",
+			  list);
 	}
 	check_state(in, out);
 	pending = false;
@@ -667,8 +729,9 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 	out->reboot_pending = pending;
 	check_files(in, out);
 	if (!in->have_pci) {
-		add_check(out, "pci", "/sys/bus/pci", CHECK_UNKNOWN, NULL, NULL,
-			  "no /sys/bus/pci: a chroot or container; hardware checks skipped");
+		add_check(
+		    out, "pci", "/sys/bus/pci", CHECK_UNKNOWN, NULL, NULL,
+		    "no /sys/bus/pci: a chroot or container; hardware checks skipped");
 	} else if (!in->configured) {
 		/* Nothing to verify; whether an IOMMU exists still helps to decide. */
 		check_iommu(in, false, out);
@@ -684,19 +747,21 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 
 void hostdev_xml(const struct pci_addr *a, struct strbuf *out)
 {
-	sb_addf(out,
-		"<hostdev mode='subsystem' type='pci' managed='yes'>\n"
-		"  <source>\n"
-		"    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n"
-		"  </source>\n"
-		"</hostdev>\n",
-		a->domain, a->bus, a->slot, a->func);
+	sb_addf(
+	    out,
+	    "<hostdev mode='subsystem' type='pci' managed='yes'>\n"
+	    "  <source>\n"
+	    "    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n"
+	    "  </source>\n"
+	    "</hostdev>\n",
+	    a->domain, a->bus, a->slot, a->func);
 }
 
 void virt_install_arg(const struct pci_addr *a, struct strbuf *out)
 {
 	/* libvirt's node device name, which virt-install --host-device accepts. */
-	sb_addf(out, "--host-device pci_%04x_%02x_%02x_%x", a->domain, a->bus, a->slot, a->func);
+	sb_addf(out, "--host-device pci_%04x_%02x_%02x_%x", a->domain, a->bus, a->slot,
+		a->func);
 }
 
 static const char *mark(enum check_result r)
@@ -735,7 +800,8 @@ void status_format_text(const struct status_input *in, const struct status_repor
 	}
 	sb_add(out, "\n");
 	if (code == EXIT_FAILURE_RUNTIME) {
-		sb_add(out, "Result: passthrough is not working; see the FAIL lines above.\n");
+		sb_add(out,
+		       "Result: passthrough is not working; see the FAIL lines above.\n");
 		return;
 	}
 	if (code == EXIT_REBOOT_PENDING) {
@@ -743,9 +809,10 @@ void status_format_text(const struct status_input *in, const struct status_repor
 			    "`vfio-passthrough-setup status` again.\n");
 		return;
 	}
-	sb_add(out, "Result: the card is bound to vfio-pci and ready for a VM.\n\n"
-		    "Next: add every function of the card to the VM. For libvirt, `virsh edit "
-		    "VM` and put inside <devices>:\n");
+	sb_add(out,
+	       "Result: the card is bound to vfio-pci and ready for a VM.\n\n"
+	       "Next: add every function of the card to the VM. For libvirt, `virsh edit "
+	       "VM` and put inside <devices>:\n");
 	for (size_t i = 0; i < in->n_functions; i++)
 		hostdev_xml(&in->functions[i].addr, out);
 	sb_add(out, "\nOr, creating the VM with virt-install:\n ");
@@ -771,10 +838,11 @@ void status_format_json(const struct status_input *in, const struct status_repor
 {
 	int code = status_exit_code(r);
 
-	sb_addf(out, "{\"result\":\"%s\",\"exit_status\":%d,\"reboot_pending\":%s,\"kernel\":",
-		code == EXIT_OK			 ? "ready"
+	sb_addf(out,
+		"{\"result\":\"%s\",\"exit_status\":%d,\"reboot_pending\":%s,\"kernel\":",
+		code == EXIT_OK		      ? "ready"
 		: code == EXIT_REBOOT_PENDING ? "reboot-pending"
-					       : "failed",
+					      : "failed",
 		code, r->reboot_pending ? "true" : "false");
 	json_str(out, in->kernel);
 	sb_add(out, ",\"checks\":[");
@@ -785,7 +853,8 @@ void status_format_json(const struct status_input *in, const struct status_repor
 		json_str(out, c->id);
 		sb_add(out, ",\"subject\":");
 		json_str(out, c->subject);
-		sb_addf(out, ",\"result\":\"%s\",\"detail\":", check_result_name(c->result));
+		sb_addf(out,
+			",\"result\":\"%s\",\"detail\":", check_result_name(c->result));
 		json_str(out, c->detail);
 		sb_add(out, ",\"cause\":");
 		json_str(out, c->cause);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The plain cpio part of an initramfs, as status lists it: sizes in headers are lies until
- * proven otherwise. */
+/* The plain cpio part of an initramfs, as status lists it: sizes in headers are lies
+ * until proven otherwise. */
 #include "fuzz.h"
 #include "status-check.h"
 

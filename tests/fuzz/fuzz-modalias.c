@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Modalias handling: a sysfs modalias (any bytes a fake or broken sysfs may hold) resolved by
- * modules_resolve() with libkmod against a real Debian kernel's module index. The index comes
- * from $FUZZ_KERNEL_INDEX (tests/lib/kernel-index prints it; tests/fuzz/run sets it). */
+/* Modalias handling: a sysfs modalias (any bytes a fake or broken sysfs may hold)
+ * resolved by modules_resolve() with libkmod against a real Debian kernel's module index.
+ * The index comes from $FUZZ_KERNEL_INDEX (tests/lib/kernel-index prints it;
+ * tests/fuzz/run sets it). */
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,7 +39,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if (!idx || !strrchr(idx, '/')) {
-		fputs("fuzz-modalias: set FUZZ_KERNEL_INDEX to tests/lib/kernel-index's output\n",
+		fputs("fuzz-modalias: set FUZZ_KERNEL_INDEX to tests/lib/kernel-index's "
+		      "output\n",
 		      stderr);
 		exit(2);
 	}
@@ -57,9 +59,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pci_function fn = { .iommu_group = -1, .boot_vga = -1 };
-	struct inventory inv = { 0 };
-	struct error err = { 0 };
+	struct pci_function fn = {.iommu_group = -1, .boot_vga = -1};
+	struct inventory inv = {0};
+	struct error err = {0};
 
 	fn.modalias = fuzz_str(data, size);
 	sl_init(&fn.modules);

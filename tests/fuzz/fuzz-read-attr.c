@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* read_attr over a sysfs-like file with arbitrary content (garbage, NULs, no newline, long
- * values), then the parsers that take sysfs/proc values: ids, addresses, modalias-shaped text. */
+/* read_attr over a sysfs-like file with arbitrary content (garbage, NULs, no newline,
+ * long values), then the parsers that take sysfs/proc values: ids, addresses,
+ * modalias-shaped text. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -22,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *v;
 
 	if (!path[0]) {
-		/* One file per process, in the build tree's working directory, not /tmp. */
+		/* One file per process, in the build tree's working directory, not /tmp.
+		 */
 		snprintf(path, sizeof(path), "fuzz-read-attr.%d", (int)getpid());
 		atexit(cleanup);
 	}

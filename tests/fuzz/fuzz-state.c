@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The state file of the last apply, as status reads it: never trusted to be well formed. */
+/* The state file of the last apply, as status reads it: never trusted to be well formed.
+ */
 #include "fuzz.h"
 #include "status-check.h"
 
