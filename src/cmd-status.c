@@ -37,6 +37,7 @@ struct gathered {
 	struct status_file files[RENDERED_MAX];
 	struct status_function *functions;
 	struct status_card *cards;
+	struct status_function *host_functions;
 	struct apply_state state;
 	char *kernel;
 	char *boot_id;
@@ -145,6 +146,27 @@ static void gather_cards(struct gathered *g, struct status_input *in)
 	in->cards = g->cards;
 }
 
+static void gather_host_card(struct gathered *g, struct status_input *in)
+{
+	const struct card *host;
+
+	if (!g->have_plan || g->inv.host_card < 0)
+		return;
+	host = &g->inv.cards[g->inv.host_card];
+	g->host_functions = xcalloc(host->n_functions, sizeof(*g->host_functions));
+	for (size_t i = 0; i < host->n_functions; i++) {
+		const struct pci_function *pf = &g->inv.functions[host->functions[i]];
+		char a[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&pf->addr, a);
+		if (sl_has(&g->plan.functions, a))
+			continue; /* passed with consent: not the host's any more */
+		g->host_functions[in->n_host_functions++] = (struct status_function){
+		    .addr = pf->addr, .present = true, .driver = pf->driver};
+	}
+	in->host_functions = g->host_functions;
+}
+
 static void gather_files(const char *root, struct gathered *g, struct status_input *in)
 {
 	if (!g->have_plan)
@@ -228,7 +250,7 @@ static int lsinitramfs_list(const char *img, struct strlist *names)
 static void gather_initramfs(const char *root, struct gathered *g,
 			     struct status_input *in)
 {
-	struct strlist needed, names, mods;
+	struct strlist needed, needed_files, names, mods;
 	struct error err = {0};
 	_cleanup_free_ char *full = NULL;
 	_cleanup_free_ unsigned char *data = NULL;
@@ -250,6 +272,9 @@ static void gather_initramfs(const char *root, struct gathered *g,
 		return;
 	}
 	sl_init(&needed);
+	sl_init(&needed_files);
+	sl_init(&names);
+	sl_init(&mods);
 	if (initramfs_modules(root, g->kernel, &needed, &err) < 0) {
 		/* The kernel's module index is not here: the names every Debian kernel
 		 * needs. */
@@ -257,13 +282,17 @@ static void gather_initramfs(const char *root, struct gathered *g,
 		sl_add(&needed, "vfio_iommu_type1");
 		sl_add(&needed, "vfio_pci");
 	}
-	if (!needed.n) {
-		in->initramfs = INITRAMFS_OK; /* all built in */
-		sl_free(&needed);
-		return;
+	/* mkinitramfs copies the modprobe.d file, and the hook the address list: an image
+	 * built before apply has neither, and vfio-pci cannot claim the card early. */
+	for (size_t i = 0; i < g->n_rendered; i++)
+		if (g->rendered[i].content &&
+		    (strcmp(g->rendered[i].path, MODPROBE_PATH) == 0 ||
+		     strcmp(g->rendered[i].path, DRIVER_OVERRIDE_PATH) == 0))
+			sl_add(&needed_files, g->rendered[i].path + 1);
+	if (!needed.n && !needed_files.n) {
+		in->initramfs = INITRAMFS_OK; /* all built in, nothing to copy */
+		goto out;
 	}
-	sl_init(&names);
-	sl_init(&mods);
 	data = (unsigned char *)read_file(full, INITRAMFS_MAX, &len);
 	if (!data) {
 		in->initramfs = INITRAMFS_UNKNOWN;
@@ -293,11 +322,30 @@ static void gather_initramfs(const char *root, struct gathered *g,
 		for (size_t i = 0; i < needed.n; i++)
 			if (!sl_has(&mods, needed.items[i]))
 				sl_add(&g->initramfs_missing, needed.items[i]);
+		for (size_t i = 0; i < names.n; i++) {
+			/* lsinitramfs prints "etc/...", some cpio writers "./etc/...". */
+			char *n = names.items[i];
+
+			while (n[0] == '.' && n[1] == '/')
+				n += 2;
+			while (n[0] == '/')
+				n++;
+			memmove(names.items[i], n, strlen(n) + 1);
+		}
+		for (size_t i = 0; i < needed_files.n; i++) {
+			_cleanup_free_ char *shown =
+			    xasprintf("/%s", needed_files.items[i]);
+
+			if (!sl_has(&names, needed_files.items[i]))
+				sl_add(&g->initramfs_missing, shown);
+		}
 		if (g->initramfs_missing.n)
 			in->initramfs = INITRAMFS_MISSING;
 	}
+out:
 	in->initramfs_reason = g->initramfs_reason;
 	sl_free(&needed);
+	sl_free(&needed_files);
 	sl_free(&names);
 	sl_free(&mods);
 }
@@ -357,6 +405,7 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 	}
 	gather_functions(g, in);
 	gather_cards(g, in);
+	gather_host_card(g, in);
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);
@@ -375,6 +424,7 @@ static void gathered_free(struct gathered *g)
 		free(g->actual[i]);
 	free(g->functions);
 	free(g->cards);
+	free(g->host_functions);
 	apply_state_free(&g->state);
 	free(g->kernel);
 	free(g->boot_id);

@@ -594,6 +594,28 @@ static void check_drivers(const struct status_input *in, bool pending,
 	}
 }
 
+/* Identical cards bound by id take the host's card too: the host is left without display.
+ */
+static void check_host_card(const struct status_input *in, struct status_report *r)
+{
+	for (size_t i = 0; i < in->n_host_functions; i++) {
+		const struct status_function *f = &in->host_functions[i];
+		char addr[PCI_ADDR_STRLEN];
+
+		if (!f->driver || strcmp(f->driver, "vfio-pci") != 0)
+			continue;
+		pci_addr_format(&f->addr, addr);
+		add_check(
+		    r, "host-card", addr, CHECK_FAIL,
+		    "a vfio-pci ids= binding (another tool's, or an old configuration) "
+		    "also "
+		    "matches the host's card, which has the same ids as the passed one",
+		    "remove the other ids= binding (see the conflict lines), then "
+		    "`vfio-passthrough-setup apply` binds by address; reboot",
+		    "the host's own card is bound to vfio-pci");
+	}
+}
+
 static void check_groups(const struct status_input *in, struct status_report *r)
 {
 	if (in->iommu_groups <= 0)
@@ -740,6 +762,7 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 		check_iommu(in, pending && in->iommu_groups <= 0, out);
 		check_initramfs(in, out);
 		check_drivers(in, pending, out);
+		check_host_card(in, out);
 		check_groups(in, out);
 	}
 	check_conflicts(in, out);

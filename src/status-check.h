@@ -73,6 +73,10 @@ struct status_input {
 	size_t n_functions;
 	const struct status_card *cards;
 	size_t n_cards;
+	/* Functions of the card the host keeps (not passed): vfio-pci must not hold them.
+	 */
+	const struct status_function *host_functions;
+	size_t n_host_functions;
 
 	bool vfio_builtin;   /* vfio-pci is built in: only vfio-pci.ids= binds */
 	const char *cmdline; /* /proc/cmdline, NULL if unreadable */

@@ -371,6 +371,23 @@ static void test_conflicts(void)
 	conflicts_free(&l);
 }
 
+static void test_host_card(void)
+{
+	struct status_input in = good();
+	struct status_function host[2];
+
+	pci_addr_parse("0000:00:02.0", &host[0].addr);
+	pci_addr_parse("0000:00:02.1", &host[1].addr);
+	host[0].present = host[1].present = true;
+	host[0].driver = "i915";
+	host[1].driver = NULL;
+	in.host_functions = host;
+	in.n_host_functions = 2;
+	expect(&in, 0, "config", NULL, CHECK_PASS);
+	host[0].driver = "vfio-pci";
+	expect(&in, 1, "host-card", "0000:00:02.0", CHECK_FAIL);
+}
+
 static void test_no_pci(void)
 {
 	struct status_input in = good();
@@ -516,6 +533,7 @@ int main(void)
 	test_initramfs();
 	test_group();
 	test_conflicts();
+	test_host_card();
 	test_no_pci();
 	test_cmdline_split();
 	test_state();
