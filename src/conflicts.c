@@ -414,3 +414,20 @@ void conflicts_format(const struct conflict_list *l, const char *prefix,
 				c->explain);
 	}
 }
+
+size_t conflicts_warn(const char *root, const struct strlist *watched, FILE *out)
+{
+	struct conflict_list l;
+	struct strbuf sb;
+	size_t n;
+
+	conflicts_init(&l);
+	conflicts_scan(root, watched, &l);
+	sb_init(&sb);
+	conflicts_format(&l, "vfio-passthrough-setup: warning: ", &sb);
+	fputs(sb.buf, out);
+	n = l.n;
+	sb_free(&sb);
+	conflicts_free(&l);
+	return n;
+}

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util.h"
 
@@ -63,3 +64,6 @@ void conflicts_scan(const char *root, const struct strlist *watched,
 /* "warning: /etc/modprobe.d/vfio.conf:3: options vfio_pci ids=... — explain" lines. */
 void conflicts_format(const struct conflict_list *l, const char *prefix,
 		      struct strbuf *out);
+/* For detect and apply: scan root and print each finding as "<prog>: warning: ..." lines
+ * to out. Returns how many were printed. watched: the plan's softdeps, or NULL. */
+size_t conflicts_warn(const char *root, const struct strlist *watched, FILE *out);

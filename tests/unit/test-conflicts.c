@@ -213,6 +213,19 @@ static void test_scan(void)
 	sb_free(&sb);
 	conflicts_free(&l);
 
+	/* The one-call form for detect and apply. */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		CHECK(conflicts_warn(root, NULL, f) == 5);
+		fclose(f);
+		CHECK(strstr(buf, "vfio-passthrough-setup: warning: /etc/supergfxd.conf: "
+				  "supergfxd mode Vfio\n") != NULL);
+		free(buf);
+	}
+
 	/* An empty root: nothing, no crash. */
 	conflicts_scan("/nonexistent-root", NULL, &l);
 	CHECK(l.n == 0);
