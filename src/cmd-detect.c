@@ -138,9 +138,17 @@ static void print_json(const struct inventory *inv, const struct strlist *sugges
 	free(text);
 }
 
-static const char *or_dash(const char *s)
+/* A table cell: "-" for nothing, control characters from a strange sysfs made harmless. */
+static const char *cell(const char *s, char *buf, size_t size)
 {
-	return s && *s ? s : "-";
+	size_t i = 0;
+
+	if (!s || !*s)
+		return "-";
+	for (; s[i] && i + 1 < size; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
 }
 
 static void print_table(const struct inventory *inv, const struct strlist *suggested,
@@ -165,13 +173,14 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 		for (size_t k = 0; k < c->n_functions; k++) {
 			const struct pci_function *f = &inv->functions[c->functions[k]];
 			char addr[PCI_ADDR_STRLEN], id[PCI_ID_STRLEN], group[16];
+			char drv[64], name[256];
 
 			pci_addr_format(&f->addr, addr);
 			pci_id_format(f->vendor, f->device, id);
 			snprintf(group, sizeof(group), "%d", f->iommu_group);
 			printf("%-13s %04x   %-10s %-15s %-6s %-17s %s\n", addr, f->class_id, id,
-			       or_dash(f->driver), f->iommu_group >= 0 ? group : "-",
-			       k == 0 ? or_dash(role) : "", or_dash(f->name));
+			       cell(f->driver, drv, sizeof(drv)), f->iommu_group >= 0 ? group : "-",
+			       k == 0 ? (*role ? role : "-") : "", cell(f->name, name, sizeof(name)));
 		}
 		printf("  => %s%s\n", c->host ? "host GPU: " : c->candidate ? "" : "not suggested: ",
 		       c->reason);

@@ -177,6 +177,16 @@ static char *lookup(struct pci_access *acc, int flags, int arg1, int arg2)
 	return name ? xstrdup(name) : NULL;
 }
 
+/* libpci hands over sysfs values as read, newline included. NULL if nothing is left. */
+static char *strip_copy(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n ? xasprintf("%.*s", (int)n, s) : NULL;
+}
+
 static int read_boot_vga(const char *devices, const struct pci_addr *a)
 {
 	char addr[PCI_ADDR_STRLEN];
@@ -223,7 +233,7 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	s = pci_get_string_property(d, PCI_FILL_DRIVER);
 	f->driver = s ? xstrdup(s) : NULL;
 	s = pci_get_string_property(d, PCI_FILL_MODULE_ALIAS);
-	f->modalias = s && *s ? xstrdup(s) : NULL;
+	f->modalias = s ? strip_copy(s) : NULL;
 	f->iommu_group = parse_group(pci_get_string_property(d, PCI_FILL_IOMMU_GROUP));
 	f->boot_vga = read_boot_vga(devices, &f->addr);
 }

@@ -3,6 +3,7 @@
  * after a failure every file is put back byte for byte. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,16 +185,16 @@ static int delete_file(const char *path, struct error *err)
 	return 0;
 }
 
-static long fail_at(void)
+static long env_number(const char *name)
 {
-	const char *s = getenv(TEST_FAIL_WRITE_ENV);
+	const char *s = getenv(name);
 
 	return s ? strtol(s, NULL, 10) : 0;
 }
 
 int tx_commit(struct transaction *tx, struct error *err)
 {
-	long fail = fail_at(), op = 0;
+	long fail = env_number(TEST_FAIL_WRITE_ENV), kill_at = env_number(TEST_KILL_ENV), op = 0;
 
 	for (size_t i = 0; i < tx->n; i++) {
 		struct file_change *c = &tx->changes[i];
@@ -201,7 +202,9 @@ int tx_commit(struct transaction *tx, struct error *err)
 
 		if (!c->changed || c->done)
 			continue;
-		if (++op == fail) {
+		if (++op == kill_at)
+			raise(SIGKILL); /* a power cut between two files */
+		if (op == fail) {
 			error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s (test hook)",
 				  c->path, strerror(EIO));
 			r = -1;

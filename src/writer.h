@@ -40,3 +40,5 @@ void remove_empty_dirs(const struct strlist *dirs);
 /* Fault injection for tests: VFIO_PASSTHROUGH_SETUP_TEST_FAIL_WRITE=N makes the Nth file
  * operation of a commit fail with EIO (N counts from 1), after the earlier ones succeeded. */
 #define TEST_FAIL_WRITE_ENV "VFIO_PASSTHROUGH_SETUP_TEST_FAIL_WRITE"
+/* ...and VFIO_PASSTHROUGH_SETUP_TEST_KILL=N kills the process (SIGKILL) before the Nth. */
+#define TEST_KILL_ENV "VFIO_PASSTHROUGH_SETUP_TEST_KILL"
