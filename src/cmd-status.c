@@ -182,6 +182,16 @@ static void gather_files(const char *root, struct gathered *g, struct status_inp
 	}
 	in->files = g->files;
 	in->n_files = g->n_rendered;
+	if (g->state.config_hash) {
+		struct rendered_file on_disk[RENDERED_MAX];
+		char hash[17];
+
+		for (size_t i = 0; i < g->n_rendered; i++)
+			on_disk[i] = (struct rendered_file){.path = g->rendered[i].path,
+							    .content = g->actual[i]};
+		rendered_hash(on_disk, g->n_rendered, hash);
+		in->files_as_applied = strcmp(hash, g->state.config_hash) == 0;
+	}
 }
 
 static bool have_program(const char *name)

@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include "json.h"
+#include "settings.h"
 #include "status-check.h"
 
 const char *check_result_name(enum check_result r)
@@ -209,6 +210,8 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->cards;
 			else if (klen == 9 && strncasecmp(text, "functions", 9) == 0)
 				slot = &st->functions;
+			else if (klen == 11 && strncasecmp(text, "config_hash", 11) == 0)
+				slot = &st->config_hash;
 			else if (klen == 11 && strncasecmp(text, "regen_error", 11) == 0)
 				slot = &st->regen_error;
 			else if (klen == 7 && strncasecmp(text, "message", 7) == 0)
@@ -238,6 +241,7 @@ void apply_state_free(struct apply_state *st)
 	free(st->boot_id);
 	free(st->cards);
 	free(st->functions);
+	free(st->config_hash);
 	free(st->regen_error);
 	memset(st, 0, sizeof(*st));
 }
@@ -371,6 +375,30 @@ static void check_state(const struct status_input *in, struct status_report *r)
 
 static void check_files(const struct status_input *in, struct status_report *r)
 {
+	if (in->files_as_applied) {
+		bool settings_differ = false;
+
+		for (size_t i = 0; i < in->n_files; i++) {
+			const struct status_file *f = &in->files[i];
+
+			if (f->actual)
+				add_check(r, "file", f->path, CHECK_PASS, NULL, NULL,
+					  "present, as the last apply wrote it");
+			if ((f->expected == NULL) != (f->actual == NULL) ||
+			    (f->expected && strcmp(f->expected, f->actual) != 0))
+				settings_differ = true;
+		}
+		if (settings_differ)
+			add_check(r, "settings", SETTINGS_PATH, CHECK_WARN,
+				  "the settings ask for another configuration than the "
+				  "last apply "
+				  "wrote (edited since, or apply ran with command-line "
+				  "options)",
+				  "run `vfio-passthrough-setup apply` to apply the "
+				  "settings file",
+				  "not applied yet");
+		return;
+	}
 	for (size_t i = 0; i < in->n_files; i++) {
 		const struct status_file *f = &in->files[i];
 		const char *fix =

@@ -87,6 +87,10 @@ struct status_input {
 
 	const struct status_file *files;
 	size_t n_files;
+	/* The files on disk hash to the state's config_hash: exactly what the last apply
+	 * wrote (which may differ from the settings when apply ran with command-line
+	 * options). */
+	bool files_as_applied;
 
 	const char *kernel; /* running kernel version, NULL if unknown */
 	enum initramfs_state initramfs;
@@ -143,6 +147,7 @@ struct apply_state {
 	char *boot_id;	   /* boot_id at the last change */
 	char *cards;	   /* space-separated card addresses the last apply configured */
 	char *functions;   /* space-separated function addresses */
+	char *config_hash; /* rendered_hash() of the files the last apply wrote */
 	bool regen_failed; /* result=failed: the last apply (write or regeneration) failed
 			    */
 	char *regen_error; /* its message= */
