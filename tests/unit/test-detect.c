@@ -114,7 +114,9 @@ static void test_garbage(void)
 	write_attr("0000:01:00.0/vendor", big, sizeof(big));
 	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) < 0);
-	CHECK(err.code == EXIT_FAILURE_RUNTIME && strstr(err.msg, "value too long"));
+	CHECK(err.code == EXIT_FAILURE_RUNTIME && strstr(err.msg, "too long"));
+	if (!strstr(err.msg, "too long"))
+		fprintf(stderr, "message: %s\n", err.msg);
 	CHECK(inv.functions == NULL);
 
 	/* missing mandatory attribute */
