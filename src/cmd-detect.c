@@ -11,10 +11,10 @@
 #include "modules.h"
 #include "policy.h"
 
-#define BIOS_HINT                                                                         \
-	"the firmware shows its console on the discrete card %s although an integrated GPU " \
-	"exists: set the primary display to the integrated GPU (IGD/iGPU) in the BIOS setup " \
-	"so the host keeps it and the discrete card is free for the VM"
+/* One line so that grep finds it. */
+// clang-format off
+#define BIOS_HINT "the firmware shows its console on the discrete card %s although an integrated GPU exists: set the primary display to the integrated GPU (IGD/iGPU) in the BIOS setup so the host keeps it and the discrete card is free for the VM"
+// clang-format on
 
 static void function_json(struct json *j, const struct pci_function *f, bool full)
 {
@@ -138,7 +138,7 @@ static void print_json(const struct inventory *inv, const struct strlist *sugges
 	free(text);
 }
 
-/* A table cell: "-" for nothing, control characters from a strange sysfs made harmless. */
+/* A table cell: "-" for nothing; control characters from odd sysfs made harmless. */
 static const char *cell(const char *s, char *buf, size_t size)
 {
 	size_t i = 0;
@@ -156,20 +156,22 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 {
 	_cleanup_free_ char *params = policy_default_kernel_params(inv->cpu);
 
-	printf("CPU:       %s (kernel parameters: %s)\n", cpu_vendor_name(inv->cpu), params);
+	printf("CPU:       %s (kernel parameters: %s)\n", cpu_vendor_name(inv->cpu),
+	       params);
 	if (inv->iommu_groups > 0)
 		printf("IOMMU:     enabled, %d groups\n", inv->iommu_groups);
 	else
-		printf("IOMMU:     not enabled (no groups in /sys/kernel/iommu_groups)\n");
+		puts("IOMMU:     not enabled (no groups in /sys/kernel/iommu_groups)");
 	printf("vfio-pci:  %s\n", vfio_state_name(inv->vfio_pci));
-	printf("\n%-13s %-6s %-10s %-15s %-6s %-17s %s\n", "ADDRESS", "CLASS", "ID", "DRIVER",
-	       "GROUP", "ROLE", "NAME");
+	printf("\n%-13s %-6s %-10s %-15s %-6s %-17s %s\n", "ADDRESS", "CLASS", "ID",
+	       "DRIVER", "GROUP", "ROLE", "NAME");
 	for (size_t i = 0; i < inv->n_cards; i++) {
 		const struct card *c = &inv->cards[i];
 		char role[32];
 
 		snprintf(role, sizeof(role), "%s%s%s", c->boot_vga ? "boot" : "",
-			 c->boot_vga && c->integrated ? "," : "", c->integrated ? "integrated" : "");
+			 c->boot_vga && c->integrated ? "," : "",
+			 c->integrated ? "integrated" : "");
 		for (size_t k = 0; k < c->n_functions; k++) {
 			const struct pci_function *f = &inv->functions[c->functions[k]];
 			char addr[PCI_ADDR_STRLEN], id[PCI_ID_STRLEN], group[16];
@@ -178,11 +180,16 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 			pci_addr_format(&f->addr, addr);
 			pci_id_format(f->vendor, f->device, id);
 			snprintf(group, sizeof(group), "%d", f->iommu_group);
-			printf("%-13s %04x   %-10s %-15s %-6s %-17s %s\n", addr, f->class_id, id,
-			       cell(f->driver, drv, sizeof(drv)), f->iommu_group >= 0 ? group : "-",
-			       k == 0 ? (*role ? role : "-") : "", cell(f->name, name, sizeof(name)));
+			printf("%-13s %04x   %-10s %-15s %-6s %-17s %s\n", addr,
+			       f->class_id, id, cell(f->driver, drv, sizeof(drv)),
+			       f->iommu_group >= 0 ? group : "-",
+			       k == 0 ? (*role ? role : "-") : "",
+			       cell(f->name, name, sizeof(name)));
 		}
-		printf("  => %s%s\n", c->host ? "host GPU: " : c->candidate ? "" : "not suggested: ",
+		printf("  => %s%s\n",
+		       c->host	      ? "host GPU: "
+		       : c->candidate ? ""
+				      : "not suggested: ",
 		       c->reason);
 		if (c->group_peers.n) {
 			_cleanup_free_ char *peers = sl_join(&c->group_peers, " ");
@@ -208,7 +215,8 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 
 		printf("Suggested: %s (vfio-pci ids %s)\n", s, i);
 	} else {
-		puts("Suggested: nothing (apply --devices ADDR --force to pass a card anyway)");
+		puts("Suggested: nothing (apply --devices ADDR --force to pass a card "
+		     "anyway)");
 	}
 	for (size_t i = 0; i < hints->n; i++)
 		printf("Hint:      %s\n", hints->items[i]);
@@ -216,13 +224,14 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 
 /*
  * Modules matter only for the functions of cards: detect shows them and apply binds them.
- * Looking up every other function of a big server against every kernel would only cost time,
- * so modules_resolve() gets a view holding just those (shallow copies; it reads modalias and
- * fills modules, which are moved back).
+ * Looking up every other function of a big server against every kernel would only cost
+ * time, so modules_resolve() gets a view holding just those (shallow copies; it reads
+ * modalias and fills modules, which are moved back).
  */
-static int resolve_card_modules(const char *root, struct inventory *inv, struct error *err)
+static int resolve_card_modules(const char *root, struct inventory *inv,
+				struct error *err)
 {
-	struct inventory view = { 0 };
+	struct inventory view = {0};
 	size_t n = 0, k = 0;
 	int r;
 
@@ -240,7 +249,8 @@ static int resolve_card_modules(const char *root, struct inventory *inv, struct 
 	k = 0;
 	for (size_t i = 0; i < inv->n_cards; i++)
 		for (size_t j = 0; j < inv->cards[i].n_functions; j++) {
-			struct pci_function *f = &inv->functions[inv->cards[i].functions[j]];
+			struct pci_function *f =
+			    &inv->functions[inv->cards[i].functions[j]];
 
 			sl_free(&f->modules);
 			f->modules = view.functions[k++].modules;
@@ -255,11 +265,11 @@ static int resolve_card_modules(const char *root, struct inventory *inv, struct 
 static int run(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
-	struct error err = { 0 };
+	struct error err = {0};
 	struct inventory inv;
 	struct strlist suggested, ids, hints;
 	bool json = false;
@@ -271,14 +281,16 @@ static int run(const struct context *ctx, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup [--root DIR] detect [--json]");
+			puts(
+			    "Usage: vfio-passthrough-setup [--root DIR] detect [--json]");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "vfio-passthrough-setup: detect: unexpected argument '%s'\n",
+		fprintf(stderr,
+			"vfio-passthrough-setup: detect: unexpected argument '%s'\n",
 			argv[optind]);
 		return EXIT_USAGE;
 	}
@@ -286,10 +298,11 @@ static int run(const struct context *ctx, int argc, char **argv)
 		fprintf(stderr, "vfio-passthrough-setup: %s\n", err.msg);
 		return err.code;
 	}
-	/* Modules are looked up here, not in detect_inventory: detection alone needs no index. */
+	/* Modules are looked up here, not in detect_inventory: detection alone needs no
+	 * index. */
 	if (resolve_card_modules(ctx->root, &inv, &err) < 0) {
 		fprintf(stderr, "vfio-passthrough-setup: warning: %s\n", err.msg);
-		err = (struct error){ 0 };
+		err = (struct error){0};
 	}
 	policy_classify(&inv);
 	sl_init(&suggested);
@@ -300,12 +313,12 @@ static int run(const struct context *ctx, int argc, char **argv)
 	if (!inv.have_pci) {
 		_cleanup_free_ char *p = path_join(ctx->root, "/sys/bus/pci");
 
-		sl_add(&hints, "no PCI bus visible (no /sys/bus/pci: a chroot or container?): "
-			       "nothing to detect here; run detect on the machine itself");
-		if (!json)
-			printf("No PCI bus visible: %s does not exist (a chroot or container?).\n"
-			       "Nothing to detect here; run detect on the machine itself.\n",
-			       p);
+		sl_add(&hints,
+		       "no PCI bus: /sys/bus/pci is missing (chroot or container?)");
+		if (!json) {
+			printf("No PCI bus visible: %s does not exist.\n", p);
+			puts("(A chroot or container?) Run detect on the machine.");
+		}
 	} else if (policy_firmware_boots_discrete(&inv)) {
 		char addr[PCI_ADDR_STRLEN];
 		_cleanup_free_ char *h = NULL;
@@ -326,8 +339,8 @@ static int run(const struct context *ctx, int argc, char **argv)
 }
 
 const struct command cmd_detect = {
-	.name = "detect",
-	.run = run,
-	.usage = "detect [--json]",
-	.help = "show GPUs, IOMMU groups and the suggested cards; writes nothing",
+    .name = "detect",
+    .run = run,
+    .usage = "detect [--json]",
+    .help = "show GPUs, IOMMU groups and the suggested cards; writes nothing",
 };

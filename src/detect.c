@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Reading the machine: libpci over root/sys/bus/pci, a few sysfs attributes libpci does not
- * cover (boot_vga), /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups. Writes nothing. */
+/* Reading the machine: libpci over root/sys/bus/pci, a few sysfs attributes libpci does
+ * not cover (boot_vga), /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups. Writes
+ * nothing. */
 #include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -22,9 +23,9 @@ enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 		const char *id;
 		enum cpu_vendor vendor;
 	} vendors[] = {
-		{ "GenuineIntel", CPU_INTEL },
-		{ "AuthenticAMD", CPU_AMD },
-		{ "HygonGenuine", CPU_AMD }, /* AMD's design, AMD-Vi IOMMU */
+	    {"GenuineIntel", CPU_INTEL},
+	    {"AuthenticAMD", CPU_AMD},
+	    {"HygonGenuine", CPU_AMD}, /* AMD's design, AMD-Vi IOMMU */
 	};
 
 	for (const char *line = text; line && *line;) {
@@ -42,7 +43,8 @@ enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 			v++;
 			while (v < end && (*v == ' ' || *v == '\t'))
 				v++;
-			while (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			while (end > v &&
+			       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 				end--;
 			vlen = (size_t)(end - v);
 			for (size_t i = 0; i < ARRAY_SIZE(vendors); i++)
@@ -52,7 +54,7 @@ enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 			/* The first vendor_id line names the CPU; others repeat it. */
 			return CPU_UNKNOWN;
 		}
-next:
+	next:
 		line = eol ? eol + 1 : NULL;
 	}
 	return CPU_UNKNOWN;
@@ -122,10 +124,10 @@ static void __attribute__((format(printf, 1, 2))) libpci_quiet(char *fmt, ...)
 }
 
 /*
- * libpci's sysfs scan stops with an error on an entry name it cannot parse, leaking its open
- * directory. Only the kernel's own spelling of an address is let through to it. (A missing
- * or over-long attribute later stops libpci too, but holding nothing: libpci_error's jump
- * and pci_cleanup() handle that.)
+ * libpci's sysfs scan stops with an error on an entry name it cannot parse, leaking its
+ * open directory. Only the kernel's own spelling of an address is let through to it. (A
+ * missing or over-long attribute later stops libpci too, but holding nothing:
+ * libpci_error's jump and pci_cleanup() handle that.)
  */
 static int check_devices(const char *devices, struct error *err)
 {
@@ -146,7 +148,8 @@ static int check_devices(const char *devices, struct error *err)
 			pci_addr_format(&a, canon);
 		if (pci_addr_parse(e->d_name, &a) < 0 || strcmp(canon, e->d_name) != 0) {
 			r = error_set(err, EXIT_FAILURE_RUNTIME,
-				      "%s/%s: not a PCI device address", devices, e->d_name);
+				      "%s/%s: not a PCI device address", devices,
+				      e->d_name);
 			break;
 		}
 	}
@@ -222,15 +225,16 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	int hdr;
 
 	pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT |
-				 PCI_FILL_MODULE_ALIAS);
-	inv->functions = xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
+			     PCI_FILL_MODULE_ALIAS);
+	inv->functions =
+	    xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
 	f = &inv->functions[inv->n_functions++];
 	memset(f, 0, sizeof(*f));
 	sl_init(&f->modules);
-	f->addr = (struct pci_addr){ .domain = (uint32_t)d->domain,
-				     .bus = d->bus,
-				     .slot = d->dev & 0x1f,
-				     .func = d->func & 7 };
+	f->addr = (struct pci_addr){.domain = (uint32_t)d->domain,
+				    .bus = d->bus,
+				    .slot = d->dev & 0x1f,
+				    .func = d->func & 7};
 	f->vendor = d->vendor_id;
 	f->device = d->device_id;
 	f->class_id = d->device_class;
@@ -238,7 +242,8 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	hdr = pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f;
 	f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS ||
 		       (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
-	f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
+	f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id,
+			 d->device_id);
 	f->class_name = lookup(acc, PCI_LOOKUP_CLASS, d->device_class, 0);
 	s = pci_get_string_property(d, PCI_FILL_MODULE_ALIAS);
 	f->modalias = s ? strip_copy(s) : NULL;
