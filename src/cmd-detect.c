@@ -215,8 +215,7 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 
 		printf("Suggested: %s (vfio-pci ids %s)\n", s, i);
 	} else {
-		puts("Suggested: nothing (apply --devices ADDR --force to pass a card "
-		     "anyway)");
+		puts("Suggested: nothing (apply --devices ADDR --force overrides)");
 	}
 	for (size_t i = 0; i < hints->n; i++)
 		printf("Hint:      %s\n", hints->items[i]);

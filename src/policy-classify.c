@@ -70,11 +70,9 @@ void policy_classify(struct inventory *inv)
 		} else if (c->integrated) {
 			snprintf(c->reason, sizeof(c->reason), "integrated GPU");
 		} else if (inv->host_card < 0) {
-			/* Nothing says which card the host shows its console on: ask,
-			 * don't guess. */
+			/* Nothing says which card the host keeps: ask, don't guess. */
 			snprintf(c->reason, sizeof(c->reason),
-				 "no card is boot VGA or integrated: cannot tell which "
-				 "one the host keeps");
+				 "no boot VGA or integrated card: the host's is unknown");
 		} else if (peer != SIZE_MAX) {
 			const struct pci_function *p = &inv->functions[peer];
 			char addr[PCI_ADDR_STRLEN], more[32] = "";
