@@ -26,7 +26,7 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-asan check-valgrind \
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-asan check-valgrind \
         check-shell lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
@@ -56,7 +56,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots
+check: check-unit check-roots check-apply
 
 # test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
 check-unit: $(UNIT_BINS)
@@ -67,6 +67,10 @@ check-unit: $(UNIT_BINS)
 
 check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 	BUILD=$(BUILD) tests/roots/run
+
+# apply/remove round trips on the fake roots: golden files, idempotence, failures.
+check-apply: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/apply/run
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:
