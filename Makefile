@@ -35,8 +35,17 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+# The archive is rebuilt from scratch whenever the set of objects changes: `ar rcs` on an old
+# archive keeps members of deleted sources (a stale stub once shadowed the real cmd_apply).
+$(BUILD)/lib-objs.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIB_OBJS)' | cmp -s - $@ || echo '$(LIB_OBJS)' >$@
+
+$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS) $(BUILD)/lib-objs.list
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+FORCE:
 
 $(BUILD)/$(PACKAGE): $(BUILD)/main.o $(BUILD)/lib$(PACKAGE).a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
