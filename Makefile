@@ -35,16 +35,17 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# The archive is rebuilt from scratch whenever the set of objects changes: `ar rcs` on an old
-# archive keeps members of deleted sources (a stale stub once shadowed the real cmd_apply).
-$(BUILD)/lib-objs.list: FORCE
+# The archive is remade from scratch whenever the set of sources changes: `ar rcs` alone
+# would keep the object of a deleted source file alive in an incremental build.
+$(BUILD)/lib-srcs.list: FORCE
 	@mkdir -p $(@D)
-	@echo '$(LIB_OBJS)' | cmp -s - $@ || echo '$(LIB_OBJS)' >$@
+	@echo '$(LIB_SRCS)' | cmp -s - $@ || echo '$(LIB_SRCS)' > $@
 
-$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS) $(BUILD)/lib-objs.list
+$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS) $(BUILD)/lib-srcs.list
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS)
 
+.PHONY: FORCE
 FORCE:
 
 $(BUILD)/$(PACKAGE): $(BUILD)/main.o $(BUILD)/lib$(PACKAGE).a
@@ -91,10 +92,6 @@ check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" $(BUILD)/$(PACKAGE)
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
-
-# Not part of the tests: detect against lspci -nnk on a generated tree of 256 devices.
-bench: $(BUILD)/$(PACKAGE)
-	BUILD=$(BUILD) tests/bench/run
 
 check-shell:
 	tests/check-shell
