@@ -93,6 +93,10 @@ check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
 
+# Not part of the tests: detect against lspci -nnk on a generated tree of 256 devices.
+bench: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/bench/run
+
 check-shell:
 	tests/check-shell
 
