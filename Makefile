@@ -100,5 +100,10 @@ bench: $(BUILD)/$(PACKAGE)
 check-shell:
 	tests/check-shell
 
+# Build the .deb and the source package, lintian, and the install/reconfigure/upgrade/purge
+# scenarios in Debian 12 chroots (root, mmdebstrap; base tarball cached in $VPS_TEST_CACHE).
+chroot-test:
+	tests/chroot/run
+
 test-all:
 	tests/run-all

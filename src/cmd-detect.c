@@ -261,17 +261,56 @@ static int resolve_card_modules(const char *root, struct inventory *inv,
 	return r;
 }
 
+/* One line, no control characters: a value the debconf config script reads with `read`. */
+static void shell_value(const char *s)
+{
+	for (; s && *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+	putchar('\n');
+}
+
+/* detect --shell: "KEY value..." lines for the maintainer scripts, which may only rely on
+ * essential tools (no JSON parser). Keys: pci, cpu, kernel_params, iommu, host, card, reason. */
+static void print_shell(const struct inventory *inv)
+{
+	_cleanup_free_ char *params = policy_default_kernel_params(inv->cpu);
+
+	printf("pci %s\n", inv->have_pci ? "yes" : "no");
+	printf("cpu %s\n", cpu_vendor_name(inv->cpu));
+	printf("kernel_params %s\n", params);
+	printf("iommu %s\n", inv->iommu_groups > 0 ? "yes" : "no");
+	if (inv->host_card >= 0) {
+		char addr[PCI_ADDR_STRLEN], busid[XORG_BUSID_STRLEN];
+
+		pci_addr_format(&inv->cards[inv->host_card].addr, addr);
+		xorg_busid_format(&inv->cards[inv->host_card].addr, busid);
+		printf("host %s %s\n", addr, busid);
+	}
+	for (size_t i = 0; i < inv->n_cards; i++) {
+		const struct card *c = &inv->cards[i];
+		const struct pci_function *f = inventory_find(inv, &c->addr);
+		char addr[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&c->addr, addr);
+		printf("card %s %s ", addr, c->candidate ? "yes" : "no");
+		shell_value(f->name && *f->name ? f->name : "unknown device");
+		printf("reason %s ", addr);
+		shell_value(c->reason);
+	}
+}
+
 static int run(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+		{ "json", no_argument, NULL, 'j' },
+		{ "shell", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	struct error err = {0};
 	struct inventory inv;
 	struct strlist suggested, ids, hints;
-	bool json = false;
+	bool json = false, shell = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -279,9 +318,11 @@ static int run(const struct context *ctx, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 's':
+			shell = true;
+			break;
 		case 'h':
-			puts(
-			    "Usage: vfio-passthrough-setup [--root DIR] detect [--json]");
+			puts("Usage: vfio-passthrough-setup [--root DIR] detect [--json|--shell]");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -312,12 +353,12 @@ static int run(const struct context *ctx, int argc, char **argv)
 	if (!inv.have_pci) {
 		_cleanup_free_ char *p = path_join(ctx->root, "/sys/bus/pci");
 
-		sl_add(&hints,
-		       "no PCI bus: /sys/bus/pci is missing (chroot or container?)");
-		if (!json) {
-			printf("No PCI bus visible: %s does not exist.\n", p);
-			puts("(A chroot or container?) Run detect on the machine.");
-		}
+		sl_add(&hints, "no PCI bus visible (no /sys/bus/pci: a chroot or container?): "
+			       "nothing to detect here; run detect on the machine itself");
+		if (!json && !shell)
+			printf("No PCI bus visible: %s does not exist (a chroot or container?).\n"
+			       "Nothing to detect here; run detect on the machine itself.\n",
+			       p);
 	} else if (policy_firmware_boots_discrete(&inv)) {
 		char addr[PCI_ADDR_STRLEN];
 		_cleanup_free_ char *h = NULL;
@@ -326,7 +367,9 @@ static int run(const struct context *ctx, int argc, char **argv)
 		h = xasprintf(BIOS_HINT, addr);
 		sl_add(&hints, h);
 	}
-	if (json)
+	if (shell)
+		print_shell(&inv);
+	else if (json)
 		print_json(&inv, &suggested, &ids, &hints);
 	else if (inv.have_pci)
 		print_table(&inv, &suggested, &ids, &hints);
@@ -338,8 +381,8 @@ static int run(const struct context *ctx, int argc, char **argv)
 }
 
 const struct command cmd_detect = {
-    .name = "detect",
-    .run = run,
-    .usage = "detect [--json]",
-    .help = "show GPUs, IOMMU groups and the suggested cards; writes nothing",
+	.name = "detect",
+	.run = run,
+	.usage = "detect [--json|--shell]",
+	.help = "show GPUs, IOMMU groups and the suggested cards; writes nothing",
 };
