@@ -1,5 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* detect [--json]: what is there and what apply would propose. Writes nothing. */
+/*
+ * detect [--json]: what is there and what apply would propose. Writes nothing; exit 0
+ * even without a PCI bus (a chroot or container), which it reports.
+ *
+ * --json prints one object (keys in this order; ADDR is "dddd:bb:ss.f", lower-case hex):
+ *   have_pci    false when root/sys/bus/pci is missing (then gpus is empty, hints says
+ * why) cpu_vendor  "intel" | "amd" | "unknown" iommu       {"enabled": groups > 0,
+ * "groups": entries in /sys/kernel/iommu_groups} vfio_pci    "module" | "builtin" |
+ * "missing" | "unknown" (no kernel under root) kernels     kernel versions found under
+ * root/lib/modules and root/usr/lib/modules host_gpu    ADDR of the card the host keeps
+ * (boot VGA, else integrated) or null suggested   [ADDR...] the candidates;   vfio_ids
+ * ["vvvv:dddd"...] of their functions hints       [str...] e.g. the firmware boots on the
+ * discrete card: change the BIOS gpus        one object per card: address (lowest display
+ * function), id, class
+ *               ("0300"), name (pci.ids), boot_vga, integrated, host, driver|null,
+ *               iommu_group|null, xorg_busid ("PCI:10:0:0", "PCI:1@1:0:0"),
+ *               functions [{address, id, class, driver|null, iommu_group|null,
+ *               modules [names]}], group_peers [ADDR...], candidate, reason
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +279,13 @@ static int resolve_card_modules(const char *root, struct inventory *inv,
 	return r;
 }
 
+static const char detect_help[] =
+    "Usage: vfio-passthrough-setup [--root DIR] detect [--json]\n\n"
+    "Show the GPUs, their functions, drivers and IOMMU groups, the card the host\n"
+    "keeps and the cards apply would hand to vfio-pci. Writes nothing.\n"
+    "--json: one JSON object (have_pci, cpu_vendor, iommu, vfio_pci, kernels,\n"
+    "host_gpu, suggested, vfio_ids, hints, gpus).\n";
+
 static int run(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -280,8 +305,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			puts(
-			    "Usage: vfio-passthrough-setup [--root DIR] detect [--json]");
+			fputs(detect_help, stdout);
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
