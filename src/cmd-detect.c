@@ -1,5 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* detect [--json]: what is there and what apply would propose. Writes nothing. */
+/*
+ * detect [--json]: what is there and what apply would propose. Writes nothing; exit 0
+ * even without a PCI bus (a chroot or container), which it reports.
+ *
+ * --json prints one object (keys in this order; ADDR is "dddd:bb:ss.f", lower-case hex):
+ *   have_pci    false when root/sys/bus/pci is missing (then gpus is empty, hints says
+ * why) cpu_vendor  "intel" | "amd" | "unknown" iommu       {"enabled": groups > 0,
+ * "groups": entries in /sys/kernel/iommu_groups} vfio_pci    "module" | "builtin" |
+ * "missing" | "unknown" (no kernel under root) kernels     kernel versions found under
+ * root/lib/modules and root/usr/lib/modules host_gpu    ADDR of the card the host keeps
+ * (boot VGA, else integrated) or null suggested   [ADDR...] the candidates;   vfio_ids
+ * ["vvvv:dddd"...] of their functions hints       [str...] e.g. the firmware boots on the
+ * discrete card: change the BIOS gpus        one object per card: address (lowest display
+ * function), id, class
+ *               ("0300"), name (pci.ids), boot_vga, integrated, host, driver|null,
+ *               iommu_group|null, xorg_busid ("PCI:10:0:0", "PCI:1@1:0:0"),
+ *               functions [{address, id, class, driver|null, iommu_group|null,
+ *               modules [names]}], group_peers [ADDR...], candidate, reason
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +317,15 @@ static void print_shell(const struct inventory *inv)
 	}
 }
 
+static const char detect_help[] =
+    "Usage: vfio-passthrough-setup [--root DIR] detect [--json|--shell]\n\n"
+    "Show the GPUs, their functions, drivers and IOMMU groups, the card the host\n"
+    "keeps and the cards apply would hand to vfio-pci. Writes nothing.\n"
+    "--json: one JSON object (have_pci, cpu_vendor, iommu, vfio_pci, kernels,\n"
+    "host_gpu, suggested, vfio_ids, hints, gpus).\n"
+    "--shell: KEY value lines for the maintainer scripts (pci, cpu, kernel_params,\n"
+    "iommu, host, card, reason).\n";
+
 static int run(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -322,7 +349,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 			shell = true;
 			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup [--root DIR] detect [--json|--shell]");
+			fputs(detect_help, stdout);
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
