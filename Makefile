@@ -35,8 +35,18 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+# The archive is remade from scratch whenever the set of sources changes: `ar rcs` alone
+# would keep the object of a deleted source file alive in an incremental build.
+$(BUILD)/lib-srcs.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIB_SRCS)' | cmp -s - $@ || echo '$(LIB_SRCS)' > $@
+
+$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS) $(BUILD)/lib-srcs.list
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/$(PACKAGE): $(BUILD)/main.o $(BUILD)/lib$(PACKAGE).a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -100,10 +110,19 @@ check-doc:
 	tests/completion/run || [ $$? -eq 77 ]
 	tests/doc/check-excerpts
 
+# Not part of the tests: detect against lspci -nnk on a generated tree of 256 devices.
+bench: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/bench/run
+
 check-shell:
 	tests/check-shell
 
 include tests/fuzz/fuzz.mk
+
+# Build the .deb and the source package, lintian, and the install/reconfigure/upgrade/purge
+# scenarios in Debian 12 chroots (root, mmdebstrap; base tarball cached in $VPS_TEST_CACHE).
+chroot-test:
+	tests/chroot/run
 
 test-all:
 	tests/run-all
