@@ -1,5 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* detect [--json]: what is there and what apply would propose. Writes nothing. */
+/*
+ * detect [--json]: what is there and what apply would propose. Writes nothing; exit 0
+ * even without a PCI bus (a chroot or container), which it reports.
+ *
+ * --json prints one object (keys in this order; ADDR is "dddd:bb:ss.f", lower-case hex):
+ *   have_pci    false when root/sys/bus/pci is missing (then gpus is empty, hints says
+ * why) cpu_vendor  "intel" | "amd" | "unknown" iommu       {"enabled": groups > 0,
+ * "groups": entries in /sys/kernel/iommu_groups} vfio_pci    "module" | "builtin" |
+ * "missing" | "unknown" (no kernel under root) kernels     kernel versions found under
+ * root/lib/modules and root/usr/lib/modules host_gpu    ADDR of the card the host keeps
+ * (boot VGA, else integrated) or null suggested   [ADDR...] the candidates;   vfio_ids
+ * ["vvvv:dddd"...] of their functions hints       [str...] e.g. the firmware boots on the
+ * discrete card: change the BIOS gpus        one object per card: address (lowest display
+ * function), id, class
+ *               ("0300"), name (pci.ids), boot_vga, integrated, host, driver|null,
+ *               iommu_group|null, xorg_busid ("PCI:10:0:0", "PCI:1@1:0:0"),
+ *               functions [{address, id, class, driver|null, iommu_group|null,
+ *               modules [names]}], group_peers [ADDR...], candidate, reason
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +29,10 @@
 #include "modules.h"
 #include "policy.h"
 
-#define BIOS_HINT                                                                         \
-	"the firmware shows its console on the discrete card %s although an integrated GPU " \
-	"exists: set the primary display to the integrated GPU (IGD/iGPU) in the BIOS setup " \
-	"so the host keeps it and the discrete card is free for the VM"
+/* One line so that grep finds it. */
+// clang-format off
+#define BIOS_HINT "the firmware shows its console on the discrete card %s although an integrated GPU exists: set the primary display to the integrated GPU (IGD/iGPU) in the BIOS setup so the host keeps it and the discrete card is free for the VM"
+// clang-format on
 
 static void function_json(struct json *j, const struct pci_function *f, bool full)
 {
@@ -138,7 +156,7 @@ static void print_json(const struct inventory *inv, const struct strlist *sugges
 	free(text);
 }
 
-/* A table cell: "-" for nothing, control characters from a strange sysfs made harmless. */
+/* A table cell: "-" for nothing; control characters from odd sysfs made harmless. */
 static const char *cell(const char *s, char *buf, size_t size)
 {
 	size_t i = 0;
@@ -156,20 +174,22 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 {
 	_cleanup_free_ char *params = policy_default_kernel_params(inv->cpu);
 
-	printf("CPU:       %s (kernel parameters: %s)\n", cpu_vendor_name(inv->cpu), params);
+	printf("CPU:       %s (kernel parameters: %s)\n", cpu_vendor_name(inv->cpu),
+	       params);
 	if (inv->iommu_groups > 0)
 		printf("IOMMU:     enabled, %d groups\n", inv->iommu_groups);
 	else
-		printf("IOMMU:     not enabled (no groups in /sys/kernel/iommu_groups)\n");
+		puts("IOMMU:     not enabled (no groups in /sys/kernel/iommu_groups)");
 	printf("vfio-pci:  %s\n", vfio_state_name(inv->vfio_pci));
-	printf("\n%-13s %-6s %-10s %-15s %-6s %-17s %s\n", "ADDRESS", "CLASS", "ID", "DRIVER",
-	       "GROUP", "ROLE", "NAME");
+	printf("\n%-13s %-6s %-10s %-15s %-6s %-17s %s\n", "ADDRESS", "CLASS", "ID",
+	       "DRIVER", "GROUP", "ROLE", "NAME");
 	for (size_t i = 0; i < inv->n_cards; i++) {
 		const struct card *c = &inv->cards[i];
 		char role[32];
 
 		snprintf(role, sizeof(role), "%s%s%s", c->boot_vga ? "boot" : "",
-			 c->boot_vga && c->integrated ? "," : "", c->integrated ? "integrated" : "");
+			 c->boot_vga && c->integrated ? "," : "",
+			 c->integrated ? "integrated" : "");
 		for (size_t k = 0; k < c->n_functions; k++) {
 			const struct pci_function *f = &inv->functions[c->functions[k]];
 			char addr[PCI_ADDR_STRLEN], id[PCI_ID_STRLEN], group[16];
@@ -178,11 +198,16 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 			pci_addr_format(&f->addr, addr);
 			pci_id_format(f->vendor, f->device, id);
 			snprintf(group, sizeof(group), "%d", f->iommu_group);
-			printf("%-13s %04x   %-10s %-15s %-6s %-17s %s\n", addr, f->class_id, id,
-			       cell(f->driver, drv, sizeof(drv)), f->iommu_group >= 0 ? group : "-",
-			       k == 0 ? (*role ? role : "-") : "", cell(f->name, name, sizeof(name)));
+			printf("%-13s %04x   %-10s %-15s %-6s %-17s %s\n", addr,
+			       f->class_id, id, cell(f->driver, drv, sizeof(drv)),
+			       f->iommu_group >= 0 ? group : "-",
+			       k == 0 ? (*role ? role : "-") : "",
+			       cell(f->name, name, sizeof(name)));
 		}
-		printf("  => %s%s\n", c->host ? "host GPU: " : c->candidate ? "" : "not suggested: ",
+		printf("  => %s%s\n",
+		       c->host	      ? "host GPU: "
+		       : c->candidate ? ""
+				      : "not suggested: ",
 		       c->reason);
 		if (c->group_peers.n) {
 			_cleanup_free_ char *peers = sl_join(&c->group_peers, " ");
@@ -208,10 +233,50 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 
 		printf("Suggested: %s (vfio-pci ids %s)\n", s, i);
 	} else {
-		puts("Suggested: nothing (apply --devices ADDR --force to pass a card anyway)");
+		puts("Suggested: nothing (apply --devices ADDR --force overrides)");
 	}
 	for (size_t i = 0; i < hints->n; i++)
 		printf("Hint:      %s\n", hints->items[i]);
+}
+
+/*
+ * Modules matter only for the functions of cards: detect shows them and apply binds them.
+ * Looking up every other function of a big server against every kernel would only cost
+ * time, so modules_resolve() gets a view holding just those (shallow copies; it reads
+ * modalias and fills modules, which are moved back).
+ */
+static int resolve_card_modules(const char *root, struct inventory *inv,
+				struct error *err)
+{
+	struct inventory view = {0};
+	size_t n = 0, k = 0;
+	int r;
+
+	for (size_t i = 0; i < inv->n_cards; i++)
+		n += inv->cards[i].n_functions;
+	view.functions = xcalloc(n, sizeof(*view.functions));
+	for (size_t i = 0; i < inv->n_cards; i++)
+		for (size_t j = 0; j < inv->cards[i].n_functions; j++) {
+			view.functions[k] = inv->functions[inv->cards[i].functions[j]];
+			sl_init(&view.functions[k++].modules);
+		}
+	view.n_functions = n;
+	sl_init(&view.kernels);
+	r = modules_resolve(root, &view, err);
+	k = 0;
+	for (size_t i = 0; i < inv->n_cards; i++)
+		for (size_t j = 0; j < inv->cards[i].n_functions; j++) {
+			struct pci_function *f =
+			    &inv->functions[inv->cards[i].functions[j]];
+
+			sl_free(&f->modules);
+			f->modules = view.functions[k++].modules;
+		}
+	sl_free(&inv->kernels);
+	inv->kernels = view.kernels;
+	inv->vfio_pci = view.vfio_pci;
+	free(view.functions);
+	return r;
 }
 
 /* One line, no control characters: a value the debconf config script reads with `read`. */
@@ -252,6 +317,15 @@ static void print_shell(const struct inventory *inv)
 	}
 }
 
+static const char detect_help[] =
+    "Usage: vfio-passthrough-setup [--root DIR] detect [--json|--shell]\n\n"
+    "Show the GPUs, their functions, drivers and IOMMU groups, the card the host\n"
+    "keeps and the cards apply would hand to vfio-pci. Writes nothing.\n"
+    "--json: one JSON object (have_pci, cpu_vendor, iommu, vfio_pci, kernels,\n"
+    "host_gpu, suggested, vfio_ids, hints, gpus).\n"
+    "--shell: KEY value lines for the maintainer scripts (pci, cpu, kernel_params,\n"
+    "iommu, host, card, reason).\n";
+
 static int run(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -260,7 +334,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct error err = { 0 };
+	struct error err = {0};
 	struct inventory inv;
 	struct strlist suggested, ids, hints;
 	bool json = false, shell = false;
@@ -275,14 +349,15 @@ static int run(const struct context *ctx, int argc, char **argv)
 			shell = true;
 			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup [--root DIR] detect [--json|--shell]");
+			fputs(detect_help, stdout);
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "vfio-passthrough-setup: detect: unexpected argument '%s'\n",
+		fprintf(stderr,
+			"vfio-passthrough-setup: detect: unexpected argument '%s'\n",
 			argv[optind]);
 		return EXIT_USAGE;
 	}
@@ -290,10 +365,11 @@ static int run(const struct context *ctx, int argc, char **argv)
 		fprintf(stderr, "vfio-passthrough-setup: %s\n", err.msg);
 		return err.code;
 	}
-	/* Modules are looked up here, not in detect_inventory: detection alone needs no index. */
-	if (modules_resolve(ctx->root, &inv, &err) < 0) {
+	/* Modules are looked up here, not in detect_inventory: detection alone needs no
+	 * index. */
+	if (resolve_card_modules(ctx->root, &inv, &err) < 0) {
 		fprintf(stderr, "vfio-passthrough-setup: warning: %s\n", err.msg);
-		err = (struct error){ 0 };
+		err = (struct error){0};
 	}
 	policy_classify(&inv);
 	sl_init(&suggested);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Reading the machine: libpci over root/sys/bus/pci, a few sysfs attributes libpci does not
- * cover (boot_vga), /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups. Writes nothing. */
+/* Reading the machine: libpci over root/sys/bus/pci, a few sysfs attributes libpci does
+ * not cover (boot_vga), /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups. Writes
+ * nothing. */
 #include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -10,13 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <pci/pci.h>
 
 #include "detect.h"
-
-/* libpci 3.9's sysfs back end stops on an attribute of this size or more (OBJBUFSIZE). */
-#define LIBPCI_VALUE_MAX 1023
 
 enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 {
@@ -24,9 +23,9 @@ enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 		const char *id;
 		enum cpu_vendor vendor;
 	} vendors[] = {
-		{ "GenuineIntel", CPU_INTEL },
-		{ "AuthenticAMD", CPU_AMD },
-		{ "HygonGenuine", CPU_AMD }, /* AMD's design, AMD-Vi IOMMU */
+	    {"GenuineIntel", CPU_INTEL},
+	    {"AuthenticAMD", CPU_AMD},
+	    {"HygonGenuine", CPU_AMD}, /* AMD's design, AMD-Vi IOMMU */
 	};
 
 	for (const char *line = text; line && *line;) {
@@ -44,7 +43,8 @@ enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 			v++;
 			while (v < end && (*v == ' ' || *v == '\t'))
 				v++;
-			while (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			while (end > v &&
+			       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 				end--;
 			vlen = (size_t)(end - v);
 			for (size_t i = 0; i < ARRAY_SIZE(vendors); i++)
@@ -54,7 +54,7 @@ enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 			/* The first vendor_id line names the CPU; others repeat it. */
 			return CPU_UNKNOWN;
 		}
-next:
+	next:
 		line = eol ? eol + 1 : NULL;
 	}
 	return CPU_UNKNOWN;
@@ -124,14 +124,13 @@ static void __attribute__((format(printf, 1, 2))) libpci_quiet(char *fmt, ...)
 }
 
 /*
- * libpci's sysfs back end stops with an error on a device directory it cannot read
- * (missing or over-long attribute, odd entry name), leaking what it holds then. Check first,
- * so that only a device the kernel itself would never produce is refused, with its name.
+ * libpci's sysfs scan stops with an error on an entry name it cannot parse, leaking its
+ * open directory. Only the kernel's own spelling of an address is let through to it. (A
+ * missing or over-long attribute later stops libpci too, but holding nothing:
+ * libpci_error's jump and pci_cleanup() handle that.)
  */
 static int check_devices(const char *devices, struct error *err)
 {
-	/* the attributes libpci 3.9 treats as mandatory for what we ask of it */
-	static const char *const attrs[] = { "vendor", "device", "class" };
 	DIR *dir = opendir(devices);
 	struct dirent *e;
 	int r = 0;
@@ -139,30 +138,19 @@ static int check_devices(const char *devices, struct error *err)
 	if (!dir)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", devices,
 				 strerror(errno));
-	while (r == 0 && (e = readdir(dir))) {
+	while ((e = readdir(dir))) {
 		struct pci_addr a;
 		char canon[PCI_ADDR_STRLEN];
 
 		if (e->d_name[0] == '.')
 			continue;
-		/* libpci would sscanf anything; only the kernel's own spelling is a device */
 		if (pci_addr_parse(e->d_name, &a) == 0)
 			pci_addr_format(&a, canon);
 		if (pci_addr_parse(e->d_name, &a) < 0 || strcmp(canon, e->d_name) != 0) {
 			r = error_set(err, EXIT_FAILURE_RUNTIME,
-				      "%s/%s: not a PCI device address", devices, e->d_name);
+				      "%s/%s: not a PCI device address", devices,
+				      e->d_name);
 			break;
-		}
-		for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
-			_cleanup_free_ char *p = xasprintf("%s/%s/%s", devices, e->d_name,
-							   attrs[i]);
-			_cleanup_free_ char *v = read_file(p, LIBPCI_VALUE_MAX, NULL);
-
-			if (!v) {
-				r = error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", p,
-					      errno == EFBIG ? "value too long" : strerror(errno));
-				break;
-			}
 		}
 	}
 	closedir(dir);
@@ -187,6 +175,30 @@ static char *strip_copy(const char *s)
 	return n ? xasprintf("%.*s", (int)n, s) : NULL;
 }
 
+/*
+ * The last component of a device's driver or iommu_group link: "nouveau", "14". Read here
+ * rather than with libpci's PCI_FILL_DRIVER/PCI_FILL_IOMMU_GROUP, which resolve each link
+ * with realpath() (a readlink per path component, ~17 per link): on a server that alone
+ * made detect slower than lspci -nnk. The kernel's links end in the name itself.
+ */
+static char *link_name(const char *devices, const struct pci_addr *a, const char *link)
+{
+	char addr[PCI_ADDR_STRLEN], target[4096];
+	_cleanup_free_ char *p = NULL;
+	const char *name;
+	ssize_t n;
+
+	pci_addr_format(a, addr);
+	p = xasprintf("%s/%s/%s", devices, addr, link);
+	n = readlink(p, target, sizeof(target) - 1);
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	name = strrchr(target, '/');
+	name = name ? name + 1 : target;
+	return *name ? xstrdup(name) : NULL;
+}
+
 static int read_boot_vga(const char *devices, const struct pci_addr *a)
 {
 	char addr[PCI_ADDR_STRLEN];
@@ -207,20 +219,22 @@ static int read_boot_vga(const char *devices, const struct pci_addr *a)
 static void add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
 			 const char *devices)
 {
+	_cleanup_free_ char *group = NULL;
 	struct pci_function *f;
 	const char *s;
 	int hdr;
 
 	pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT |
-				 PCI_FILL_IOMMU_GROUP | PCI_FILL_DRIVER | PCI_FILL_MODULE_ALIAS);
-	inv->functions = xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
+			     PCI_FILL_MODULE_ALIAS);
+	inv->functions =
+	    xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
 	f = &inv->functions[inv->n_functions++];
 	memset(f, 0, sizeof(*f));
 	sl_init(&f->modules);
-	f->addr = (struct pci_addr){ .domain = (uint32_t)d->domain,
-				     .bus = d->bus,
-				     .slot = d->dev & 0x1f,
-				     .func = d->func & 7 };
+	f->addr = (struct pci_addr){.domain = (uint32_t)d->domain,
+				    .bus = d->bus,
+				    .slot = d->dev & 0x1f,
+				    .func = d->func & 7};
 	f->vendor = d->vendor_id;
 	f->device = d->device_id;
 	f->class_id = d->device_class;
@@ -228,13 +242,14 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	hdr = pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f;
 	f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS ||
 		       (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
-	f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
+	f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id,
+			 d->device_id);
 	f->class_name = lookup(acc, PCI_LOOKUP_CLASS, d->device_class, 0);
-	s = pci_get_string_property(d, PCI_FILL_DRIVER);
-	f->driver = s ? xstrdup(s) : NULL;
 	s = pci_get_string_property(d, PCI_FILL_MODULE_ALIAS);
 	f->modalias = s ? strip_copy(s) : NULL;
-	f->iommu_group = parse_group(pci_get_string_property(d, PCI_FILL_IOMMU_GROUP));
+	f->driver = link_name(devices, &f->addr, "driver");
+	group = link_name(devices, &f->addr, "iommu_group");
+	f->iommu_group = parse_group(group);
 	f->boot_vga = read_boot_vga(devices, &f->addr);
 }
 

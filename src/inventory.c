@@ -42,11 +42,13 @@ void inventory_free(struct inventory *inv)
 }
 
 /*
- * Intel's iGPU sits on the root bus (00:02.0). An AMD APU's graphics sit behind an internal
- * bridge (Raphael 0e:00.0, Phoenix c4:00.0), but share their slot with CPU-side functions
- * (PSP, USB, ACP) carrying AMD's CPU vendor id 1022; a Radeon card carries only 1002.
+ * Intel's iGPU sits on the root bus (00:02.0). An AMD APU's graphics sit behind an
+ * internal bridge (Raphael 0e:00.0, Phoenix c4:00.0), but share their slot with CPU-side
+ * functions (PSP, USB, ACP) carrying AMD's CPU vendor id 1022; a Radeon card carries only
+ * 1002.
  */
-static bool is_integrated(const struct inventory *inv, size_t begin, size_t end, size_t display)
+static bool is_integrated(const struct inventory *inv, size_t begin, size_t end,
+			  size_t display)
 {
 	const struct pci_function *d = &inv->functions[display];
 
@@ -71,7 +73,8 @@ void inventory_build_cards(struct inventory *inv)
 	free_cards(inv);
 	/* Cards list their functions by index, so the order is fixed first. */
 	if (inv->n_functions > 1)
-		qsort(inv->functions, inv->n_functions, sizeof(*inv->functions), cmp_function);
+		qsort(inv->functions, inv->n_functions, sizeof(*inv->functions),
+		      cmp_function);
 
 	for (size_t i = 0; i < inv->n_functions;) {
 		size_t end = i, display = SIZE_MAX;
@@ -79,8 +82,10 @@ void inventory_build_cards(struct inventory *inv)
 
 		/* [i, end) is one domain:bus:slot */
 		while (end < inv->n_functions &&
-		       pci_addr_same_slot(&inv->functions[i].addr, &inv->functions[end].addr)) {
-			if (display == SIZE_MAX && is_display(inv->functions[end].class_id))
+		       pci_addr_same_slot(&inv->functions[i].addr,
+					  &inv->functions[end].addr)) {
+			if (display == SIZE_MAX &&
+			    is_display(inv->functions[end].class_id))
 				display = end;
 			end++;
 		}
@@ -88,7 +93,8 @@ void inventory_build_cards(struct inventory *inv)
 			i = end;
 			continue;
 		}
-		inv->cards = xrealloc(inv->cards, (inv->n_cards + 1) * sizeof(*inv->cards));
+		inv->cards =
+		    xrealloc(inv->cards, (inv->n_cards + 1) * sizeof(*inv->cards));
 		c = &inv->cards[inv->n_cards++];
 		memset(c, 0, sizeof(*c));
 		sl_init(&c->group_peers);
@@ -105,7 +111,8 @@ void inventory_build_cards(struct inventory *inv)
 	}
 }
 
-const struct pci_function *inventory_find(const struct inventory *inv, const struct pci_addr *a)
+const struct pci_function *inventory_find(const struct inventory *inv,
+					  const struct pci_addr *a)
 {
 	for (size_t i = 0; i < inv->n_functions; i++)
 		if (pci_addr_cmp(&inv->functions[i].addr, a) == 0)
@@ -115,12 +122,14 @@ const struct pci_function *inventory_find(const struct inventory *inv, const str
 
 int inventory_find_card(const struct inventory *inv, const struct pci_addr *a)
 {
-	/* Any function of the card names it: an admin may type the audio function's address. */
+	/* Any function of the card names it: an admin may type the audio function's
+	 * address. */
 	for (size_t i = 0; i < inv->n_cards; i++)
 		if (pci_addr_same_slot(&inv->cards[i].addr, a))
 			for (size_t k = 0; k < inv->cards[i].n_functions; k++)
-				if (pci_addr_cmp(&inv->functions[inv->cards[i].functions[k]].addr,
-						 a) == 0)
+				if (pci_addr_cmp(
+					&inv->functions[inv->cards[i].functions[k]].addr,
+					a) == 0)
 					return (int)i;
 	return -1;
 }

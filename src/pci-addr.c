@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Strict parsers: a value an admin typed either means exactly one device or is refused. */
+/* Strict parsers: what an admin typed means exactly one device, or it is refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +60,8 @@ int pci_addr_parse(const char *s, struct pci_addr *out)
 
 	if (!s)
 		return -1;
-	/* domains beyond 6 hex digits do not exist (VMD uses 5) and would not fit the buffer */
+	/* domains beyond 6 hex digits do not exist (VMD uses 5) and would not fit the
+	 * buffer */
 	if (parse_hex(&s, 6, &a) < 0 || *s++ != ':')
 		return -1;
 	if (parse_hex(&s, 2, &b) < 0)
@@ -118,7 +119,7 @@ bool pci_addr_same_slot(const struct pci_addr *a, const struct pci_addr *b)
 
 int pci_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
 {
-	uint16_t v[2] = { 0, 0 };
+	uint16_t v[2] = {0, 0};
 
 	if (!s || strlen(s) != 9 || s[4] != ':')
 		return -1;
@@ -169,10 +170,11 @@ int xorg_busid_parse(const char *s, struct pci_addr *out)
 void xorg_busid_format(const struct pci_addr *a, char buf[XORG_BUSID_STRLEN])
 {
 	if (a->domain)
-		snprintf(buf, XORG_BUSID_STRLEN, "PCI:%u@%u:%u:%u", a->bus, (unsigned)a->domain,
-			 a->slot, a->func);
+		snprintf(buf, XORG_BUSID_STRLEN, "PCI:%u@%u:%u:%u", a->bus,
+			 (unsigned)a->domain, a->slot, a->func);
 	else
-		snprintf(buf, XORG_BUSID_STRLEN, "PCI:%u:%u:%u", a->bus, a->slot, a->func);
+		snprintf(buf, XORG_BUSID_STRLEN, "PCI:%u:%u:%u", a->bus, a->slot,
+			 a->func);
 }
 
 int pci_addr_list_parse(const char *s, struct pci_addr **out, size_t *n, const char **bad)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Which card the host keeps and which cards may go to a VM. Pure: inventory in, marks out. */
+/* Which card the host keeps and which cards may go to a VM. Pure: inventory in, marks
+ * out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ static bool card_in_group(const struct inventory *inv, const struct card *c, int
 }
 
 /* Devices sharing an IOMMU group with the card: vfio-pci would have to take them too. */
-static void find_group_peers(const struct inventory *inv, struct card *c, size_t *first_peer)
+static void find_group_peers(const struct inventory *inv, struct card *c,
+			     size_t *first_peer)
 {
 	*first_peer = SIZE_MAX;
 	for (size_t i = 0; i < inv->n_functions; i++) {
@@ -68,20 +70,21 @@ void policy_classify(struct inventory *inv)
 		} else if (c->integrated) {
 			snprintf(c->reason, sizeof(c->reason), "integrated GPU");
 		} else if (inv->host_card < 0) {
-			/* Nothing says which card the host shows its console on: ask, don't guess. */
+			/* Nothing says which card the host keeps: ask, don't guess. */
 			snprintf(c->reason, sizeof(c->reason),
-				 "no card is boot VGA or integrated: cannot tell which one the host keeps");
+				 "no boot VGA or integrated card: the host's is unknown");
 		} else if (peer != SIZE_MAX) {
 			const struct pci_function *p = &inv->functions[peer];
 			char addr[PCI_ADDR_STRLEN], more[32] = "";
 
 			pci_addr_format(&p->addr, addr);
 			if (c->group_peers.n > 1)
-				snprintf(more, sizeof(more), " and %zu more", c->group_peers.n - 1);
+				snprintf(more, sizeof(more), " and %zu more",
+					 c->group_peers.n - 1);
 			if (p->class_name)
 				snprintf(c->reason, sizeof(c->reason),
-					 "shares IOMMU group %d with %s (%.60s)%s", p->iommu_group,
-					 addr, p->class_name, more);
+					 "shares IOMMU group %d with %s (%.60s)%s",
+					 p->iommu_group, addr, p->class_name, more);
 			else
 				snprintf(c->reason, sizeof(c->reason),
 					 "shares IOMMU group %d with %s (class %04x)%s",
@@ -105,7 +108,8 @@ void policy_suggested(const struct inventory *inv, struct strlist *out)
 	}
 }
 
-void policy_card_ids(const struct inventory *inv, const struct strlist *cards, struct strlist *out)
+void policy_card_ids(const struct inventory *inv, const struct strlist *cards,
+		     struct strlist *out)
 {
 	for (size_t n = 0; n < cards->n; n++) {
 		struct pci_addr a;
@@ -117,7 +121,8 @@ void policy_card_ids(const struct inventory *inv, const struct strlist *cards, s
 		if (ci < 0)
 			continue;
 		for (size_t k = 0; k < inv->cards[ci].n_functions; k++) {
-			const struct pci_function *f = &inv->functions[inv->cards[ci].functions[k]];
+			const struct pci_function *f =
+			    &inv->functions[inv->cards[ci].functions[k]];
 			char id[PCI_ID_STRLEN];
 
 			pci_id_format(f->vendor, f->device, id);
@@ -128,7 +133,8 @@ void policy_card_ids(const struct inventory *inv, const struct strlist *cards, s
 
 char *policy_default_kernel_params(enum cpu_vendor cpu)
 {
-	/* amd_iommu=on is not a valid value (anchors §4.1): AMD needs nothing but iommu=pt. */
+	/* amd_iommu=on is not a valid value (anchors §4.1): AMD needs nothing but
+	 * iommu=pt. */
 	if (cpu == CPU_INTEL)
 		return xstrdup("intel_iommu=on iommu=pt");
 	return xstrdup("iommu=pt");
@@ -141,6 +147,7 @@ bool policy_firmware_boots_discrete(const struct inventory *inv)
 	for (size_t i = 0; i < inv->n_cards; i++)
 		if (inv->cards[i].integrated)
 			have_integrated = true;
-	return have_integrated && inv->host_card >= 0 && inv->cards[inv->host_card].boot_vga &&
+	return have_integrated && inv->host_card >= 0 &&
+	       inv->cards[inv->host_card].boot_vga &&
 	       !inv->cards[inv->host_card].integrated;
 }

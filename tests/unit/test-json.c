@@ -29,8 +29,9 @@ int main(void)
 	CHECK_ESC("a\"b\\c", "\"a\\\"b\\\\c\"");
 	CHECK_ESC("l1\nl2\tx\r\b\f", "\"l1\\nl2\\tx\\r\\b\\f\"");
 	CHECK_ESC("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
-	CHECK_ESC("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
-	/* invalid UTF-8: stray continuation, overlong, truncated, surrogate, > U+10FFFF */
+	CHECK_ESC("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	/* invalid UTF-8: stray byte, overlong, truncated, surrogate, > U+10FFFF */
 	CHECK_ESC("\x80", "\"\\ufffd\"");
 	CHECK_ESC("\xc0\xaf", "\"\\ufffd\\ufffd\"");
 	CHECK_ESC("x\xe2\x82", "\"x\\ufffd\\ufffd\"");
