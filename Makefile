@@ -75,6 +75,10 @@ check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
 
+# Real boots of a Debian 12 guest under QEMU: install, reconfigure, purge the .deb (tests/vm/run).
+vm-test:
+	tests/vm/run
+
 check-shell:
 	tests/check-shell
 
