@@ -14,11 +14,11 @@ CC        ?= cc
 PKG_CONFIG ?= pkg-config
 BUILD     ?= build
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
              -DVERSION='"$(VERSION)"' $(shell $(PKG_CONFIG) --cflags libpci libkmod)
 CPPFLAGS  ?=
 LDFLAGS   ?=
-LDLIBS    += $(shell $(PKG_CONFIG) --libs libpci libkmod)
+override LDLIBS += $(shell $(PKG_CONFIG) --libs libpci libkmod)
 
 # Every src/*.c but main.c forms the library that the program, the tests and the fuzzers link.
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
@@ -26,7 +26,7 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-asan check-valgrind \
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-asan check-valgrind \
         check-shell lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
@@ -35,8 +35,18 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+# The archive is remade from scratch whenever the set of sources changes: `ar rcs` alone
+# would keep the object of a deleted source file alive in an incremental build.
+$(BUILD)/lib-srcs.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIB_SRCS)' | cmp -s - $@ || echo '$(LIB_SRCS)' > $@
+
+$(BUILD)/lib$(PACKAGE).a: $(LIB_OBJS) $(BUILD)/lib-srcs.list
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/$(PACKAGE): $(BUILD)/main.o $(BUILD)/lib$(PACKAGE).a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -56,13 +66,21 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots
+check: check-unit check-roots check-apply
 
+# test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
 check-unit: $(UNIT_BINS)
+	VPS_KERNEL_INDEX=$$(tests/lib/kernel-index) && \
+	VPS_KERNEL_INDEX_BUILTIN=$$(tests/lib/kernel-index --builtin-vfio) && \
+	export VPS_KERNEL_INDEX VPS_KERNEL_INDEX_BUILTIN && \
 	tests/run-unit $(UNIT_BINS)
 
 check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 	BUILD=$(BUILD) tests/roots/run
+
+# apply/remove round trips on the fake roots: golden files, idempotence, failures.
+check-apply: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/apply/run
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:
@@ -75,12 +93,21 @@ check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
 
+# Not part of the tests: detect against lspci -nnk on a generated tree of 256 devices.
+bench: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/bench/run
+
 # Real boots of a Debian 12 guest under QEMU: install, reconfigure, purge the .deb (tests/vm/run).
 vm-test:
 	tests/vm/run
 
 check-shell:
 	tests/check-shell
+
+# Build the .deb and the source package, lintian, and the install/reconfigure/upgrade/purge
+# scenarios in Debian 12 chroots (root, mmdebstrap; base tarball cached in $VPS_TEST_CACHE).
+chroot-test:
+	tests/chroot/run
 
 test-all:
 	tests/run-all

@@ -26,6 +26,7 @@ struct pci_function {
 	uint8_t prog_if;
 	bool is_bridge;     /* header type 1 or 2, or class 0x06xx: never bound */
 	char *name;         /* "NVIDIA Corporation GA106 [GeForce RTX 3060]" from pci.ids */
+	char *class_name;   /* "VGA compatible controller" from pci.ids; NULL if unknown */
 	char *driver;       /* bound now; NULL if none */
 	char *modalias;     /* "pci:v000010DEd00002504sv...": NULL if absent */
 	int iommu_group;    /* -1 if none */
@@ -39,7 +40,8 @@ struct card {
 	size_t *functions;      /* indexes into inventory.functions, ascending address */
 	size_t n_functions;
 	bool boot_vga;          /* any function has boot_vga=1 */
-	bool integrated;        /* on the root bus of domain 0 (bus 0): iGPU / APU graphics */
+	bool integrated;        /* iGPU: on bus 0 of domain 0, or AMD APU graphics (1002 display
+				 * function sharing its slot with AMD CPU-side 1022 functions) */
 	/* Filled by policy_classify(): */
 	bool host;              /* the card the host keeps for its display */
 	bool candidate;         /* may be passed through without --force */

@@ -10,3 +10,5 @@ int modules_resolve(const char *root, struct inventory *inv, struct error *err);
 /* The modules the initramfs hook adds for kernel kver: vfio, vfio_iommu_type1, vfio_pci,
  * and vfio_virqfd where that kernel still has it as a module; builtins omitted. */
 int initramfs_modules(const char *root, const char *kver, struct strlist *out, struct error *err);
+/* Compare kernel versions as the kernels sort: digit runs numerically (6.10 > 6.9). <0, 0, >0. */
+int kernel_version_cmp(const char *a, const char *b);

@@ -25,6 +25,9 @@ void policy_classify(struct inventory *inv);
 void policy_suggested(const struct inventory *inv, struct strlist *out);
 /* Ids of every function of the given cards, deduplicated. */
 void policy_card_ids(const struct inventory *inv, const struct strlist *cards, struct strlist *out);
+/* The firmware shows its console on a discrete card although an integrated GPU exists:
+ * the admin should pick the iGPU as primary display in the BIOS (guide step 1). */
+bool policy_firmware_boots_discrete(const struct inventory *inv);
 /* The kernel parameters fitting this CPU: "intel_iommu=on iommu=pt" or "iommu=pt". */
 char *policy_default_kernel_params(enum cpu_vendor cpu);
 /* Build the plan; refuses (EXIT_USAGE) unknown addresses, non-display devices, and the host

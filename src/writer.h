@@ -13,6 +13,7 @@ struct file_change {
 	char *path;          /* full path (root already joined) */
 	char *new_content;   /* NULL: delete */
 	char *old_content;   /* NULL: did not exist */
+	size_t old_len;      /* bytes of old_content (rollback restores them exactly) */
 	bool changed;
 	bool done;           /* committed: rollback must undo it */
 };
@@ -20,6 +21,7 @@ struct file_change {
 struct transaction {
 	struct file_change *changes;
 	size_t n;
+	struct strlist created_dirs; /* parents commit had to create, outermost first */
 };
 
 void tx_init(struct transaction *tx);
@@ -32,3 +34,11 @@ size_t tx_changed(const struct transaction *tx);
 int tx_commit(struct transaction *tx, struct error *err);
 /* Put back what commit did (also used when regeneration fails afterwards). */
 int tx_rollback(struct transaction *tx, struct error *err);
+/* rmdir each directory (deepest first) that is empty now; never one that holds anything. */
+void remove_empty_dirs(const struct strlist *dirs);
+
+/* Fault injection for tests: VFIO_PASSTHROUGH_SETUP_TEST_FAIL_WRITE=N makes the Nth file
+ * operation of a commit fail with EIO (N counts from 1), after the earlier ones succeeded. */
+#define TEST_FAIL_WRITE_ENV "VFIO_PASSTHROUGH_SETUP_TEST_FAIL_WRITE"
+/* ...and VFIO_PASSTHROUGH_SETUP_TEST_KILL=N kills the process (SIGKILL) before the Nth. */
+#define TEST_KILL_ENV "VFIO_PASSTHROUGH_SETUP_TEST_KILL"

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory.h"
+
+static bool is_display(uint16_t class_id)
+{
+	return class_id == PCI_CLASS_DISPLAY_VGA_ || class_id == PCI_CLASS_DISPLAY_3D_ ||
+	       class_id == PCI_CLASS_DISPLAY_OTHER_;
+}
+
+static void free_cards(struct inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_cards; i++) {
+		free(inv->cards[i].functions);
+		sl_free(&inv->cards[i].group_peers);
+	}
+	free(inv->cards);
+	inv->cards = NULL;
+	inv->n_cards = 0;
+}
+
+void inventory_free(struct inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_functions; i++) {
+		struct pci_function *f = &inv->functions[i];
+
+		free(f->name);
+		free(f->class_name);
+		free(f->driver);
+		free(f->modalias);
+		sl_free(&f->modules);
+	}
+	free(inv->functions);
+	free_cards(inv);
+	sl_free(&inv->kernels);
+	free(inv->cmdline);
+	inv->functions = NULL;
+	inv->n_functions = 0;
+	inv->cmdline = NULL;
+}
+
+/*
+ * Intel's iGPU sits on the root bus (00:02.0). An AMD APU's graphics sit behind an
+ * internal bridge (Raphael 0e:00.0, Phoenix c4:00.0), but share their slot with CPU-side
+ * functions (PSP, USB, ACP) carrying AMD's CPU vendor id 1022; a Radeon card carries only
+ * 1002.
+ */
+static bool is_integrated(const struct inventory *inv, size_t begin, size_t end,
+			  size_t display)
+{
+	const struct pci_function *d = &inv->functions[display];
+
+	if (d->addr.domain == 0 && d->addr.bus == 0)
+		return true;
+	if (d->vendor != 0x1002)
+		return false;
+	for (size_t k = begin; k < end; k++)
+		if (inv->functions[k].vendor == 0x1022)
+			return true;
+	return false;
+}
+
+static int cmp_function(const void *a, const void *b)
+{
+	return pci_addr_cmp(&((const struct pci_function *)a)->addr,
+			    &((const struct pci_function *)b)->addr);
+}
+
+void inventory_build_cards(struct inventory *inv)
+{
+	free_cards(inv);
+	/* Cards list their functions by index, so the order is fixed first. */
+	if (inv->n_functions > 1)
+		qsort(inv->functions, inv->n_functions, sizeof(*inv->functions),
+		      cmp_function);
+
+	for (size_t i = 0; i < inv->n_functions;) {
+		size_t end = i, display = SIZE_MAX;
+		struct card *c;
+
+		/* [i, end) is one domain:bus:slot */
+		while (end < inv->n_functions &&
+		       pci_addr_same_slot(&inv->functions[i].addr,
+					  &inv->functions[end].addr)) {
+			if (display == SIZE_MAX &&
+			    is_display(inv->functions[end].class_id))
+				display = end;
+			end++;
+		}
+		if (display == SIZE_MAX) {
+			i = end;
+			continue;
+		}
+		inv->cards =
+		    xrealloc(inv->cards, (inv->n_cards + 1) * sizeof(*inv->cards));
+		c = &inv->cards[inv->n_cards++];
+		memset(c, 0, sizeof(*c));
+		sl_init(&c->group_peers);
+		c->addr = inv->functions[display].addr;
+		c->n_functions = end - i;
+		c->functions = xcalloc(c->n_functions, sizeof(*c->functions));
+		for (size_t k = i; k < end; k++) {
+			c->functions[k - i] = k;
+			if (inv->functions[k].boot_vga == 1)
+				c->boot_vga = true;
+		}
+		c->integrated = is_integrated(inv, i, end, display);
+		i = end;
+	}
+}
+
+const struct pci_function *inventory_find(const struct inventory *inv,
+					  const struct pci_addr *a)
+{
+	for (size_t i = 0; i < inv->n_functions; i++)
+		if (pci_addr_cmp(&inv->functions[i].addr, a) == 0)
+			return &inv->functions[i];
+	return NULL;
+}
+
+int inventory_find_card(const struct inventory *inv, const struct pci_addr *a)
+{
+	/* Any function of the card names it: an admin may type the audio function's
+	 * address. */
+	for (size_t i = 0; i < inv->n_cards; i++)
+		if (pci_addr_same_slot(&inv->cards[i].addr, a))
+			for (size_t k = 0; k < inv->cards[i].n_functions; k++)
+				if (pci_addr_cmp(
+					&inv->functions[inv->cards[i].functions[k]].addr,
+					a) == 0)
+					return (int)i;
+	return -1;
+}
+
+const char *cpu_vendor_name(enum cpu_vendor v)
+{
+	switch (v) {
+	case CPU_INTEL:
+		return "intel";
+	case CPU_AMD:
+		return "amd";
+	default:
+		return "unknown";
+	}
+}
+
+const char *vfio_state_name(enum vfio_state s)
+{
+	switch (s) {
+	case VFIO_MODULE:
+		return "module";
+	case VFIO_BUILTIN:
+		return "builtin";
+	case VFIO_MISSING:
+		return "missing";
+	default:
+		return "unknown";
+	}
+}

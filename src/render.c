@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Plan -> the exact text of every file the program owns. Pure: golden tests compare bytes. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "util.h"
+
+#define HOWTO_LINE                                                                        \
+	"# Change: dpkg-reconfigure vfio-passthrough-setup (or edit "                    \
+	"/etc/default/vfio-passthrough-setup and run vfio-passthrough-setup apply).\n"    \
+	"# Undo: vfio-passthrough-setup remove.\n"
+
+static void add_header(struct strbuf *sb)
+{
+	sb_add(sb, GENERATED_MARKER "\n" HOWTO_LINE);
+}
+
+static char *render_modprobe(const struct plan *plan)
+{
+	struct strbuf sb;
+	bool ids = !plan->bind_by_address && !plan->vfio_builtin;
+
+	if (!ids && plan->softdeps.n == 0)
+		return NULL;
+	sb_init(&sb);
+	add_header(&sb);
+	if (ids) {
+		_cleanup_free_ char *list = sl_join(&plan->vfio_ids, ",");
+
+		sb_addf(&sb, "options vfio-pci ids=%s\n", list);
+	} else if (plan->bind_by_address) {
+		sb_add(&sb, "# Bound by address (an identical card stays with the host): see "
+			    DRIVER_OVERRIDE_PATH "\n");
+	} else {
+		sb_add(&sb, "# vfio-pci is built into the kernel: its ids are on the kernel command "
+			    "line (" GRUB_DROPIN_PATH ")\n");
+	}
+	/* Each driver that could claim a function first waits for vfio-pci. */
+	for (size_t i = 0; i < plan->softdeps.n; i++)
+		sb_addf(&sb, "softdep %s pre: vfio-pci\n", plan->softdeps.items[i]);
+	return sb_steal(&sb);
+}
+
+static char *render_grub(const struct plan *plan)
+{
+	struct strbuf sb;
+
+	if (!plan->kernel_params || !*plan->kernel_params)
+		return NULL;
+	sb_init(&sb);
+	add_header(&sb);
+	/* Append: an assignment would drop the admin's own parameters (quiet, splash, ...). */
+	sb_addf(&sb, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n",
+		plan->kernel_params);
+	return sb_steal(&sb);
+}
+
+static char *render_xorg(const struct plan *plan)
+{
+	char busid[XORG_BUSID_STRLEN];
+	struct strbuf sb;
+
+	if (!plan->xorg)
+		return NULL;
+	xorg_busid_format(&plan->host_busid, busid);
+	sb_init(&sb);
+	add_header(&sb);
+	sb_add(&sb, "# Keeps Xorg on the host GPU once the other card belongs to vfio-pci.\n");
+	sb_add(&sb, "Section \"Device\"\n"
+		    "\tIdentifier \"vfio-passthrough-setup host GPU\"\n");
+	sb_addf(&sb, "\tDriver \"%s\"\n", plan->xorg_driver ? plan->xorg_driver : "modesetting");
+	sb_addf(&sb, "\tBusID \"%s\"\n", busid);
+	sb_add(&sb, "EndSection\n");
+	return sb_steal(&sb);
+}
+
+static char *render_driver_override(const struct plan *plan)
+{
+	struct strbuf sb;
+
+	if (!plan->bind_by_address)
+		return NULL;
+	sb_init(&sb);
+	add_header(&sb);
+	for (size_t i = 0; i < plan->functions.n; i++)
+		sb_addf(&sb, "%s\n", plan->functions.items[i]);
+	return sb_steal(&sb);
+}
+
+size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MAX])
+{
+	bool empty = plan_is_empty(plan);
+	size_t n = 0;
+
+	out[n++] = (struct rendered_file){ .path = MODPROBE_PATH,
+					   .content = empty ? NULL : render_modprobe(plan),
+					   .boot_relevant = true };
+	out[n++] = (struct rendered_file){ .path = GRUB_DROPIN_PATH,
+					   .content = empty ? NULL : render_grub(plan),
+					   .grub_relevant = true };
+	out[n++] = (struct rendered_file){ .path = XORG_SNIPPET_PATH,
+					   .content = empty ? NULL : render_xorg(plan) };
+	out[n++] = (struct rendered_file){ .path = DRIVER_OVERRIDE_PATH,
+					   .content = empty ? NULL : render_driver_override(plan),
+					   .boot_relevant = true };
+	return n;
+}
+
+void rendered_free(struct rendered_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].content);
+		files[i].content = NULL;
+	}
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void rendered_hash(const struct rendered_file *files, size_t n, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *c = files[i].content ? files[i].content : "";
+
+		h = fnv1a(h, files[i].path, strlen(files[i].path) + 1);
+		/* "absent" and "empty" must differ */
+		h = fnv1a(h, files[i].content ? "+" : "-", 1);
+		h = fnv1a(h, c, strlen(c) + 1);
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}

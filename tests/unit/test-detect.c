@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Detection over fake roots from tests/roots (real libpci on a fake sysfs), then the same
+ * roots damaged: detection must report, never crash or exit. Run from the source tree. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "detect.h"
+#include "unit.h"
+
+static char tmp[] = "/tmp/test-detect.XXXXXX";
+
+static void sh(char *cmd)
+{
+	if (system(cmd) != 0)
+		fprintf(stderr, "command failed: %s\n", cmd);
+	free(cmd);
+}
+
+static void make_root(const char *scenario)
+{
+	sh(xasprintf("rm -rf %s/root && tests/roots/make-root %s %s/root >/dev/null", tmp,
+		     scenario, tmp));
+}
+
+static void write_attr(const char *rel, const char *content, size_t len)
+{
+	char *p = xasprintf("%s/root/sys/bus/pci/devices/%s", tmp, rel);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || write(fd, content, len) != (ssize_t)len)
+		fprintf(stderr, "cannot write %s\n", p);
+	if (fd >= 0)
+		close(fd);
+	free(p);
+}
+
+static void test_cpuinfo(void)
+{
+	CHECK(cpuinfo_parse_vendor("processor\t: 0\nvendor_id\t: GenuineIntel\n") ==
+	      CPU_INTEL);
+	CHECK(cpuinfo_parse_vendor("vendor_id : AuthenticAMD") == CPU_AMD);
+	CHECK(cpuinfo_parse_vendor("vendor_id\t: HygonGenuine\r\n") == CPU_AMD);
+	CHECK(cpuinfo_parse_vendor("vendor_id\t: GenuineIntelX\n") == CPU_UNKNOWN);
+	CHECK(cpuinfo_parse_vendor(
+		  "vendor_id\t: CentaurHauls\nvendor_id\t: GenuineIntel\n") ==
+	      CPU_UNKNOWN);
+	CHECK(cpuinfo_parse_vendor(
+		  "vendor_idx: GenuineIntel\nvendor_id: AuthenticAMD\n") == CPU_AMD);
+	CHECK(cpuinfo_parse_vendor("vendor_id\n") == CPU_UNKNOWN);
+	CHECK(cpuinfo_parse_vendor("vendor_id") == CPU_UNKNOWN);
+	CHECK(cpuinfo_parse_vendor("") == CPU_UNKNOWN);
+	CHECK(cpuinfo_parse_vendor("model name : GenuineIntel\n") == CPU_UNKNOWN);
+}
+
+static void test_no_pci(void)
+{
+	struct inventory inv;
+	struct error err = {0};
+	char *empty = xasprintf("%s/empty", tmp);
+
+	mkdir(empty, 0755);
+	CHECK(detect_inventory(empty, &inv, &err) == 0);
+	CHECK(!inv.have_pci && inv.n_functions == 0 && inv.n_cards == 0);
+	CHECK(inv.cpu == CPU_UNKNOWN && inv.cmdline == NULL && inv.iommu_groups == 0);
+	inventory_free(&inv);
+	CHECK(detect_inventory("/nonexistent/root", &inv, &err) == 0 && !inv.have_pci);
+	inventory_free(&inv);
+	free(empty);
+}
+
+static void test_turing(void)
+{
+	struct inventory inv;
+	struct error err = {0};
+	char *root = xasprintf("%s/root", tmp);
+
+	make_root("turing-4fn");
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	CHECK(inv.have_pci && inv.cpu == CPU_INTEL && inv.iommu_groups == 5);
+	CHECK(inv.cmdline && strstr(inv.cmdline, "root=/dev/nvme0n1p2"));
+	CHECK(inv.n_functions == 9 && inv.n_cards == 2);
+	if (inv.n_cards == 2) {
+		const struct card *c = &inv.cards[1];
+		const struct pci_function *f = &inv.functions[c->functions[0]];
+		const struct pci_function *ucsi = &inv.functions[c->functions[3]];
+
+		CHECK(c->n_functions == 4);
+		CHECK(f->vendor == 0x10de && f->device == 0x1f02 &&
+		      f->class_id == 0x0300);
+		CHECK_STR(f->name, "NVIDIA Corporation TU106 [GeForce RTX 2070]");
+		CHECK_STR(f->class_name, "VGA compatible controller");
+		CHECK_STR(f->driver, "nouveau");
+		CHECK_STR(f->modalias,
+			  "pci:v000010DEd00001F02sv00003842sd00002172bc03sc00i00");
+		CHECK(f->iommu_group == 1 && f->boot_vga == 0 && !f->is_bridge);
+		CHECK(ucsi->driver == NULL && ucsi->boot_vga == -1 &&
+		      ucsi->class_id == 0x0c80);
+		CHECK(inv.functions[1].is_bridge); /* 00:01.0 root port, header type 1 */
+		CHECK(inv.cards[0].boot_vga && inv.cards[0].integrated);
+	}
+	inventory_free(&inv);
+	free(root);
+}
+
+static void test_garbage(void)
+{
+	struct inventory inv;
+	struct error err;
+	char *root = xasprintf("%s/root", tmp);
+	char big[5000];
+
+	memset(big, '7', sizeof(big));
+
+	/* over-long mandatory attribute: libpci would stop; we report it */
+	make_root("intel-igpu-nvidia");
+	write_attr("0000:01:00.0/vendor", big, sizeof(big));
+	err = (struct error){0};
+	CHECK(detect_inventory(root, &inv, &err) < 0);
+	CHECK(err.code == EXIT_FAILURE_RUNTIME && strstr(err.msg, "too long"));
+	if (!strstr(err.msg, "too long"))
+		fprintf(stderr, "message: %s\n", err.msg);
+	CHECK(inv.functions == NULL);
+
+	/* missing mandatory attribute */
+	make_root("intel-igpu-nvidia");
+	sh(xasprintf("rm %s/root/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/class",
+		     tmp));
+	err = (struct error){0};
+	CHECK(detect_inventory(root, &inv, &err) < 0 && strstr(err.msg, "class"));
+
+	/* an entry that is no device address */
+	make_root("intel-igpu-nvidia");
+	sh(xasprintf("mkdir %s/root/sys/bus/pci/devices/0000:01:00.0x", tmp));
+	err = (struct error){0};
+	CHECK(detect_inventory(root, &inv, &err) < 0 &&
+	      strstr(err.msg, "not a PCI device"));
+
+	/* junk that fits: detection goes on with what it can tell */
+	make_root("intel-igpu-nvidia");
+	write_attr("0000:01:00.0/vendor", "zzzz\n", 5);
+	write_attr("0000:01:00.0/boot_vga", big, 4000);
+	write_attr("0000:01:00.1/modalias", big, sizeof(big));
+	write_attr("0000:00:02.0/config", "\xff", 1);
+	write_attr("0000:00:02.0/class", "\x01\x02\xff\n", 4);
+	sh(xasprintf("mkdir -p %s/root/sys/kernel/iommu_groups/x\x01y %s/root/sys/kernel/"
+		     "iommu_groups/99999999999999999999",
+		     tmp, tmp));
+	sh(xasprintf("ln -sfn ../../../../sys/kernel/iommu_groups/x\x01y "
+		     "%s/root/sys/devices/pci0000:00/0000:00:1f.3/iommu_group",
+		     tmp));
+	sh(xasprintf("ln -sfn ../../../../sys/kernel/iommu_groups/99999999999999999999 "
+		     "%s/root/sys/devices/pci0000:00/0000:00:17.0/iommu_group",
+		     tmp));
+	/* libpci resolves the driver link with realpath(): the target must exist */
+	sh(xasprintf("mkdir %s/root/sys/bus/pci/drivers/'\"\\\t\x01\xc3'", tmp));
+	sh(xasprintf("ln -sfn '../../../../sys/bus/pci/drivers/\"\\\t\x01\xc3' "
+		     "%s/root/sys/devices/pci0000:00/0000:00:14.0/driver",
+		     tmp));
+	err = (struct error){0};
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	CHECK(inv.n_functions == 8);
+	inventory_build_cards(&inv);
+	CHECK(inv.n_cards == 1); /* 00:02.0's class is junk now */
+	if (inv.n_functions == 8) {
+		CHECK(inv.functions[6].vendor == 0 && inv.functions[6].boot_vga == -1);
+		CHECK(inv.functions[7].modalias ==
+		      NULL); /* too long for libpci: dropped */
+		CHECK(inv.functions[5].iommu_group == -1);
+		CHECK(inv.functions[4].iommu_group == -1);
+		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5);
+		CHECK(inv.functions[2].class_id == 0); /* strtol of junk */
+	}
+	inventory_free(&inv);
+	free(root);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_cpuinfo();
+	test_no_pci();
+	test_turing();
+	test_garbage();
+	sh(xasprintf("rm -rf %s", tmp));
+	return unit_done("detect");
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Card grouping and classification on hand-built inventories. */
+#include <stdlib.h>
+
+#include "policy.h"
+#include "unit.h"
+
+static void add(struct inventory *inv, const char *addr, uint16_t vendor, uint16_t device,
+		uint16_t class_id, int group, int boot_vga)
+{
+	struct pci_function *f;
+
+	inv->functions = realloc(inv->functions, (inv->n_functions + 1) * sizeof(*f));
+	f = &inv->functions[inv->n_functions++];
+	memset(f, 0, sizeof(*f));
+	pci_addr_parse(addr, &f->addr);
+	f->vendor = vendor;
+	f->device = device;
+	f->class_id = class_id;
+	f->iommu_group = group;
+	f->boot_vga = boot_vga;
+	f->is_bridge = (class_id >> 8) == 0x06;
+	if (class_id == 0x0108)
+		f->class_name = strdup("Non-Volatile memory controller");
+	sl_init(&f->modules);
+}
+
+static void init(struct inventory *inv)
+{
+	memset(inv, 0, sizeof(*inv));
+	inv->have_pci = true;
+	inv->host_card = -1;
+}
+
+static char *suggested(const struct inventory *inv)
+{
+	struct strlist l;
+	char *s;
+
+	sl_init(&l);
+	policy_suggested(inv, &l);
+	s = sl_join(&l, " ");
+	sl_free(&l);
+	return s;
+}
+
+static void test_grouping(void)
+{
+	struct inventory inv;
+	struct pci_addr a;
+
+	init(&inv);
+	/* out of order on purpose: build_cards sorts */
+	add(&inv, "0000:01:00.3", 0x10de, 0x1adb, 0x0c80, 1, -1);
+	add(&inv, "0000:01:00.1", 0x10de, 0x10f9, 0x0403, 1, -1);
+	add(&inv, "0000:00:02.0", 0x8086, 0x3e98, 0x0300, 2, 1);
+	add(&inv, "0000:00:01.0", 0x8086, 0x1901, 0x0604, 1, -1);
+	add(&inv, "0000:01:00.0", 0x10de, 0x1f02, 0x0300, 1, 0);
+	add(&inv, "0000:01:00.2", 0x10de, 0x1ada, 0x0c03, 1, -1);
+	add(&inv, "0000:00:02.1", 0x8086, 0x3e99, 0x0380, 2, -1);
+	inventory_build_cards(&inv);
+	CHECK(inv.n_cards == 2);
+	CHECK(inv.cards[0].n_functions == 2 && inv.cards[0].integrated &&
+	      inv.cards[0].boot_vga);
+	CHECK(inv.cards[1].n_functions == 4 && !inv.cards[1].integrated &&
+	      !inv.cards[1].boot_vga);
+	CHECK(inv.functions[inv.cards[1].functions[3]].device == 0x1adb);
+	pci_addr_parse("01:00.2", &a);
+	CHECK(inventory_find_card(&inv, &a) == 1);
+	CHECK(inventory_find(&inv, &a)->device == 0x1ada);
+	pci_addr_parse("00:01.0", &a);
+	CHECK(inventory_find_card(&inv, &a) == -1);
+	pci_addr_parse("01:00.5", &a);
+	CHECK(inventory_find_card(&inv, &a) == -1);
+	CHECK(inventory_find(&inv, &a) == NULL);
+
+	policy_classify(&inv);
+	CHECK(inv.host_card == 0);
+	CHECK(inv.cards[1].candidate);
+	CHECK(inv.cards[1].group_peers.n ==
+	      0); /* the root port is a bridge, not a peer */
+	char *s = suggested(&inv);
+	CHECK_STR(s, "0000:01:00.0");
+	struct strlist cards, ids;
+	sl_init(&cards);
+	sl_init(&ids);
+	sl_add(&cards, "0000:01:00.0");
+	sl_add(&cards, "0000:01:00.0");
+	policy_card_ids(&inv, &cards, &ids);
+	char *j = sl_join(&ids, ",");
+	CHECK_STR(j, "10de:1f02,10de:10f9,10de:1ada,10de:1adb");
+	free(j);
+	free(s);
+	sl_free(&cards);
+	sl_free(&ids);
+	CHECK(!policy_firmware_boots_discrete(&inv));
+	inventory_free(&inv);
+	CHECK(inv.n_functions == 0 && inv.n_cards == 0);
+}
+
+static void test_apu(void)
+{
+	struct inventory inv;
+
+	/* Raphael iGPU behind 00:08.1, PSP/USB in its slot; Navi 21 behind a switch */
+	init(&inv);
+	add(&inv, "0000:03:00.0", 0x1002, 0x73bf, 0x0300, 5, 1);
+	add(&inv, "0000:03:00.1", 0x1002, 0xab28, 0x0403, 5, -1);
+	add(&inv, "0000:0e:00.0", 0x1002, 0x164e, 0x0380, 6, -1);
+	add(&inv, "0000:0e:00.2", 0x1022, 0x1649, 0x1080, 7, -1);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(inv.n_cards == 2);
+	CHECK(!inv.cards[0].integrated && inv.cards[0].host);
+	CHECK(inv.cards[1].integrated && !inv.cards[1].candidate);
+	CHECK_STR(inv.cards[1].reason, "integrated GPU");
+	CHECK(policy_firmware_boots_discrete(&inv));
+	inventory_free(&inv);
+}
+
+static void test_shared_group(void)
+{
+	struct inventory inv;
+
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0x4692, 0x0300, 0, 1);
+	add(&inv, "0000:00:1c.0", 0x8086, 0x7ab8, 0x0604, 14, -1);
+	add(&inv, "0000:02:00.0", 0x10de, 0x1f82, 0x0300, 14, 0);
+	add(&inv, "0000:02:00.1", 0x10de, 0x10fa, 0x0403, 14, -1);
+	add(&inv, "0000:03:00.0", 0x144d, 0xa80a, 0x0108, 14, -1);
+	add(&inv, "0000:04:00.0", 0x10ec, 0x8168, 0x0200, 14, -1);
+	add(&inv, "0000:05:00.0", 0x10ec, 0x8168, 0x0200, 15, -1);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(!inv.cards[1].candidate);
+	CHECK(inv.cards[1].group_peers.n == 2);
+	CHECK_STR(inv.cards[1].reason, "shares IOMMU group 14 with 0000:03:00.0 "
+				       "(Non-Volatile memory controller) and 1 more");
+	/* classify twice: peers are recomputed, not appended */
+	policy_classify(&inv);
+	CHECK(inv.cards[1].group_peers.n == 2);
+	inventory_free(&inv);
+
+	/* peer without a class name: the class number instead */
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0x4692, 0x0300, 0, 1);
+	add(&inv, "0000:02:00.0", 0x10de, 0x1f82, 0x0300, 9, 0);
+	add(&inv, "0000:05:00.0", 0x10ec, 0x8168, 0x0200, 9, -1);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK_STR(inv.cards[1].reason,
+		  "shares IOMMU group 9 with 0000:05:00.0 (class 0200)");
+	inventory_free(&inv);
+}
+
+static void test_no_host(void)
+{
+	struct inventory inv;
+
+	/* two 3D controllers, nothing boot VGA, nothing integrated: no guess */
+	init(&inv);
+	add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 1, -1);
+	add(&inv, "0000:81:00.0", 0x10de, 0x20b0, 0x0302, 2, -1);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(inv.host_card == -1);
+	CHECK(!inv.cards[0].candidate && !inv.cards[1].candidate);
+	char *s = suggested(&inv);
+	CHECK_STR(s, "");
+	free(s);
+	inventory_free(&inv);
+
+	/* one card only, not boot VGA: still never suggested */
+	init(&inv);
+	add(&inv, "0000:01:00.0", 0x10de, 0x1f95, 0x0302, 1, -1);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(!inv.cards[0].candidate);
+	CHECK_STR(inv.cards[0].reason,
+		  "only display device: the host would have none left");
+	inventory_free(&inv);
+
+	/* integrated card without boot_vga is the host */
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0x9bc4, 0x0300, 1, 0);
+	add(&inv, "0000:01:00.0", 0x10de, 0x1f95, 0x0302, 2, -1);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(inv.host_card == 0 && inv.cards[1].candidate);
+	inventory_free(&inv);
+
+	/* no functions at all */
+	init(&inv);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(inv.n_cards == 0 && inv.host_card == -1);
+	inventory_free(&inv);
+}
+
+static void test_params(void)
+{
+	char *p = policy_default_kernel_params(CPU_INTEL);
+	CHECK_STR(p, "intel_iommu=on iommu=pt");
+	free(p);
+	p = policy_default_kernel_params(CPU_AMD);
+	CHECK_STR(p, "iommu=pt");
+	free(p);
+	p = policy_default_kernel_params(CPU_UNKNOWN);
+	CHECK_STR(p, "iommu=pt");
+	free(p);
+	CHECK_STR(cpu_vendor_name(CPU_AMD), "amd");
+	CHECK_STR(vfio_state_name(VFIO_BUILTIN), "builtin");
+	CHECK_STR(vfio_state_name(VFIO_UNKNOWN), "unknown");
+}
+
+int main(void)
+{
+	test_grouping();
+	test_apu();
+	test_shared_group();
+	test_no_host();
+	test_params();
+	return unit_done("policy-classify");
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "settings.h"
+#include "unit.h"
+
+static int parse(const char *text, struct request *req, struct error *err)
+{
+	memset(err, 0, sizeof(*err));
+	request_free(req);
+	request_init(req);
+	return settings_parse(text, req, err);
+}
+
+/* Expect a usage error whose message contains want. */
+static void bad(const char *text, const char *want)
+{
+	struct request req;
+	struct error err;
+
+	request_init(&req);
+	CHECK(parse(text, &req, &err) == -1);
+	CHECK(err.code == EXIT_USAGE);
+	if (!strstr(err.msg, want))
+		fprintf(stderr, "  for [%s]: message [%s] lacks [%s]\n", text, err.msg, want);
+	CHECK(strstr(err.msg, want) != NULL);
+	request_free(&req);
+}
+
+static void test_defaults(void)
+{
+	struct request req;
+	struct error err;
+
+	request_init(&req);
+	CHECK(req.devices_auto && req.host_busid_auto && req.xorg && req.kernel_params_auto);
+	CHECK(!req.force && req.n_devices == 0 && !req.devices && !req.kernel_params);
+	/* The shipped template is all defaults. */
+	CHECK(parse("# comment\n\nDEVICES=\"auto\"\nHOST_BUSID=\"auto\"\nXORG=\"yes\"\n"
+		    "KERNEL_PARAMS=\"auto\"\nALLOW_HOST_GPU=\"no\"\n",
+		    &req, &err) == 0);
+	CHECK(req.devices_auto && req.host_busid_auto && req.xorg && req.kernel_params_auto);
+	CHECK(!req.force);
+	request_free(&req);
+}
+
+static void test_values(void)
+{
+	struct request req;
+	struct error err;
+	char buf[PCI_ADDR_STRLEN];
+
+	request_init(&req);
+	CHECK(parse("  DEVICES=\"0000:01:00.0 0a:00.1\"   # two cards\n"
+		    "HOST_BUSID=\"PCI:0:2:0\"\r\nXORG=\"no\"\n"
+		    "KERNEL_PARAMS=\"intel_iommu=on iommu=pt\"\nALLOW_HOST_GPU=\"yes\"",
+		    &req, &err) == 0);
+	CHECK(!req.devices_auto);
+	CHECK(req.n_devices == 2);
+	if (req.n_devices == 2) {
+		pci_addr_format(&req.devices[0], buf);
+		CHECK_STR(buf, "0000:01:00.0");
+		pci_addr_format(&req.devices[1], buf);
+		CHECK_STR(buf, "0000:0a:00.1");
+	}
+	CHECK(!req.host_busid_auto);
+	CHECK(req.host_busid.bus == 0 && req.host_busid.slot == 2 && req.host_busid.func == 0);
+	CHECK(!req.xorg && req.force && !req.kernel_params_auto);
+	CHECK_STR(req.kernel_params, "intel_iommu=on iommu=pt");
+
+	/* DEVICES="" chooses nothing: an explicit empty list, not auto. */
+	CHECK(parse("DEVICES=\"\"\nKERNEL_PARAMS=\"\"\n", &req, &err) == 0);
+	CHECK(!req.devices_auto && req.n_devices == 0);
+	CHECK(!req.kernel_params_auto);
+	CHECK_STR(req.kernel_params, "");
+	CHECK(parse("", &req, &err) == 0 && req.devices_auto);
+	request_free(&req);
+}
+
+static void test_errors(void)
+{
+	bad("FOO=\"bar\"\n", "line 1: unknown setting FOO");
+	bad("# c\nDEVICES=auto\n", "line 2: the value must be in double quotes");
+	bad("DEVICES='auto'\n", "double quotes");
+	bad("DEVICES=\"auto\n", "missing closing double quote");
+	bad("DEVICES=\"auto\" x\n", "unexpected text after the closing quote");
+	bad("DEVICES = \"auto\"\n", "expected KEY=\"value\"");
+	bad("devices=\"auto\"\n", "expected KEY=\"value\"");
+	bad("DEVICES=\"0000:01:00.0 01:00.x\"\n", "'01:00.x' is not a PCI address");
+	bad("DEVICES=\"0000:01:00.0;reboot\"\n", "is not a PCI address");
+	bad("HOST_BUSID=\"PCI:0a:0:0\"\n", "HOST_BUSID=\"PCI:0a:0:0\" is not an Xorg BusID");
+	bad("HOST_BUSID=\"0:2:0\"\n", "is not an Xorg BusID");
+	bad("XORG=\"true\"\n", "XORG=\"true\": expected \"yes\" or \"no\"");
+	bad("ALLOW_HOST_GPU=\"YES\"\n", "ALLOW_HOST_GPU=\"YES\"");
+	bad("KERNEL_PARAMS=\"iommu=pt;reboot\"\n", "line 1: KERNEL_PARAMS");
+	bad("KERNEL_PARAMS=\"$(reboot)\"\n", "$, backticks and backslashes");
+	bad("KERNEL_PARAMS=\"`id`\"\n", "$, backticks and backslashes");
+	bad("XORG=\"yes\"\nXORG=\"no\"\n", "line 2: XORG is set twice");
+}
+
+static void test_kernel_params(void)
+{
+	struct error err = { 0 };
+	char longp[600];
+
+	CHECK(kernel_params_validate("intel_iommu=on iommu=pt", &err) == 0);
+	CHECK(kernel_params_validate("", &err) == 0);
+	CHECK(kernel_params_validate("vfio-pci.ids=10de:1b80,10de:10f0 video=efifb:off", &err) ==
+	      0);
+	static const char *const refused[] = { "a\"b", "a'b", "$x", "`x`", "a\\b", "a;b",
+					       "a\nb", "a\tb", "a\x7f", "\xc3\xa9" };
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+		memset(&err, 0, sizeof(err));
+		CHECK(kernel_params_validate(refused[i], &err) == -1);
+		CHECK(err.code == EXIT_USAGE);
+	}
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = '\0';
+	memset(&err, 0, sizeof(err));
+	CHECK(kernel_params_validate(longp, &err) == -1);
+	CHECK(strstr(err.msg, "too long") != NULL);
+}
+
+static void test_load(void)
+{
+	char dir[] = "/var/tmp/test-settings.XXXXXX";
+	struct request req;
+	struct error err = { 0 };
+	char *path;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	request_init(&req);
+	/* Missing file: defaults stay. */
+	CHECK(settings_load(dir, &req, &err) == 0 && req.devices_auto);
+	path = xasprintf("%s/etc", dir);
+	CHECK(mkdir(path, 0755) == 0);
+	free(path);
+	path = xasprintf("%s/etc/default", dir);
+	CHECK(mkdir(path, 0755) == 0);
+	free(path);
+	path = xasprintf("%s/etc/default/vfio-passthrough-setup", dir);
+	f = fopen(path, "w");
+	fputs("DEVICES=\"01:00.0\"\nXORG=\"maybe\"\n", f);
+	fclose(f);
+	CHECK(settings_load(dir, &req, &err) == -1);
+	CHECK(err.code == EXIT_USAGE);
+	CHECK(strstr(err.msg, path) && strstr(err.msg, "line 2"));
+	f = fopen(path, "w");
+	fwrite("XORG=\"no\"\n\0x", 1, 12, f);
+	fclose(f);
+	memset(&err, 0, sizeof(err));
+	CHECK(settings_load(dir, &req, &err) == -1 && strstr(err.msg, "NUL"));
+	unlink(path);
+	free(path);
+	request_free(&req);
+	path = xasprintf("rm -rf '%s'", dir);
+	CHECK(system(path) == 0);
+	free(path);
+}
+
+/* The shipped template parses, and is all defaults. */
+static void test_template(void)
+{
+	struct request req;
+	struct error err = { 0 };
+	char *text = read_file("conf/settings.template", 65536, NULL);
+
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	request_init(&req);
+	CHECK(settings_parse(text, &req, &err) == 0);
+	if (err.code)
+		fprintf(stderr, "  %s\n", err.msg);
+	CHECK(req.devices_auto && req.host_busid_auto && req.xorg && req.kernel_params_auto);
+	CHECK(!req.force);
+	request_free(&req);
+	free(text);
+}
+
+int main(void)
+{
+	test_template();
+	test_defaults();
+	test_values();
+	test_errors();
+	test_kernel_params();
+	test_load();
+	return unit_done("settings");
+}
