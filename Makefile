@@ -114,6 +114,10 @@ check-doc:
 bench: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/bench/run
 
+# Real boots of a Debian 12 guest under QEMU: install, reconfigure, purge the .deb (tests/vm/run).
+vm-test:
+	tests/vm/run
+
 check-shell:
 	tests/check-shell
 
