@@ -119,6 +119,22 @@ static void test_kernel_params(void)
 		CHECK(kernel_params_validate(refused[i], &err) == -1);
 		CHECK(err.code == EXIT_USAGE);
 	}
+	/* update-grub copies the value unquoted into grub.cfg: GRUB script tokens break it */
+	static const char *const grub_tokens[] = { "a}b", "a{b", "a|b", "a&b", "a<b", "a>b" };
+	for (size_t i = 0; i < ARRAY_SIZE(grub_tokens); i++) {
+		memset(&err, 0, sizeof(err));
+		CHECK(kernel_params_validate(grub_tokens[i], &err) == -1);
+		CHECK(err.code == EXIT_USAGE && strstr(err.msg, "GRUB script syntax"));
+		CHECK(strstr(err.msg, grub_tokens[i]) != NULL); /* names the value */
+	}
+	/* the message names the value, control bytes spelled out, never raw */
+	memset(&err, 0, sizeof(err));
+	CHECK(kernel_params_validate("iommu=pt\nreboot\x1b[2J", &err) == -1);
+	CHECK_STR(err.msg, "kernel parameters \"iommu=pt\\x0areboot\\x1b[2J\": the byte "
+			   "\\x0a is not allowed (no newlines or other control or non-ASCII bytes)");
+	memset(&err, 0, sizeof(err));
+	CHECK(kernel_params_validate("a;b\x1b", &err) == -1);
+	CHECK(strstr(err.msg, "\"a;b\\x1b\": the character ';'") != NULL);
 	memset(longp, 'a', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = '\0';
 	memset(&err, 0, sizeof(err));
