@@ -123,6 +123,13 @@ static void merge_created_dirs(const char *root, const char *old_state,
 	sl_sort(out);
 }
 
+static void one_line(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
 /* Record the last result for `status`: one key=value per line, message on one line. */
 static void state_write(const char *root, const char *result, const char *message,
 			const char *hash, const char *cards, struct strlist *created)
@@ -137,9 +144,10 @@ static void state_write(const char *root, const char *result, const char *messag
 	struct transaction tx;
 	struct error err = { 0 };
 
-	for (char *p = msg; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	/* One line per key: a newline in a value (a tool's output, a garbage boot_id)
+	 * would add a key of its own, e.g. a created_dirs= that remove then empties. */
+	one_line(msg);
+	one_line(boot_id);
 	/* The state directory (and parents, in a bare test root) are ours to remove too. */
 	for (size_t i = 0; i < ARRAY_SIZE(state_dirs); i++) {
 		_cleanup_free_ char *full = path_join(root, state_dirs[i]);
