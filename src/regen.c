@@ -109,7 +109,8 @@ static int run_tool(const char *path, char *const argv[], struct error *err)
 
 int regen_run(const char *root, struct regen_needs needs, struct error *err)
 {
-	bool other_root = root && *root && strcmp(root, "/") != 0;
+	/* "--root //" writes the real /etc: its boot files must follow. */
+	bool other_root = !root_is_host(root);
 
 	if (!needs.grub && !needs.initramfs)
 		return 0;

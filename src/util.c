@@ -268,3 +268,13 @@ char *path_join(const char *root, const char *abs_path)
 		n--;
 	return xasprintf("%.*s%s%s", (int)n, root, abs_path[0] == '/' ? "" : "/", abs_path);
 }
+
+bool root_is_host(const char *root)
+{
+	_cleanup_free_ char *real = NULL;
+
+	if (!root || !*root || strcmp(root, "/") == 0)
+		return true;
+	real = realpath(root, NULL);
+	return real && strcmp(real, "/") == 0;
+}

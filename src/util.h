@@ -64,3 +64,5 @@ char *read_file(const char *path, size_t max, size_t *len_out);
 char *read_attr(const char *path);
 /* Join root and an absolute path ("/" root gives the path itself). Caller frees. */
 char *path_join(const char *root, const char *abs_path);
+/* Whether root is the running system's / however spelled: "", "/", "//", "/tmp/..". */
+bool root_is_host(const char *root);

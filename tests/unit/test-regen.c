@@ -61,6 +61,16 @@ int main(void)
 	CHECK_STR(s, "");
 	free(s);
 
+	/* "/" spelled otherwise is the running system: its /etc was written, so the boot
+	 * files are regenerated (the fake update-initramfs comes first in PATH). */
+	CHECK(root_is_host("") && root_is_host("/") && root_is_host("//"));
+	CHECK(root_is_host("/tmp/..") && root_is_host("/."));
+	CHECK(!root_is_host(root) && !root_is_host("/nonexistent"));
+	CHECK(regen_run("/tmp/..", (struct regen_needs){ false, true }, &err) == 0);
+	s = log_text();
+	CHECK_STR(s, "initramfs -u -k all\n");
+	free(s);
+
 	setenv("VFIO_PASSTHROUGH_SETUP_REGEN_UNDER_ROOT", "1", 1);
 	/* No grub.cfg: update-grub is skipped (GRUB not in use), initramfs still runs. */
 	CHECK(regen_run(root, (struct regen_needs){ true, true }, &err) == 0);
