@@ -180,26 +180,16 @@ static int regen_or_rollback(const char *root, struct transaction *tx, struct er
 	fprintf(stderr, PROG ": %s\n", err->msg);
 	fprintf(stderr, PROG ": restoring the previous files and regenerating again...\n");
 	if (tx_rollback(tx, &e2) < 0) {
-		size_t n = strlen(err->msg);
-
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; restoring the previous files failed too: %s", e2.msg);
+		error_append(err, "; restoring the previous files failed too: %s", e2.msg);
 		return -1;
 	}
 	if (regen_run(root, needs, &e2) < 0) {
-		size_t n = strlen(err->msg);
-
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; the previous files are back, but regenerating for them failed too: %s",
-			 e2.msg);
+		error_append(err,
+			     "; the previous files are back, but regenerating for them failed too: %s",
+			     e2.msg);
 		return -1;
 	}
-	{
-		size_t n = strlen(err->msg);
-
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; the previous files were restored, nothing changed");
-	}
+	error_append(err, "; the previous files were restored, nothing changed");
 	return -1;
 }
 

@@ -196,6 +196,19 @@ int error_set(struct error *err, enum exit_code code, const char *fmt, ...)
 	return -1;
 }
 
+void error_append(struct error *err, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	if (!err)
+		return;
+	n = strlen(err->msg);
+	va_start(ap, fmt);
+	vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
 char *read_file(const char *path, size_t max, size_t *len_out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -52,6 +52,9 @@ struct error {
 int error_set(struct error *err, enum exit_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Add to the message of an error already set: what went wrong next, after the first cause. */
+void error_append(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

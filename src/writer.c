@@ -220,12 +220,9 @@ int tx_commit(struct transaction *tx, struct error *err)
 			struct error rb = { 0 };
 
 			/* The first error is the one to report; rollback's own goes after. */
-			if (tx_rollback(tx, &rb) < 0 && err) {
-				size_t n = strlen(err->msg);
-
-				snprintf(err->msg + n, sizeof(err->msg) - n,
-					 "; restoring the previous files also failed: %s", rb.msg);
-			}
+			if (tx_rollback(tx, &rb) < 0)
+				error_append(err, "; restoring the previous files also failed: %s",
+					     rb.msg);
 			return -1;
 		}
 		c->done = true;
