@@ -203,9 +203,7 @@ static void usage_apply(FILE *out)
 
 struct apply_opts {
 	bool devices_set, busid_set, no_xorg, force, dry_run;
-	struct pci_addr *devices;
-	size_t n_devices;
-	bool devices_auto;
+	struct request devices; /* only its devices fields */
 	struct pci_addr busid;
 	const char *kernel_params;
 };
@@ -230,12 +228,7 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		switch (c) {
 		case 'd':
 			o->devices_set = true;
-			free(o->devices);
-			o->devices = NULL;
-			o->n_devices = 0;
-			o->devices_auto = strcmp(optarg, "auto") == 0;
-			if (!o->devices_auto &&
-			    pci_addr_list_parse(optarg, &o->devices, &o->n_devices, &bad) < 0)
+			if (request_set_devices(&o->devices, optarg, &bad) < 0)
 				return error_set(err, EXIT_USAGE,
 						 "--devices: '%s' is not a PCI address (expected "
 						 "addresses like 0000:01:00.0, comma-separated)",
@@ -280,10 +273,10 @@ static void overlay(struct request *req, struct apply_opts *o)
 {
 	if (o->devices_set) {
 		free(req->devices);
-		req->devices = o->devices;
-		req->n_devices = o->n_devices;
-		req->devices_auto = o->devices_auto;
-		o->devices = NULL;
+		req->devices = o->devices.devices;
+		req->n_devices = o->devices.n_devices;
+		req->devices_auto = o->devices.devices_auto;
+		o->devices.devices = NULL;
 	}
 	if (o->busid_set) {
 		req->host_busid_auto = false;
@@ -458,7 +451,7 @@ out:
 			fprintf(stderr, PROG ": nothing was written.\n");
 		ret = err.code;
 	}
-	free(o.devices);
+	request_free(&o.devices);
 	sl_free(&created);
 	tx_free(&tx);
 	rendered_free(files, n_files);

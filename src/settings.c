@@ -86,6 +86,17 @@ int kernel_params_validate(const char *s, struct error *err)
 	return 0;
 }
 
+int request_set_devices(struct request *req, const char *value, const char **bad)
+{
+	free(req->devices);
+	req->devices = NULL;
+	req->n_devices = 0;
+	req->devices_auto = strcmp(value, "auto") == 0;
+	if (req->devices_auto)
+		return 0;
+	return pci_addr_list_parse(value, &req->devices, &req->n_devices, bad);
+}
+
 static int parse_yes_no(const char *v, bool *out)
 {
 	if (strcmp(v, "yes") == 0) {
@@ -147,23 +158,13 @@ static int set_key(struct request *req, unsigned lineno, const char *key, const 
 		   struct error *err)
 {
 	if (strcmp(key, "DEVICES") == 0) {
-		struct pci_addr *addrs = NULL;
 		const char *bad = NULL;
-		size_t n = 0;
 
-		free(req->devices);
-		req->devices = NULL;
-		req->n_devices = 0;
-		req->devices_auto = strcmp(value, "auto") == 0;
-		if (req->devices_auto)
-			return 0;
-		if (pci_addr_list_parse(value, &addrs, &n, &bad) < 0)
+		if (request_set_devices(req, value, &bad) < 0)
 			return error_set(err, EXIT_USAGE,
 					 "settings line %u: DEVICES=\"%s\": '%s' is not a PCI address "
 					 "(expected \"auto\", \"\" or addresses like 0000:01:00.0)",
 					 lineno, value, bad ? bad : value);
-		req->devices = addrs;
-		req->n_devices = n;
 		return 0;
 	}
 	if (strcmp(key, "HOST_BUSID") == 0) {

@@ -142,6 +142,26 @@ static void test_kernel_params(void)
 	CHECK(strstr(err.msg, "too long") != NULL);
 }
 
+/* The one parser behind DEVICES= and --devices. */
+static void test_set_devices(void)
+{
+	struct request req;
+	const char *bad = NULL;
+
+	request_init(&req);
+	CHECK(request_set_devices(&req, "01:00.0, 0000:02:00.1", &bad) == 0);
+	CHECK(!req.devices_auto && req.n_devices == 2 && req.devices[1].bus == 2 &&
+	      req.devices[1].func == 1);
+	CHECK(request_set_devices(&req, "auto", &bad) == 0);
+	CHECK(req.devices_auto && req.n_devices == 0 && !req.devices);
+	CHECK(request_set_devices(&req, "", &bad) == 0);
+	CHECK(!req.devices_auto && req.n_devices == 0);
+	CHECK(request_set_devices(&req, "01:00.0 10de:2504", &bad) == -1);
+	CHECK_STR(bad, "10de:2504");
+	CHECK(req.n_devices == 0 && !req.devices);
+	request_free(&req);
+}
+
 static void test_load(void)
 {
 	char dir[] = "/var/tmp/test-settings.XXXXXX";
@@ -207,6 +227,7 @@ int main(void)
 	test_values();
 	test_errors();
 	test_kernel_params();
+	test_set_devices();
 	test_load();
 	return unit_done("settings");
 }
