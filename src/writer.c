@@ -144,8 +144,10 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Temp file next to the target (same filesystem, so rename is atomic; never /tmp). */
-static int replace_file(const char *path, const char *content, size_t len, struct error *err)
+/* Temp file next to the target (same filesystem, so rename is atomic; never /tmp).
+ * *renamed: the new content is in place, even if -1 follows (directory sync failed). */
+static int replace_file(const char *path, const char *content, size_t len, bool fail_sync,
+			bool *renamed, struct error *err)
 {
 	_cleanup_free_ char *dir = dir_of(path);
 	_cleanup_free_ char *tmp = xasprintf("%s/.vfio-passthrough-setup.XXXXXX", dir);
@@ -168,7 +170,10 @@ static int replace_file(const char *path, const char *content, size_t len, struc
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s", path,
 				 strerror(e));
 	}
-	if (fsync_dir(dir) < 0)
+	*renamed = true;
+	if (fail_sync)
+		errno = EIO;
+	if (fail_sync || fsync_dir(dir) < 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot sync directory %s: %s", dir,
 				 strerror(errno));
 	return 0;
@@ -195,9 +200,11 @@ static long env_number(const char *name)
 int tx_commit(struct transaction *tx, struct error *err)
 {
 	long fail = env_number(TEST_FAIL_WRITE_ENV), kill_at = env_number(TEST_KILL_ENV), op = 0;
+	long fail_sync = env_number(TEST_FAIL_DIRSYNC_ENV);
 
 	for (size_t i = 0; i < tx->n; i++) {
 		struct file_change *c = &tx->changes[i];
+		bool renamed = false;
 		int r;
 
 		if (!c->changed || c->done)
@@ -212,12 +219,14 @@ int tx_commit(struct transaction *tx, struct error *err)
 			r = make_parents(c->path, &tx->created_dirs, err);
 			if (r == 0)
 				r = replace_file(c->path, c->new_content, strlen(c->new_content),
-						 err);
+						 op == fail_sync, &renamed, err);
 		} else {
 			r = delete_file(c->path, err);
 		}
 		if (r < 0) {
 			struct error rb = { 0 };
+
+			c->done = renamed; /* in place already: rollback puts the old one back */
 
 			/* The first error is the one to report; rollback's own goes after. */
 			if (tx_rollback(tx, &rb) < 0)
@@ -236,11 +245,13 @@ int tx_rollback(struct transaction *tx, struct error *err)
 
 	for (size_t i = tx->n; i-- > 0;) {
 		struct file_change *c = &tx->changes[i];
+		bool renamed = false;
 
 		if (!c->done)
 			continue;
 		if (c->old_content)
-			ret |= replace_file(c->path, c->old_content, c->old_len, err);
+			ret |= replace_file(c->path, c->old_content, c->old_len, false, &renamed,
+					    err);
 		else
 			ret |= delete_file(c->path, err);
 		c->done = false;

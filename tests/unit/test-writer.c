@@ -211,6 +211,21 @@ static void test_failure_mid_transaction(void)
 	CHECK(same(f3, "third old\n", 10));
 	tx_free(&tx);
 	unsetenv(TEST_FAIL_WRITE_ENV);
+
+	/* The directory sync after the second rename fails: that file is new already,
+	 * and must be put back with the first. */
+	setenv(TEST_FAIL_DIRSYNC_ENV, "2", 1);
+	put(f3, "third old\n", 10);
+	memset(&err, 0, sizeof(err));
+	tx_init(&tx);
+	CHECK(tx_stage(&tx, f1, "first new\n", &err) == 0);
+	CHECK(tx_stage(&tx, f3, "third new\n", &err) == 0);
+	CHECK(tx_commit(&tx, &err) == -1);
+	CHECK(strstr(err.msg, "cannot sync directory") != NULL);
+	CHECK(same(f1, "first old\n", 10));
+	CHECK(same(f3, "third old\n", 10));
+	tx_free(&tx);
+	unsetenv(TEST_FAIL_DIRSYNC_ENV);
 	unlink(f1);
 	unlink(f3);
 }
