@@ -118,8 +118,15 @@ static int make_parents(const char *path, struct strlist *created, struct error 
 		if (saved != '/' && saved != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0755) == 0)
+		/* chmod: an admin's umask 077 would leave xorg.conf.d unreadable to a
+		 * rootless Xorg, which then ignores our snippet without a word */
+		if (mkdir(dir, 0755) == 0) {
 			sl_add(created, dir);
+			if (chmod(dir, 0755) < 0)
+				return error_set(err, EXIT_FAILURE_RUNTIME,
+						 "cannot set the mode of %s: %s", dir,
+						 strerror(errno));
+		}
 		else if (errno != EEXIST)
 			return error_set(err, EXIT_FAILURE_RUNTIME, "cannot create directory %s: %s",
 					 dir, strerror(errno));
