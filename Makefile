@@ -58,15 +58,20 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/lib$(PACKAGE).a
 install: all
 	install -D -m 0755 $(BUILD)/$(PACKAGE) $(DESTDIR)$(SBINDIR)/$(PACKAGE)
 	install -D -m 0644 conf/settings.template $(DESTDIR)$(DATADIR)/settings.template
+	install -D -m 0644 doc/$(PACKAGE).8 $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8
+	install -D -m 0644 conf/bash-completion/$(PACKAGE) \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)$(DATADIR)/settings.template
+	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)$(DATADIR)/settings.template \
+	  $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply
+check: check-unit check-roots check-apply check-status check-doc
 
 # test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
 check-unit: $(UNIT_BINS)
@@ -93,12 +98,30 @@ check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
 
+# `status` on fake roots after a real apply: every pass and fail path against golden output.
+check-status: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/status/run
+
+# The man page renders without warnings; the bash completion answers as bash would; the
+# troubleshooting text quotes real `status` output.
+check-doc:
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l doc/$(PACKAGE).8 2>&1 >/dev/null | \
+	  { ! grep . ; }
+	tests/completion/run || [ $$? -eq 77 ]
+	tests/doc/check-excerpts
+
 # Not part of the tests: detect against lspci -nnk on a generated tree of 256 devices.
 bench: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/bench/run
 
+# Real boots of a Debian 12 guest under QEMU: install, reconfigure, purge the .deb (tests/vm/run).
+vm-test:
+	tests/vm/run
+
 check-shell:
 	tests/check-shell
+
+include tests/fuzz/fuzz.mk
 
 # Build the .deb and the source package, lintian, and the install/reconfigure/upgrade/purge
 # scenarios in Debian 12 chroots (root, mmdebstrap; base tarball cached in $VPS_TEST_CACHE).

@@ -17,3 +17,4 @@ extern const struct command cmd_detect;
 extern const struct command cmd_apply;
 extern const struct command cmd_remove;
 extern const struct command cmd_initramfs_modules;
+extern const struct command cmd_status;

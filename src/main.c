@@ -14,6 +14,7 @@ static const struct command *const commands[] = {
 	&cmd_apply,
 	&cmd_remove,
 	&cmd_initramfs_modules,
+	&cmd_status,
 };
 
 static void usage(FILE *out)

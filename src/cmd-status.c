@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `status [--json]`: did it work after the reboot, and if not, why. Gathers the facts
+ * under
+ * --root (libpci and sysfs through detect, the settings re-rendered, /proc, /boot, the
+ * state file) into a status_input; status-check.c decides and formats. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#include "commands.h"
+#include "conflicts.h"
+#include "detect.h"
+#include "modules.h"
+#include "policy.h"
+#include "render.h"
+#include "settings.h"
+#include "status-check.h"
+
+#define STATE_PATH "/var/lib/vfio-passthrough-setup/state"
+/* An initramfs is tens of MB; anything beyond this is not one we can judge. */
+#define INITRAMFS_MAX (512u << 20)
+
+struct gathered {
+	struct inventory inv;
+	struct request req;
+	struct plan plan;
+	bool have_plan;
+	struct error err;
+	struct rendered_file rendered[RENDERED_MAX];
+	size_t n_rendered;
+	char *actual[RENDERED_MAX];
+	struct status_file files[RENDERED_MAX];
+	struct status_function *functions;
+	struct status_card *cards;
+	struct status_function *host_functions;
+	struct apply_state state;
+	char *kernel;
+	char *boot_id;
+	char *initramfs_path;
+	char *initramfs_reason;
+	struct strlist initramfs_missing;
+	struct conflict_list conflicts;
+};
+
+static char *read_under(const char *root, const char *path)
+{
+	_cleanup_free_ char *full = path_join(root, path);
+
+	return read_attr(full);
+}
+
+/* Use the cards the last apply configured (they may have come from --devices), else the
+ * settings file; consent was given at apply time, so re-rendering must not refuse again.
+ */
+static void request_from_state(struct gathered *g)
+{
+	struct pci_addr *addrs = NULL;
+	const char *bad = NULL;
+	size_t n = 0;
+
+	if (!g->state.cards)
+		return;
+	if (!g->state.cards[strspn(g->state.cards, " ")]) {
+		/* The last apply configured no card. */
+		g->req.devices_auto = false;
+		g->req.n_devices = 0;
+		return;
+	}
+	if (pci_addr_list_parse(g->state.cards, &addrs, &n, &bad) < 0) {
+		free(addrs);
+		return;
+	}
+	free(g->req.devices);
+	g->req.devices = addrs;
+	g->req.n_devices = n;
+	g->req.devices_auto = false;
+	g->req.force = true;
+}
+
+static void gather_functions(struct gathered *g, struct status_input *in)
+{
+	struct strlist addrs;
+
+	sl_init(&addrs);
+	if (g->have_plan) {
+		for (size_t i = 0; i < g->plan.functions.n; i++)
+			sl_add(&addrs, g->plan.functions.items[i]);
+	} else if (g->state.functions) {
+		/* No plan (card gone?): still say what became of the recorded functions.
+		 */
+		struct pci_addr *list = NULL;
+		const char *bad;
+		size_t n = 0;
+
+		if (pci_addr_list_parse(g->state.functions, &list, &n, &bad) == 0)
+			for (size_t i = 0; i < n; i++) {
+				char a[PCI_ADDR_STRLEN];
+
+				pci_addr_format(&list[i], a);
+				sl_add(&addrs, a);
+			}
+		free(list);
+	}
+	g->functions = xcalloc(addrs.n, sizeof(*g->functions));
+	for (size_t i = 0; i < addrs.n; i++) {
+		struct status_function *f = &g->functions[in->n_functions];
+		const struct pci_function *pf;
+
+		if (pci_addr_parse(addrs.items[i], &f->addr) < 0)
+			continue;
+		pf = inventory_find(&g->inv, &f->addr);
+		f->present = pf != NULL;
+		f->driver = pf ? pf->driver : NULL;
+		in->n_functions++;
+	}
+	in->functions = g->functions;
+	sl_free(&addrs);
+}
+
+static void gather_cards(struct gathered *g, struct status_input *in)
+{
+	if (!g->have_plan)
+		return;
+	g->cards = xcalloc(g->plan.cards.n, sizeof(*g->cards));
+	for (size_t i = 0; i < g->plan.cards.n; i++) {
+		struct status_card *c = &g->cards[in->n_cards];
+		const struct pci_function *pf;
+		int idx;
+
+		if (pci_addr_parse(g->plan.cards.items[i], &c->addr) < 0)
+			continue;
+		idx = inventory_find_card(&g->inv, &c->addr);
+		pf = inventory_find(&g->inv, &c->addr);
+		c->iommu_group = pf ? pf->iommu_group : -1;
+		c->name = pf ? pf->name : NULL;
+		c->group_peers = idx >= 0 ? &g->inv.cards[idx].group_peers : NULL;
+		c->boot_vga = idx >= 0 && g->inv.cards[idx].boot_vga;
+		c->host = idx >= 0 && g->inv.cards[idx].host;
+		in->n_cards++;
+	}
+	in->cards = g->cards;
+}
+
+static void gather_host_card(struct gathered *g, struct status_input *in)
+{
+	const struct card *host;
+
+	if (!g->have_plan || g->inv.host_card < 0)
+		return;
+	host = &g->inv.cards[g->inv.host_card];
+	g->host_functions = xcalloc(host->n_functions, sizeof(*g->host_functions));
+	for (size_t i = 0; i < host->n_functions; i++) {
+		const struct pci_function *pf = &g->inv.functions[host->functions[i]];
+		char a[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&pf->addr, a);
+		if (sl_has(&g->plan.functions, a))
+			continue; /* passed with consent: not the host's any more */
+		g->host_functions[in->n_host_functions++] = (struct status_function){
+		    .addr = pf->addr, .present = true, .driver = pf->driver};
+	}
+	in->host_functions = g->host_functions;
+}
+
+static void gather_files(const char *root, struct gathered *g, struct status_input *in)
+{
+	if (!g->have_plan)
+		return;
+	g->n_rendered = render_plan(&g->plan, g->rendered);
+	for (size_t i = 0; i < g->n_rendered; i++) {
+		_cleanup_free_ char *full = path_join(root, g->rendered[i].path);
+
+		g->actual[i] = read_file(full, 1 << 20, NULL);
+		g->files[i] = (struct status_file){.path = g->rendered[i].path,
+						   .expected = g->rendered[i].content,
+						   .actual = g->actual[i]};
+	}
+	in->files = g->files;
+	in->n_files = g->n_rendered;
+	if (g->state.config_hash) {
+		struct rendered_file on_disk[RENDERED_MAX];
+		char hash[17];
+
+		for (size_t i = 0; i < g->n_rendered; i++)
+			on_disk[i] = (struct rendered_file){.path = g->rendered[i].path,
+							    .content = g->actual[i]};
+		rendered_hash(on_disk, g->n_rendered, hash);
+		in->files_as_applied = strcmp(hash, g->state.config_hash) == 0;
+	}
+}
+
+static bool have_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	_cleanup_free_ char *copy =
+	    xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+	char *save = NULL;
+
+	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *p = xasprintf("%s/%s", d, name);
+
+		if (access(p, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The file list of a compressed initramfs, from initramfs-tools' own lister. */
+static int lsinitramfs_list(const char *img, struct strlist *names)
+{
+	int pipefd[2], status;
+	pid_t pid;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (pipe(pipefd) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execlp("lsinitramfs", "lsinitramfs", img, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	f = fdopen(pipefd[0], "r");
+	if (!f) {
+		close(pipefd[0]);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		sl_add(names, line);
+	}
+	free(line);
+	fclose(f);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return -1;
+	return 0;
+}
+
+static void gather_initramfs(const char *root, struct gathered *g,
+			     struct status_input *in)
+{
+	struct strlist needed, needed_files, names, mods;
+	struct error err = {0};
+	_cleanup_free_ char *full = NULL;
+	_cleanup_free_ unsigned char *data = NULL;
+	size_t len = 0;
+
+	in->kernel = g->kernel;
+	in->initramfs_missing = &g->initramfs_missing;
+	if (!g->kernel) {
+		in->initramfs = INITRAMFS_UNKNOWN;
+		in->initramfs_reason = "the running kernel's version is unknown "
+				       "(/proc/sys/kernel/osrelease)";
+		return;
+	}
+	g->initramfs_path = xasprintf("/boot/initrd.img-%s", g->kernel);
+	in->initramfs_path = g->initramfs_path;
+	full = path_join(root, g->initramfs_path);
+	if (access(full, F_OK) != 0) {
+		in->initramfs = INITRAMFS_NO_IMAGE;
+		return;
+	}
+	sl_init(&needed);
+	sl_init(&needed_files);
+	sl_init(&names);
+	sl_init(&mods);
+	if (initramfs_modules(root, g->kernel, &needed, &err) < 0) {
+		/* The kernel's module index is not here: the names every Debian kernel
+		 * needs. */
+		sl_add(&needed, "vfio");
+		sl_add(&needed, "vfio_iommu_type1");
+		sl_add(&needed, "vfio_pci");
+	}
+	/* mkinitramfs copies the modprobe.d file, and the hook the address list: an image
+	 * built before apply has neither, and vfio-pci cannot claim the card early. */
+	for (size_t i = 0; i < g->n_rendered; i++)
+		if (g->rendered[i].content &&
+		    (strcmp(g->rendered[i].path, MODPROBE_PATH) == 0 ||
+		     strcmp(g->rendered[i].path, DRIVER_OVERRIDE_PATH) == 0))
+			sl_add(&needed_files, g->rendered[i].path + 1);
+	if (!needed.n && !needed_files.n) {
+		in->initramfs = INITRAMFS_OK; /* all built in, nothing to copy */
+		goto out;
+	}
+	data = (unsigned char *)read_file(full, INITRAMFS_MAX, &len);
+	if (!data) {
+		in->initramfs = INITRAMFS_UNKNOWN;
+		g->initramfs_reason = xasprintf("cannot read %s", g->initramfs_path);
+	} else if (cpio_newc_list(data, len, &names) != len) {
+		/* Plain cpio first (microcode), then a compressed archive:
+		 * initramfs-tools knows every compression it builds with. */
+		sl_free(&names);
+		sl_init(&names);
+		if (!have_program("lsinitramfs")) {
+			in->initramfs = INITRAMFS_UNKNOWN;
+			g->initramfs_reason =
+			    xstrdup("the image is compressed and lsinitramfs "
+				    "(initramfs-tools) is not installed");
+		} else if (lsinitramfs_list(full, &names) < 0) {
+			in->initramfs = INITRAMFS_UNKNOWN;
+			g->initramfs_reason =
+			    xasprintf("lsinitramfs could not read %s", g->initramfs_path);
+		} else {
+			in->initramfs = INITRAMFS_OK;
+		}
+	} else {
+		in->initramfs = INITRAMFS_OK;
+	}
+	if (in->initramfs == INITRAMFS_OK) {
+		module_names_from_paths(&names, &mods);
+		for (size_t i = 0; i < needed.n; i++)
+			if (!sl_has(&mods, needed.items[i]))
+				sl_add(&g->initramfs_missing, needed.items[i]);
+		for (size_t i = 0; i < names.n; i++) {
+			/* lsinitramfs prints "etc/...", some cpio writers "./etc/...". */
+			char *n = names.items[i];
+
+			while (n[0] == '.' && n[1] == '/')
+				n += 2;
+			while (n[0] == '/')
+				n++;
+			memmove(names.items[i], n, strlen(n) + 1);
+		}
+		for (size_t i = 0; i < needed_files.n; i++) {
+			_cleanup_free_ char *shown =
+			    xasprintf("/%s", needed_files.items[i]);
+
+			if (!sl_has(&names, needed_files.items[i]))
+				sl_add(&g->initramfs_missing, shown);
+		}
+		if (g->initramfs_missing.n)
+			in->initramfs = INITRAMFS_MISSING;
+	}
+out:
+	in->initramfs_reason = g->initramfs_reason;
+	sl_free(&needed);
+	sl_free(&needed_files);
+	sl_free(&names);
+	sl_free(&mods);
+}
+
+static bool have_settings(const char *root)
+{
+	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
+
+	return access(path, F_OK) == 0;
+}
+
+static void gather(const char *root, struct gathered *g, struct status_input *in)
+{
+	_cleanup_free_ char *state_path = path_join(root, STATE_PATH);
+	_cleanup_free_ char *state_text = read_file(state_path, 1 << 16, NULL);
+
+	memset(in, 0, sizeof(*in));
+	in->have_state = state_text != NULL;
+	apply_state_parse(state_text, &g->state);
+	in->state_boot_id = g->state.boot_id;
+	in->regen_failed = g->state.regen_failed;
+	in->regen_error = g->state.regen_error;
+	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
+	in->boot_id = g->boot_id;
+	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
+
+	if (detect_inventory(root, &g->inv, &g->err) < 0) {
+		in->config_error = g->err.msg;
+		return;
+	}
+	/* Without the module index the softdeps differ; the file check then says so. */
+	modules_resolve(root, &g->inv, &g->err);
+	g->err = (struct error){0};
+	policy_classify(&g->inv);
+	in->cpu = g->inv.cpu;
+	in->have_pci = g->inv.have_pci;
+	in->cmdline = g->inv.cmdline;
+	in->iommu_groups = g->inv.iommu_groups;
+
+	request_init(&g->req);
+	if (!in->have_state && !have_settings(root)) {
+		/* Neither apply nor the package ever ran (or remove/purge undid them). */
+		return;
+	}
+	if (settings_load(root, &g->req, &g->err) < 0) {
+		in->config_error = g->err.msg;
+	} else {
+		request_from_state(g);
+		if (policy_plan(&g->inv, &g->req, &g->plan, &g->err) < 0) {
+			in->config_error = g->err.msg;
+		} else {
+			g->have_plan = true;
+			in->configured = !plan_is_empty(&g->plan);
+			in->expected_params = g->plan.kernel_params;
+			in->vfio_builtin = g->plan.vfio_builtin;
+		}
+	}
+	gather_functions(g, in);
+	gather_cards(g, in);
+	gather_host_card(g, in);
+	gather_files(root, g, in);
+	if (in->have_pci)
+		gather_initramfs(root, g, in);
+	conflicts_scan(root, g->have_plan ? &g->plan.softdeps : NULL, &g->conflicts);
+	in->conflicts = g->conflicts.items;
+	in->n_conflicts = g->conflicts.n;
+}
+
+static void gathered_free(struct gathered *g)
+{
+	if (g->have_plan)
+		plan_free(&g->plan);
+	request_free(&g->req);
+	rendered_free(g->rendered, g->n_rendered);
+	for (size_t i = 0; i < g->n_rendered; i++)
+		free(g->actual[i]);
+	free(g->functions);
+	free(g->cards);
+	free(g->host_functions);
+	apply_state_free(&g->state);
+	free(g->kernel);
+	free(g->boot_id);
+	free(g->initramfs_path);
+	free(g->initramfs_reason);
+	sl_free(&g->initramfs_missing);
+	conflicts_free(&g->conflicts);
+	inventory_free(&g->inv);
+}
+
+static int run_status(const struct context *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct gathered g;
+	struct status_input in;
+	struct status_report report;
+	struct strbuf out;
+	bool json = false;
+	int c, code;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			puts("Usage: vfio-passthrough-setup status [--json]\n"
+			     "Check that the configured card is bound to vfio-pci, the "
+			     "kernel command "
+			     "line, IOMMU,\nfiles, initramfs and IOMMU group are right, "
+			     "and whether a "
+			     "reboot is pending.\nExit status: 0 all pass, 1 a check "
+			     "fails, 3 reboot "
+			     "pending.");
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr,
+			"vfio-passthrough-setup: status: unexpected argument '%s'\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	memset(&g, 0, sizeof(g));
+	sl_init(&g.initramfs_missing);
+	conflicts_init(&g.conflicts);
+	gather(ctx->root, &g, &in);
+	status_evaluate(&in, &report);
+	sb_init(&out);
+	if (json)
+		status_format_json(&in, &report, &out);
+	else
+		status_format_text(&in, &report, &out);
+	fputs(out.buf, stdout);
+	code = status_exit_code(&report);
+	sb_free(&out);
+	status_report_free(&report);
+	gathered_free(&g);
+	return code;
+}
+
+const struct command cmd_status = {
+    .name = "status",
+    .run = run_status,
+    .usage = "status [--json]",
+    .help = "check that passthrough is active after the reboot (exit 3: reboot pending)",
+};

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* /proc/cmdline as status reads it: split, and compared with the configured parameters.
+ * The input's first line is the command line, the rest the wanted parameters. */
+#include "fuzz.h"
+#include "status-check.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = fuzz_str(data, size);
+	char *nl = strchr(s, '\n');
+	const char *want = "intel_iommu=on iommu=pt vfio-pci.ids=10de:1c03";
+	struct strlist words, missing;
+	size_t n;
+
+	if (nl) {
+		*nl = '\0';
+		want = nl + 1;
+	}
+	sl_init(&words);
+	sl_init(&missing);
+	n = cmdline_split(s, &words);
+	if (n != words.n)
+		abort();
+	for (size_t i = 0; i < words.n; i++)
+		if (!words.items[i] || strchr(words.items[i], '"'))
+			abort(); /* quotes group words and are dropped */
+	cmdline_missing(s, want, &missing);
+	/* A command line always carries its own words. */
+	sl_free(&missing);
+	cmdline_missing(s, s, &missing);
+	if (missing.n)
+		abort();
+	sl_free(&words);
+	sl_free(&missing);
+	free(s);
+	return 0;
+}

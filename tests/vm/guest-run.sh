@@ -1,0 +1,103 @@
+#!/bin/sh
+# Runs inside the test guest at every boot (started by vmtest-runner from the 9p share).
+# It records the state of the machine as this boot found it into out/, then performs the
+# actions the host listed in the share's "actions" file, one per line: ACTION [ARG...].
+# Every action's output goes to out/ACTION.log and its exit status to out/ACTION.rc; an
+# action that fails does not stop the next (the host decides what a failure means).
+set -u
+S=$VMTEST_SHARE
+O=$S/out
+PKG=$(cat "$S/package")
+NAME=vfio-passthrough-setup
+mkdir -p "$O"
+
+# The generated files and the settings file (fixed names, see HELPERS.md) and the package's
+# state directory: shown after each boot so a failing check can say what was there.
+GENERATED="/etc/modprobe.d/$NAME.conf /etc/default/grub.d/$NAME.cfg
+/etc/X11/xorg.conf.d/10-$NAME.conf /etc/default/$NAME"
+
+collect() {
+	uname -r >"$O/uname"
+	cat /proc/cmdline >"$O/cmdline"
+	sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | sort -u >"$O/cpu-vendor"
+	# one line per PCI function: address id class driver boot_vga iommu_group (from sysfs)
+	for d in /sys/bus/pci/devices/*; do
+		drv=-
+		[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+		vga=-
+		[ -f "$d/boot_vga" ] && vga=$(cat "$d/boot_vga")
+		grp=-
+		[ -e "$d/iommu_group" ] && grp=$(basename "$(readlink "$d/iommu_group")")
+		echo "${d##*/} $(cut -c3- "$d/vendor"):$(cut -c3- "$d/device")" \
+			"$(cut -c3-6 "$d/class") $drv $vga $grp"
+	done >"$O/devices"
+	lspci -nnk >"$O/lspci" 2>&1
+	dmesg >"$O/dmesg" 2>&1
+	ls /dev/vfio >"$O/dev-vfio" 2>&1
+	lsinitramfs "/boot/initrd.img-$(uname -r)" >"$O/initramfs-running" 2>&1
+	for f in $GENERATED; do
+		[ -e "$f" ] || continue
+		echo "==> $f"
+		cat "$f"
+	done >"$O/generated" 2>&1
+	ls -la "/var/lib/$NAME" >"$O/state-dir" 2>&1
+	debconf-show "$PKG" >"$O/debconf" 2>&1
+	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$PKG" >"$O/dpkg-status" 2>&1
+	# every path on the root filesystem that carries the package's name (leftovers after purge)
+	find / -xdev -name "*$NAME*" -not -path '/var/lib/vmtest/*' >"$O/named-paths" 2>/dev/null
+}
+
+act_install() {
+	# an absolute path: apt takes the local .deb; the guest has no network, so every
+	# dependency must already be in the image
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Use-Pty=0 "$S"/debs/*.deb
+}
+
+act_preseed() {
+	cat "$S/preseed"
+	debconf-set-selections "$S/preseed"
+}
+
+act_reconfigure() {
+	dpkg-reconfigure -fnoninteractive "$PKG"
+}
+
+act_status() {
+	# the exit status is a result, not a failure of the action
+	rc=0
+	"$NAME" status || rc=$?
+	echo "$rc" >"$O/status.exit"
+}
+
+act_kernel2() {
+	deb=$(ls /var/lib/vmtest/kernel2/*.deb)
+	kver=$(dpkg-deb -f "$deb" Package | sed 's/^linux-image-//')
+	echo "$kver" >"$O/kernel2.version"
+	# test scaffolding, not the package under test: no fsync per file while unpacking
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Use-Pty=0 \
+		-o Dpkg::Options::=--force-unsafe-io "$deb" || return
+	lsinitramfs "/boot/initrd.img-$kver" >"$O/kernel2.initramfs"
+	# gone again, so that later steps rebuild one initramfs, not two (each costs a minute here)
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "linux-image-$kver"
+}
+
+act_purge() {
+	dpkg-query -L "$PKG" >"$O/package-files" 2>&1
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "$PKG" || return
+	# regular files the package owned that are still there
+	while read -r f; do
+		if [ -f "$f" ] || [ -L "$f" ]; then echo "$f"; fi
+	done <"$O/package-files" >"$O/package-files-left"
+}
+
+collect
+while read -r action args; do
+	[ -n "$action" ] || continue
+	echo "VMTEST-ACTION $action begin uptime=$(cut -d' ' -f1 /proc/uptime)"
+	rc=0
+	# shellcheck disable=SC2086 # the arguments are words
+	"act_$action" $args >"$O/$action.log" 2>&1 || rc=$?
+	echo "$rc" >"$O/$action.rc"
+	echo "VMTEST-ACTION $action rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
+done <"$S/actions"
+sync
