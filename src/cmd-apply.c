@@ -123,6 +123,13 @@ static void merge_created_dirs(const char *root, const char *old_state,
 	sl_sort(out);
 }
 
+static void one_line(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
 /* Record the last result for `status`: one key=value per line, message on one line. */
 static void state_write(const char *root, const char *result, const char *message,
 			const char *hash, const char *cards, struct strlist *created)
@@ -137,9 +144,10 @@ static void state_write(const char *root, const char *result, const char *messag
 	struct transaction tx;
 	struct error err = { 0 };
 
-	for (char *p = msg; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	/* One line per key: a newline in a value (a tool's output, a garbage boot_id)
+	 * would add a key of its own, e.g. a created_dirs= that remove then empties. */
+	one_line(msg);
+	one_line(boot_id);
 	/* The state directory (and parents, in a bare test root) are ours to remove too. */
 	for (size_t i = 0; i < ARRAY_SIZE(state_dirs); i++) {
 		_cleanup_free_ char *full = path_join(root, state_dirs[i]);
@@ -172,26 +180,16 @@ static int regen_or_rollback(const char *root, struct transaction *tx, struct er
 	fprintf(stderr, PROG ": %s\n", err->msg);
 	fprintf(stderr, PROG ": restoring the previous files and regenerating again...\n");
 	if (tx_rollback(tx, &e2) < 0) {
-		size_t n = strlen(err->msg);
-
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; restoring the previous files failed too: %s", e2.msg);
+		error_append(err, "; restoring the previous files failed too: %s", e2.msg);
 		return -1;
 	}
 	if (regen_run(root, needs, &e2) < 0) {
-		size_t n = strlen(err->msg);
-
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; the previous files are back, but regenerating for them failed too: %s",
-			 e2.msg);
+		error_append(err,
+			     "; the previous files are back, but regenerating for them failed too: %s",
+			     e2.msg);
 		return -1;
 	}
-	{
-		size_t n = strlen(err->msg);
-
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; the previous files were restored, nothing changed");
-	}
+	error_append(err, "; the previous files were restored, nothing changed");
 	return -1;
 }
 
@@ -205,9 +203,7 @@ static void usage_apply(FILE *out)
 
 struct apply_opts {
 	bool devices_set, busid_set, no_xorg, force, dry_run;
-	struct pci_addr *devices;
-	size_t n_devices;
-	bool devices_auto;
+	struct request devices; /* only its devices fields */
 	struct pci_addr busid;
 	const char *kernel_params;
 };
@@ -232,12 +228,7 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		switch (c) {
 		case 'd':
 			o->devices_set = true;
-			free(o->devices);
-			o->devices = NULL;
-			o->n_devices = 0;
-			o->devices_auto = strcmp(optarg, "auto") == 0;
-			if (!o->devices_auto &&
-			    pci_addr_list_parse(optarg, &o->devices, &o->n_devices, &bad) < 0)
+			if (request_set_devices(&o->devices, optarg, &bad) < 0)
 				return error_set(err, EXIT_USAGE,
 						 "--devices: '%s' is not a PCI address (expected "
 						 "addresses like 0000:01:00.0, comma-separated)",
@@ -282,10 +273,10 @@ static void overlay(struct request *req, struct apply_opts *o)
 {
 	if (o->devices_set) {
 		free(req->devices);
-		req->devices = o->devices;
-		req->n_devices = o->n_devices;
-		req->devices_auto = o->devices_auto;
-		o->devices = NULL;
+		req->devices = o->devices.devices;
+		req->n_devices = o->devices.n_devices;
+		req->devices_auto = o->devices.devices_auto;
+		o->devices.devices = NULL;
 	}
 	if (o->busid_set) {
 		req->host_busid_auto = false;
@@ -376,13 +367,14 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 	r = parse_apply_opts(argc, argv, &o, &err);
 	if (r != 0)
 		goto out;
-	if (detect_inventory(ctx->root, &inv, &err) < 0)
+	/* No names: apply prints none, and pci.ids is half the time of a no-op run. */
+	if (detect_inventory_flags(ctx->root, DETECT_NO_NAMES, &inv, &err) < 0)
 		goto out;
 	if (!inv.have_pci) {
 		printf("No PCI bus visible (chroot or container?): nothing configured.\n");
 		goto out;
 	}
-	if (modules_resolve(ctx->root, &inv, &err) < 0)
+	if (modules_resolve_cards(ctx->root, &inv, &err) < 0)
 		goto out;
 	policy_classify(&inv);
 	if (settings_load(ctx->root, &req, &err) < 0)
@@ -459,7 +451,7 @@ out:
 			fprintf(stderr, PROG ": nothing was written.\n");
 		ret = err.code;
 	}
-	free(o.devices);
+	request_free(&o.devices);
 	sl_free(&created);
 	tx_free(&tx);
 	rendered_free(files, n_files);

@@ -239,46 +239,6 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 		printf("Hint:      %s\n", hints->items[i]);
 }
 
-/*
- * Modules matter only for the functions of cards: detect shows them and apply binds them.
- * Looking up every other function of a big server against every kernel would only cost
- * time, so modules_resolve() gets a view holding just those (shallow copies; it reads
- * modalias and fills modules, which are moved back).
- */
-static int resolve_card_modules(const char *root, struct inventory *inv,
-				struct error *err)
-{
-	struct inventory view = {0};
-	size_t n = 0, k = 0;
-	int r;
-
-	for (size_t i = 0; i < inv->n_cards; i++)
-		n += inv->cards[i].n_functions;
-	view.functions = xcalloc(n, sizeof(*view.functions));
-	for (size_t i = 0; i < inv->n_cards; i++)
-		for (size_t j = 0; j < inv->cards[i].n_functions; j++) {
-			view.functions[k] = inv->functions[inv->cards[i].functions[j]];
-			sl_init(&view.functions[k++].modules);
-		}
-	view.n_functions = n;
-	sl_init(&view.kernels);
-	r = modules_resolve(root, &view, err);
-	k = 0;
-	for (size_t i = 0; i < inv->n_cards; i++)
-		for (size_t j = 0; j < inv->cards[i].n_functions; j++) {
-			struct pci_function *f =
-			    &inv->functions[inv->cards[i].functions[j]];
-
-			sl_free(&f->modules);
-			f->modules = view.functions[k++].modules;
-		}
-	sl_free(&inv->kernels);
-	inv->kernels = view.kernels;
-	inv->vfio_pci = view.vfio_pci;
-	free(view.functions);
-	return r;
-}
-
 /* One line, no control characters: a value the debconf config script reads with `read`. */
 static void shell_value(const char *s)
 {
@@ -367,7 +327,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 	}
 	/* Modules are looked up here, not in detect_inventory: detection alone needs no
 	 * index. */
-	if (resolve_card_modules(ctx->root, &inv, &err) < 0) {
+	if (modules_resolve_cards(ctx->root, &inv, &err) < 0) {
 		fprintf(stderr, "vfio-passthrough-setup: warning: %s\n", err.msg);
 		err = (struct error){0};
 	}

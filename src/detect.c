@@ -217,7 +217,7 @@ static int read_boot_vga(const char *devices, const struct pci_addr *a)
 }
 
 static void add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
-			 const char *devices)
+			 const char *devices, unsigned flags)
 {
 	_cleanup_free_ char *group = NULL;
 	struct pci_function *f;
@@ -242,9 +242,11 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	hdr = pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f;
 	f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS ||
 		       (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
-	f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id,
-			 d->device_id);
-	f->class_name = lookup(acc, PCI_LOOKUP_CLASS, d->device_class, 0);
+	if (!(flags & DETECT_NO_NAMES)) {
+		f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id,
+				 d->device_id);
+		f->class_name = lookup(acc, PCI_LOOKUP_CLASS, d->device_class, 0);
+	}
 	s = pci_get_string_property(d, PCI_FILL_MODULE_ALIAS);
 	f->modalias = s ? strip_copy(s) : NULL;
 	f->driver = link_name(devices, &f->addr, "driver");
@@ -253,7 +255,8 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	f->boot_vga = read_boot_vga(devices, &f->addr);
 }
 
-static int scan_pci(const char *root, struct inventory *inv, struct error *err)
+static int scan_pci(const char *root, unsigned flags, struct inventory *inv,
+		    struct error *err)
 {
 	_cleanup_free_ char *sysfs = path_join(root, "/sys/bus/pci");
 	_cleanup_free_ char *devices = xasprintf("%s/devices", sysfs);
@@ -282,12 +285,18 @@ static int scan_pci(const char *root, struct inventory *inv, struct error *err)
 	pci_init(acc);
 	pci_scan_bus(acc);
 	for (struct pci_dev *d = acc->devices; d; d = d->next)
-		add_function(inv, acc, d, devices);
+		add_function(inv, acc, d, devices, flags);
 	pci_cleanup(acc);
 	return 0;
 }
 
 int detect_inventory(const char *root, struct inventory *inv, struct error *err)
+{
+	return detect_inventory_flags(root, 0, inv, err);
+}
+
+int detect_inventory_flags(const char *root, unsigned flags, struct inventory *inv,
+			   struct error *err)
 {
 	_cleanup_free_ char *cpuinfo_path = path_join(root, "/proc/cpuinfo");
 	_cleanup_free_ char *cmdline_path = path_join(root, "/proc/cmdline");
@@ -302,7 +311,7 @@ int detect_inventory(const char *root, struct inventory *inv, struct error *err)
 	inv->cpu = cpuinfo ? cpuinfo_parse_vendor(cpuinfo) : CPU_UNKNOWN;
 	inv->cmdline = read_attr(cmdline_path);
 	inv->iommu_groups = count_iommu_groups(root);
-	if (scan_pci(root, inv, err) < 0) {
+	if (scan_pci(root, flags, inv, err) < 0) {
 		inventory_free(inv);
 		return -1;
 	}

@@ -7,5 +7,13 @@
 
 /* A missing /sys/bus/pci is not an error: inv->have_pci = false. */
 int detect_inventory(const char *root, struct inventory *inv, struct error *err);
+/* What detection may leave out. Names cost the parse of the whole pci.ids (half of a no-op
+ * apply's time on a server); apply and status decide and write without them. */
+enum detect_flags {
+	DETECT_NO_NAMES = 1 << 0, /* name and class_name stay NULL */
+};
+/* detect_inventory() is detect_inventory_flags(root, 0, ...). */
+int detect_inventory_flags(const char *root, unsigned flags, struct inventory *inv,
+			   struct error *err);
 /* Pure parsers, separate for tests and fuzzing. */
 enum cpu_vendor cpuinfo_parse_vendor(const char *cpuinfo_text);

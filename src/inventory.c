@@ -4,7 +4,7 @@
 
 #include "inventory.h"
 
-static bool is_display(uint16_t class_id)
+bool pci_class_is_display(uint16_t class_id)
 {
 	return class_id == PCI_CLASS_DISPLAY_VGA_ || class_id == PCI_CLASS_DISPLAY_3D_ ||
 	       class_id == PCI_CLASS_DISPLAY_OTHER_;
@@ -85,7 +85,7 @@ void inventory_build_cards(struct inventory *inv)
 		       pci_addr_same_slot(&inv->functions[i].addr,
 					  &inv->functions[end].addr)) {
 			if (display == SIZE_MAX &&
-			    is_display(inv->functions[end].class_id))
+			    pci_class_is_display(inv->functions[end].class_id))
 				display = end;
 			end++;
 		}

@@ -13,6 +13,9 @@
 #define PCI_CLASS_DISPLAY_3D_ 0x0302
 #define PCI_CLASS_DISPLAY_OTHER_ 0x0380
 
+/* VGA, 3D or other display controller: what makes a domain:bus:slot a card. */
+bool pci_class_is_display(uint16_t class_id);
+
 enum cpu_vendor { CPU_UNKNOWN, CPU_INTEL, CPU_AMD };
 /* How each installed kernel provides vfio-pci, merged over all kernels:
  * BUILTIN if any kernel has it built in (then only vfio-pci.ids= on the command line works). */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vfio-passthrough-setup: hand a discrete GPU to vfio-pci, keep the host's display. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "util.h"
@@ -44,13 +46,15 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct context ctx = { .root = "/" };
+	const char *why = NULL;
+	struct stat st;
 	int c;
 
 	/* "+": stop at the command name; its own options belong to it. */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			ctx.root = optarg;
+			ctx.root = *optarg ? optarg : "/"; /* --root "$DPKG_ROOT" */
 			break;
 		case 'h':
 			usage(stdout);
@@ -65,6 +69,18 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* A mistyped --root would otherwise look like a machine without PCI: exit 0. */
+	if (stat(ctx.root, &st) < 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a directory";
+	if (why) {
+		fprintf(stderr,
+			"vfio-passthrough-setup: --root '%s': %s (expected the directory of a "
+			"system root)\n",
+			ctx.root, why);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {

@@ -210,7 +210,9 @@ static int lookup_modalias(struct kmod_ctx *ctx, const char *modalias,
 	return 0;
 }
 
-int modules_resolve(const char *root, struct inventory *inv, struct error *err)
+/* wanted: NULL for every function, else one flag per function. */
+static int resolve(const char *root, struct inventory *inv, const bool *wanted,
+		   struct error *err)
 {
 	_cleanup_(kernels_free) struct kernels ks = {0};
 	bool any_builtin = false, any_module = false;
@@ -246,7 +248,7 @@ int modules_resolve(const char *root, struct inventory *inv, struct error *err)
 	for (size_t f = 0; f < inv->n_functions; f++) {
 		struct pci_function *fn = &inv->functions[f];
 
-		if (!fn->modalias)
+		if (!fn->modalias || (wanted && !wanted[f]))
 			continue;
 		for (size_t i = 0; i < ks.n; i++) {
 			int r =
@@ -261,6 +263,21 @@ int modules_resolve(const char *root, struct inventory *inv, struct error *err)
 		sl_sort(&fn->modules);
 	}
 	return 0;
+}
+
+int modules_resolve(const char *root, struct inventory *inv, struct error *err)
+{
+	return resolve(root, inv, NULL, err);
+}
+
+int modules_resolve_cards(const char *root, struct inventory *inv, struct error *err)
+{
+	_cleanup_free_ bool *wanted = xcalloc(inv->n_functions, sizeof(bool));
+
+	for (size_t i = 0; i < inv->n_cards; i++)
+		for (size_t k = 0; k < inv->cards[i].n_functions; k++)
+			wanted[inv->cards[i].functions[k]] = true;
+	return resolve(root, inv, wanted, err);
 }
 
 int initramfs_modules(const char *root, const char *kver, struct strlist *out,

@@ -7,6 +7,9 @@
 
 /* Fill inv->kernels, inv->vfio_pci and each function's modules (union over all kernels). */
 int modules_resolve(const char *root, struct inventory *inv, struct error *err);
+/* The same, but only the functions of cards get modules: the only ones detect shows and
+ * apply binds (a server's NICs and disks against every kernel would only cost time). */
+int modules_resolve_cards(const char *root, struct inventory *inv, struct error *err);
 /* The modules the initramfs hook adds for kernel kver: vfio, vfio_iommu_type1, vfio_pci,
  * and vfio_virqfd where that kernel still has it as a module; builtins omitted. */
 int initramfs_modules(const char *root, const char *kver, struct strlist *out, struct error *err);

@@ -10,38 +10,10 @@
 #define VENDOR_INTEL 0x8086
 #define VENDOR_NVIDIA 0x10de
 
-static bool is_display_class(uint16_t class_id)
-{
-	return class_id == PCI_CLASS_DISPLAY_VGA_ || class_id == PCI_CLASS_DISPLAY_3D_ ||
-	       class_id == PCI_CLASS_DISPLAY_OTHER_;
-}
-
-/* The card holding any function at address a (admins often type the .1 audio function). */
-static int card_of_address(const struct inventory *inv, const struct pci_addr *a)
-{
-	for (size_t c = 0; c < inv->n_cards; c++) {
-		const struct card *card = &inv->cards[c];
-
-		for (size_t i = 0; i < card->n_functions; i++)
-			if (pci_addr_cmp(&inv->functions[card->functions[i]].addr, a) == 0)
-				return (int)c;
-	}
-	return -1;
-}
-
-static const struct pci_function *find_function(const struct inventory *inv,
-						const struct pci_addr *a)
-{
-	for (size_t i = 0; i < inv->n_functions; i++)
-		if (pci_addr_cmp(&inv->functions[i].addr, a) == 0)
-			return &inv->functions[i];
-	return NULL;
-}
-
 static const struct pci_function *card_display_function(const struct inventory *inv,
 							 const struct card *card)
 {
-	const struct pci_function *f = find_function(inv, &card->addr);
+	const struct pci_function *f = inventory_find(inv, &card->addr);
 
 	return f ? f : &inv->functions[card->functions[0]];
 }
@@ -58,14 +30,14 @@ static int choose_cards(const struct inventory *inv, const struct request *req, 
 	for (size_t i = 0; i < req->n_devices; i++) {
 		char buf[PCI_ADDR_STRLEN];
 		const struct pci_function *f;
-		int c = card_of_address(inv, &req->devices[i]);
+		int c = inventory_find_card(inv, &req->devices[i]);
 
 		if (c >= 0) {
 			chosen[c] = true;
 			continue;
 		}
 		pci_addr_format(&req->devices[i], buf);
-		f = find_function(inv, &req->devices[i]);
+		f = inventory_find(inv, &req->devices[i]);
 		if (!f)
 			return error_set(err, EXIT_USAGE,
 					 "device %s: there is no PCI device at this address "
@@ -168,13 +140,13 @@ static int plan_xorg(const struct inventory *inv, const struct request *req, con
 		int c;
 
 		xorg_busid_format(&req->host_busid, busid);
-		f = find_function(inv, &req->host_busid);
-		if (!f || !is_display_class(f->class_id))
+		f = inventory_find(inv, &req->host_busid);
+		if (!f || !pci_class_is_display(f->class_id))
 			return error_set(err, EXIT_USAGE,
 					 "host BusID %s names no display device on this machine "
 					 "(see: vfio-passthrough-setup detect)",
 					 busid);
-		c = card_of_address(inv, &req->host_busid);
+		c = inventory_find_card(inv, &req->host_busid);
 		if (c >= 0 && chosen[c])
 			return error_set(err, EXIT_USAGE,
 					 "host BusID %s is a card being passed to vfio-pci; the host "
@@ -242,7 +214,7 @@ int policy_plan(const struct inventory *inv, const struct request *req, struct p
 				sl_add_unique(&plan->softdeps, mod);
 		}
 		/* NVIDIA's own driver is built out of tree (DKMS): not in any module index. */
-		if (f->vendor == VENDOR_NVIDIA && is_display_class(f->class_id))
+		if (f->vendor == VENDOR_NVIDIA && pci_class_is_display(f->class_id))
 			sl_add_unique(&plan->softdeps, "nvidia");
 	}
 	sl_sort(&plan->softdeps);

@@ -3,6 +3,7 @@
  * update-initramfs for every kernel. The tool's own last lines become the error message. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,21 +54,30 @@ static void tail_add(struct strbuf *tail, const char *buf, size_t n)
 /* Run argv, copying its output to our stderr as it comes; -1 with err on failure. */
 static int run_tool(const char *path, char *const argv[], struct error *err)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, saved;
 	struct strbuf tail;
-	int pipefd[2], status;
-	pid_t pid;
+	int pipefd[2], status = 0;
+	pid_t pid, w;
 	char buf[4096];
 	ssize_t n;
 
+	/* A SIGCHLD ignored by whoever started us (inherited through exec) makes the kernel
+	 * reap the tool itself: waitpid fails with ECHILD and the exit status is lost (the
+	 * tool would inherit it too). Default it for the run. */
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &saved);
 	fflush(stdout);
 	fflush(stderr);
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		sigaction(SIGCHLD, &saved, NULL);
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot run %s: %s", argv[0],
 				 strerror(errno));
+	}
 	pid = fork();
 	if (pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
+		sigaction(SIGCHLD, &saved, NULL);
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot run %s: %s", argv[0],
 				 strerror(errno));
 	}
@@ -89,8 +99,14 @@ static int run_tool(const char *path, char *const argv[], struct error *err)
 		tail_add(&tail, buf, (size_t)n);
 	}
 	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	sigaction(SIGCHLD, &saved, NULL);
+	if (w < 0) {
+		sb_free(&tail);
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot wait for %s: %s", argv[0],
+				 strerror(errno));
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		sb_free(&tail);
 		return 0;
@@ -109,7 +125,8 @@ static int run_tool(const char *path, char *const argv[], struct error *err)
 
 int regen_run(const char *root, struct regen_needs needs, struct error *err)
 {
-	bool other_root = root && *root && strcmp(root, "/") != 0;
+	/* "--root //" writes the real /etc: its boot files must follow. */
+	bool other_root = !root_is_host(root);
 
 	if (!needs.grub && !needs.initramfs)
 		return 0;

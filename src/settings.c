@@ -3,6 +3,7 @@
  * Parsed strictly (never sourced): a typo must stop apply, not silently pass the wrong GPU. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,20 @@ void request_free(struct request *req)
 	req->n_devices = 0;
 }
 
+/* The value for a message: bytes a terminal would act on shown as \xNN. Caller frees. */
+static char *printable(const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			sb_addf(&sb, "\\x%02x", *p);
+		else
+			sb_addf(&sb, "%c", *p);
+	return sb_steal(&sb);
+}
+
 int kernel_params_validate(const char *s, struct error *err)
 {
 	size_t len = strlen(s);
@@ -40,21 +55,46 @@ int kernel_params_validate(const char *s, struct error *err)
 				 KERNEL_PARAMS_MAX);
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
+		const char *why;
 
 		/* The grub drop-in is shell-sourced as root: nothing that quotes, expands or
-		 * separates commands may reach it. */
-		if (c == '"' || c == '\'' || c == '$' || c == '`' || c == '\\' || c == ';')
+		 * separates commands may reach it. update-grub then copies the value unquoted
+		 * into grub.cfg, where { } | & < > are GRUB script tokens ('}' would end the
+		 * menu entry). */
+		if (c < 0x20 || c >= 0x7f)
+			why = "no newlines or other control or non-ASCII bytes";
+		else if (strchr("\"'$`\\;", c))
+			why = "no quotes, $, backticks, backslashes or ; (the grub drop-in is "
+			      "shell-sourced)";
+		else if (strchr("{}|&<>", c))
+			why = "no { } | & < > (grub.cfg would read them as GRUB script syntax)";
+		else
+			continue;
+		{
+			_cleanup_free_ char *shown = printable(s);
+			char what[24];
+
+			if (c < 0x20 || c >= 0x7f)
+				snprintf(what, sizeof(what), "the byte \\x%02x", c);
+			else
+				snprintf(what, sizeof(what), "the character '%c'", c);
 			return error_set(err, EXIT_USAGE,
-					 "kernel parameters \"%s\": the character '%c' is not allowed "
-					 "(no quotes, $, backticks, backslashes or ;)",
-					 s, c);
-		if (c == '\n' || c < 0x20 || c >= 0x7f)
-			return error_set(err, EXIT_USAGE,
-					 "kernel parameters: a newline or non-printable character "
-					 "(0x%02x) is not allowed",
-					 c);
+					 "kernel parameters \"%s\": %s is not allowed (%s)", shown,
+					 what, why);
+		}
 	}
 	return 0;
+}
+
+int request_set_devices(struct request *req, const char *value, const char **bad)
+{
+	free(req->devices);
+	req->devices = NULL;
+	req->n_devices = 0;
+	req->devices_auto = strcmp(value, "auto") == 0;
+	if (req->devices_auto)
+		return 0;
+	return pci_addr_list_parse(value, &req->devices, &req->n_devices, bad);
 }
 
 static int parse_yes_no(const char *v, bool *out)
@@ -118,23 +158,13 @@ static int set_key(struct request *req, unsigned lineno, const char *key, const 
 		   struct error *err)
 {
 	if (strcmp(key, "DEVICES") == 0) {
-		struct pci_addr *addrs = NULL;
 		const char *bad = NULL;
-		size_t n = 0;
 
-		free(req->devices);
-		req->devices = NULL;
-		req->n_devices = 0;
-		req->devices_auto = strcmp(value, "auto") == 0;
-		if (req->devices_auto)
-			return 0;
-		if (pci_addr_list_parse(value, &addrs, &n, &bad) < 0)
+		if (request_set_devices(req, value, &bad) < 0)
 			return error_set(err, EXIT_USAGE,
 					 "settings line %u: DEVICES=\"%s\": '%s' is not a PCI address "
 					 "(expected \"auto\", \"\" or addresses like 0000:01:00.0)",
 					 lineno, value, bad ? bad : value);
-		req->devices = addrs;
-		req->n_devices = n;
 		return 0;
 	}
 	if (strcmp(key, "HOST_BUSID") == 0) {

@@ -30,5 +30,8 @@ void request_free(struct request *req);
 int settings_parse(const char *text, struct request *req, struct error *err);
 /* Load SETTINGS_PATH under root into req; a missing file leaves req untouched (0). */
 int settings_load(const char *root, struct request *req, struct error *err);
+/* DEVICES="..." or --devices: "auto", "" (none) or addresses separated by commas or spaces.
+ * -1 with *bad naming the malformed token; req then holds no devices. */
+int request_set_devices(struct request *req, const char *value, const char **bad);
 /* Validate a kernel parameter string for the shell-sourced grub drop-in. */
 int kernel_params_validate(const char *s, struct error *err);

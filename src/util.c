@@ -196,6 +196,19 @@ int error_set(struct error *err, enum exit_code code, const char *fmt, ...)
 	return -1;
 }
 
+void error_append(struct error *err, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	if (!err)
+		return;
+	n = strlen(err->msg);
+	va_start(ap, fmt);
+	vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
 char *read_file(const char *path, size_t max, size_t *len_out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -267,4 +280,14 @@ char *path_join(const char *root, const char *abs_path)
 	while (n > 1 && root[n - 1] == '/')
 		n--;
 	return xasprintf("%.*s%s%s", (int)n, root, abs_path[0] == '/' ? "" : "/", abs_path);
+}
+
+bool root_is_host(const char *root)
+{
+	_cleanup_free_ char *real = NULL;
+
+	if (!root || !*root || strcmp(root, "/") == 0)
+		return true;
+	real = realpath(root, NULL);
+	return real && strcmp(real, "/") == 0;
 }

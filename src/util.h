@@ -52,6 +52,9 @@ struct error {
 int error_set(struct error *err, enum exit_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Add to the message of an error already set: what went wrong next, after the first cause. */
+void error_append(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -64,3 +67,5 @@ char *read_file(const char *path, size_t max, size_t *len_out);
 char *read_attr(const char *path);
 /* Join root and an absolute path ("/" root gives the path itself). Caller frees. */
 char *path_join(const char *root, const char *abs_path);
+/* Whether root is the running system's / however spelled: "", "/", "//", "/tmp/..". */
+bool root_is_host(const char *root);

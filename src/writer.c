@@ -118,8 +118,15 @@ static int make_parents(const char *path, struct strlist *created, struct error 
 		if (saved != '/' && saved != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0755) == 0)
+		/* chmod: an admin's umask 077 would leave xorg.conf.d unreadable to a
+		 * rootless Xorg, which then ignores our snippet without a word */
+		if (mkdir(dir, 0755) == 0) {
 			sl_add(created, dir);
+			if (chmod(dir, 0755) < 0)
+				return error_set(err, EXIT_FAILURE_RUNTIME,
+						 "cannot set the mode of %s: %s", dir,
+						 strerror(errno));
+		}
 		else if (errno != EEXIST)
 			return error_set(err, EXIT_FAILURE_RUNTIME, "cannot create directory %s: %s",
 					 dir, strerror(errno));
@@ -144,8 +151,10 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Temp file next to the target (same filesystem, so rename is atomic; never /tmp). */
-static int replace_file(const char *path, const char *content, size_t len, struct error *err)
+/* Temp file next to the target (same filesystem, so rename is atomic; never /tmp).
+ * *renamed: the new content is in place, even if -1 follows (directory sync failed). */
+static int replace_file(const char *path, const char *content, size_t len, bool fail_sync,
+			bool *renamed, struct error *err)
 {
 	_cleanup_free_ char *dir = dir_of(path);
 	_cleanup_free_ char *tmp = xasprintf("%s/.vfio-passthrough-setup.XXXXXX", dir);
@@ -168,7 +177,10 @@ static int replace_file(const char *path, const char *content, size_t len, struc
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s", path,
 				 strerror(e));
 	}
-	if (fsync_dir(dir) < 0)
+	*renamed = true;
+	if (fail_sync)
+		errno = EIO;
+	if (fail_sync || fsync_dir(dir) < 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot sync directory %s: %s", dir,
 				 strerror(errno));
 	return 0;
@@ -195,9 +207,11 @@ static long env_number(const char *name)
 int tx_commit(struct transaction *tx, struct error *err)
 {
 	long fail = env_number(TEST_FAIL_WRITE_ENV), kill_at = env_number(TEST_KILL_ENV), op = 0;
+	long fail_sync = env_number(TEST_FAIL_DIRSYNC_ENV);
 
 	for (size_t i = 0; i < tx->n; i++) {
 		struct file_change *c = &tx->changes[i];
+		bool renamed = false;
 		int r;
 
 		if (!c->changed || c->done)
@@ -212,20 +226,19 @@ int tx_commit(struct transaction *tx, struct error *err)
 			r = make_parents(c->path, &tx->created_dirs, err);
 			if (r == 0)
 				r = replace_file(c->path, c->new_content, strlen(c->new_content),
-						 err);
+						 op == fail_sync, &renamed, err);
 		} else {
 			r = delete_file(c->path, err);
 		}
 		if (r < 0) {
 			struct error rb = { 0 };
 
-			/* The first error is the one to report; rollback's own goes after. */
-			if (tx_rollback(tx, &rb) < 0 && err) {
-				size_t n = strlen(err->msg);
+			c->done = renamed; /* in place already: rollback puts the old one back */
 
-				snprintf(err->msg + n, sizeof(err->msg) - n,
-					 "; restoring the previous files also failed: %s", rb.msg);
-			}
+			/* The first error is the one to report; rollback's own goes after. */
+			if (tx_rollback(tx, &rb) < 0)
+				error_append(err, "; restoring the previous files also failed: %s",
+					     rb.msg);
 			return -1;
 		}
 		c->done = true;
@@ -239,11 +252,13 @@ int tx_rollback(struct transaction *tx, struct error *err)
 
 	for (size_t i = tx->n; i-- > 0;) {
 		struct file_change *c = &tx->changes[i];
+		bool renamed = false;
 
 		if (!c->done)
 			continue;
 		if (c->old_content)
-			ret |= replace_file(c->path, c->old_content, c->old_len, err);
+			ret |= replace_file(c->path, c->old_content, c->old_len, false, &renamed,
+					    err);
 		else
 			ret |= delete_file(c->path, err);
 		c->done = false;

@@ -42,3 +42,6 @@ void remove_empty_dirs(const struct strlist *dirs);
 #define TEST_FAIL_WRITE_ENV "VFIO_PASSTHROUGH_SETUP_TEST_FAIL_WRITE"
 /* ...and VFIO_PASSTHROUGH_SETUP_TEST_KILL=N kills the process (SIGKILL) before the Nth. */
 #define TEST_KILL_ENV "VFIO_PASSTHROUGH_SETUP_TEST_KILL"
+/* ...and VFIO_PASSTHROUGH_SETUP_TEST_FAIL_DIRSYNC=N fails the Nth operation's directory fsync
+ * (EIO), after its rename: the file is new already, and rollback must still undo it. */
+#define TEST_FAIL_DIRSYNC_ENV "VFIO_PASSTHROUGH_SETUP_TEST_FAIL_DIRSYNC"

@@ -102,6 +102,20 @@ static void test_turing(void)
 		CHECK(inv.cards[0].boot_vga && inv.cards[0].integrated);
 	}
 	inventory_free(&inv);
+
+	/* apply's detection: the same machine without pci.ids names */
+	CHECK(detect_inventory_flags(root, DETECT_NO_NAMES, &inv, &err) == 0);
+	CHECK(inv.n_functions == 9 && inv.n_cards == 2);
+	for (size_t i = 0; i < inv.n_functions; i++)
+		CHECK(!inv.functions[i].name && !inv.functions[i].class_name);
+	if (inv.n_cards == 2) {
+		const struct pci_function *f = &inv.functions[inv.cards[1].functions[0]];
+
+		CHECK(f->vendor == 0x10de && f->device == 0x1f02 && f->class_id == 0x0300);
+		CHECK_STR(f->driver, "nouveau");
+		CHECK(f->iommu_group == 1 && f->boot_vga == 0 && f->modalias);
+	}
+	inventory_free(&inv);
 	free(root);
 }
 

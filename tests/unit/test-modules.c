@@ -173,6 +173,31 @@ static void test_real_kernel(void)
 	remove_root(root);
 }
 
+/* Only the functions of cards are looked up: the rest of a server costs time, no answer. */
+static void test_cards_only(void)
+{
+	char *root = make_root();
+	struct pci_function fns[N_FN];
+	size_t card_fns[] = { RTX3060, RTX3060_AUDIO };
+	struct card card = { .functions = card_fns, .n_functions = 2 };
+	struct inventory inv;
+	struct error err = {0};
+
+	link_kernel(root, "/lib/modules", real_kver, real_index);
+	inventory_setup(&inv, fns);
+	inv.cards = &card;
+	inv.n_cards = 1;
+	CHECK(modules_resolve_cards(root, &inv, &err) == 0);
+	CHECK(inv.vfio_pci == VFIO_MODULE && inv.kernels.n == 1);
+	CHECK(sl_has(&fns[RTX3060].modules, "nouveau"));
+	CHECK(sl_has(&fns[RTX3060_AUDIO].modules, "snd_hda_intel"));
+	CHECK(fns[TURING_USB].modules.n == 0); /* xhci_pci, were it asked */
+	CHECK(fns[RX6800].modules.n == 0);
+	CHECK(fns[RPL_IGPU].modules.n == 0);
+	inventory_teardown(&inv);
+	remove_root(root);
+}
+
 /* The synthetic kernel with vfio-pci built in, alone and next to the real one. */
 static void test_builtin_kernel(void)
 {
@@ -300,6 +325,7 @@ int main(void)
 	test_version_cmp();
 	test_real_kernel();
 	test_builtin_kernel();
+	test_cards_only();
 	test_no_kernels();
 	test_initramfs();
 	free(real_kver);

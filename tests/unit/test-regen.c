@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* regen_run with fake update-grub / update-initramfs in PATH. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,16 @@ int main(void)
 	CHECK_STR(s, "");
 	free(s);
 
+	/* "/" spelled otherwise is the running system: its /etc was written, so the boot
+	 * files are regenerated (the fake update-initramfs comes first in PATH). */
+	CHECK(root_is_host("") && root_is_host("/") && root_is_host("//"));
+	CHECK(root_is_host("/tmp/..") && root_is_host("/."));
+	CHECK(!root_is_host(root) && !root_is_host("/nonexistent"));
+	CHECK(regen_run("/tmp/..", (struct regen_needs){ false, true }, &err) == 0);
+	s = log_text();
+	CHECK_STR(s, "initramfs -u -k all\n");
+	free(s);
+
 	setenv("VFIO_PASSTHROUGH_SETUP_REGEN_UNDER_ROOT", "1", 1);
 	/* No grub.cfg: update-grub is skipped (GRUB not in use), initramfs still runs. */
 	CHECK(regen_run(root, (struct regen_needs){ true, true }, &err) == 0);
@@ -94,6 +105,15 @@ int main(void)
 	CHECK(strstr(err.msg, "line 199\nE: mkinitramfs failure zstd") != NULL);
 	CHECK(strstr(err.msg, "line 1\n") == NULL);
 	CHECK(strlen(err.msg) < 700);
+
+	/* Started with SIGCHLD ignored (inherited through exec): the exit status still
+	 * counts, and the tool's own shell still waits for its children. */
+	memset(&err, 0, sizeof(err));
+	signal(SIGCHLD, SIG_IGN);
+	script("update-initramfs", "sleep 0 & wait $! && echo waited; exit 3\n");
+	CHECK(regen_run(root, (struct regen_needs){ false, true }, &err) == -1);
+	CHECK_STR(err.msg, "update-initramfs failed (exit status 3): waited");
+	signal(SIGCHLD, SIG_DFL);
 
 	/* Killed by a signal. */
 	memset(&err, 0, sizeof(err));

@@ -119,11 +119,47 @@ static void test_kernel_params(void)
 		CHECK(kernel_params_validate(refused[i], &err) == -1);
 		CHECK(err.code == EXIT_USAGE);
 	}
+	/* update-grub copies the value unquoted into grub.cfg: GRUB script tokens break it */
+	static const char *const grub_tokens[] = { "a}b", "a{b", "a|b", "a&b", "a<b", "a>b" };
+	for (size_t i = 0; i < ARRAY_SIZE(grub_tokens); i++) {
+		memset(&err, 0, sizeof(err));
+		CHECK(kernel_params_validate(grub_tokens[i], &err) == -1);
+		CHECK(err.code == EXIT_USAGE && strstr(err.msg, "GRUB script syntax"));
+		CHECK(strstr(err.msg, grub_tokens[i]) != NULL); /* names the value */
+	}
+	/* the message names the value, control bytes spelled out, never raw */
+	memset(&err, 0, sizeof(err));
+	CHECK(kernel_params_validate("iommu=pt\nreboot\x1b[2J", &err) == -1);
+	CHECK_STR(err.msg, "kernel parameters \"iommu=pt\\x0areboot\\x1b[2J\": the byte "
+			   "\\x0a is not allowed (no newlines or other control or non-ASCII bytes)");
+	memset(&err, 0, sizeof(err));
+	CHECK(kernel_params_validate("a;b\x1b", &err) == -1);
+	CHECK(strstr(err.msg, "\"a;b\\x1b\": the character ';'") != NULL);
 	memset(longp, 'a', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = '\0';
 	memset(&err, 0, sizeof(err));
 	CHECK(kernel_params_validate(longp, &err) == -1);
 	CHECK(strstr(err.msg, "too long") != NULL);
+}
+
+/* The one parser behind DEVICES= and --devices. */
+static void test_set_devices(void)
+{
+	struct request req;
+	const char *bad = NULL;
+
+	request_init(&req);
+	CHECK(request_set_devices(&req, "01:00.0, 0000:02:00.1", &bad) == 0);
+	CHECK(!req.devices_auto && req.n_devices == 2 && req.devices[1].bus == 2 &&
+	      req.devices[1].func == 1);
+	CHECK(request_set_devices(&req, "auto", &bad) == 0);
+	CHECK(req.devices_auto && req.n_devices == 0 && !req.devices);
+	CHECK(request_set_devices(&req, "", &bad) == 0);
+	CHECK(!req.devices_auto && req.n_devices == 0);
+	CHECK(request_set_devices(&req, "01:00.0 10de:2504", &bad) == -1);
+	CHECK_STR(bad, "10de:2504");
+	CHECK(req.n_devices == 0 && !req.devices);
+	request_free(&req);
 }
 
 static void test_load(void)
@@ -191,6 +227,7 @@ int main(void)
 	test_values();
 	test_errors();
 	test_kernel_params();
+	test_set_devices();
 	test_load();
 	return unit_done("settings");
 }

@@ -211,6 +211,21 @@ static void test_failure_mid_transaction(void)
 	CHECK(same(f3, "third old\n", 10));
 	tx_free(&tx);
 	unsetenv(TEST_FAIL_WRITE_ENV);
+
+	/* The directory sync after the second rename fails: that file is new already,
+	 * and must be put back with the first. */
+	setenv(TEST_FAIL_DIRSYNC_ENV, "2", 1);
+	put(f3, "third old\n", 10);
+	memset(&err, 0, sizeof(err));
+	tx_init(&tx);
+	CHECK(tx_stage(&tx, f1, "first new\n", &err) == 0);
+	CHECK(tx_stage(&tx, f3, "third new\n", &err) == 0);
+	CHECK(tx_commit(&tx, &err) == -1);
+	CHECK(strstr(err.msg, "cannot sync directory") != NULL);
+	CHECK(same(f1, "first old\n", 10));
+	CHECK(same(f3, "third old\n", 10));
+	tx_free(&tx);
+	unsetenv(TEST_FAIL_DIRSYNC_ENV);
 	unlink(f1);
 	unlink(f3);
 }
@@ -300,6 +315,29 @@ static void test_enospc(void)
 	unlink(f0);
 }
 
+/* Created directories are 0755 whatever the admin's umask (files are 0644 already). */
+static void test_umask(void)
+{
+	_cleanup_free_ char *f = p("etc/X11/xorg.conf.d/10-x.conf");
+	_cleanup_free_ char *d1 = p("etc/X11");
+	_cleanup_free_ char *d2 = p("etc/X11/xorg.conf.d");
+	struct transaction tx;
+	struct error err = { 0 };
+	struct stat st;
+	mode_t old = umask(077);
+
+	tx_init(&tx);
+	CHECK(tx_stage(&tx, f, "x\n", &err) == 0);
+	CHECK(tx_commit(&tx, &err) == 0);
+	CHECK(stat(d1, &st) == 0 && (st.st_mode & 07777) == 0755);
+	CHECK(stat(d2, &st) == 0 && (st.st_mode & 07777) == 0755);
+	CHECK(stat(f, &st) == 0 && (st.st_mode & 07777) == 0644);
+	tx_rollback(&tx, &err);
+	CHECK(!exists(f) && !exists(d1));
+	tx_free(&tx);
+	umask(old);
+}
+
 static void test_remove_empty_dirs(void)
 {
 	_cleanup_free_ char *a = p("d1");
@@ -336,6 +374,7 @@ int main(void)
 	test_failure_mid_transaction();
 	test_readonly_dir();
 	test_enospc();
+	test_umask();
 	test_remove_empty_dirs();
 	cmd = xasprintf("rm -rf '%s'", base);
 	CHECK(system(cmd) == 0);
