@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "conflicts.h"
 #include "detect.h"
 #include "modules.h"
 #include "policy.h"
@@ -390,6 +391,10 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 	else if (!plan_is_empty(&plan) && inv.vfio_pci == VFIO_MISSING)
 		fprintf(stderr, PROG ": warning: no installed kernel has vfio-pci; the card will "
 				"not be bound until one does\n");
+	/* Other tools' files that bind, blacklist or override the same devices: the admin
+	 * must know before rebooting into a fight between two configurations. */
+	if (!plan_is_empty(&plan))
+		conflicts_warn(ctx->root, &plan.softdeps, stderr);
 
 	n_files = render_plan(&plan, files);
 	rendered_hash(files, n_files, hash);

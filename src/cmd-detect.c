@@ -1,29 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+// clang-format off
 /*
- * detect [--json]: what is there and what apply would propose. Writes nothing; exit 0
- * even without a PCI bus (a chroot or container), which it reports.
+ * detect [--json|--shell]: what is there and what apply would propose. Writes nothing;
+ * exit 0 even without a PCI bus (a chroot or container), which it reports.
  *
  * --json prints one object (keys in this order; ADDR is "dddd:bb:ss.f", lower-case hex):
- *   have_pci    false when root/sys/bus/pci is missing (then gpus is empty, hints says
- * why) cpu_vendor  "intel" | "amd" | "unknown" iommu       {"enabled": groups > 0,
- * "groups": entries in /sys/kernel/iommu_groups} vfio_pci    "module" | "builtin" |
- * "missing" | "unknown" (no kernel under root) kernels     kernel versions found under
- * root/lib/modules and root/usr/lib/modules host_gpu    ADDR of the card the host keeps
- * (boot VGA, else integrated) or null suggested   [ADDR...] the candidates;   vfio_ids
- * ["vvvv:dddd"...] of their functions hints       [str...] e.g. the firmware boots on the
- * discrete card: change the BIOS gpus        one object per card: address (lowest display
- * function), id, class
+ *   have_pci    false when root/sys/bus/pci is missing (gpus is then empty, hints says why)
+ *   cpu_vendor  "intel" | "amd" | "unknown"
+ *   iommu       {"enabled": groups > 0, "groups": entries in /sys/kernel/iommu_groups}
+ *   vfio_pci    "module" | "builtin" | "missing" | "unknown" (no kernel under root)
+ *   kernels     kernel versions found under root/lib/modules and root/usr/lib/modules
+ *   host_gpu    ADDR of the card the host keeps (boot VGA, else integrated) or null
+ *   suggested   [ADDR...] the candidates
+ *   vfio_ids    ["vvvv:dddd"...] of their functions
+ *   hints       [str...] e.g. the firmware boots on the discrete card: change the BIOS
+ *   gpus        one object per card: address (lowest display function), id, class
  *               ("0300"), name (pci.ids), boot_vga, integrated, host, driver|null,
  *               iommu_group|null, xorg_busid ("PCI:10:0:0", "PCI:1@1:0:0"),
  *               functions [{address, id, class, driver|null, iommu_group|null,
  *               modules [names]}], group_peers [ADDR...], candidate, reason
+ * --shell prints "KEY value" lines for the debconf config script (see print_shell).
  */
+// clang-format on
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "conflicts.h"
 #include "detect.h"
 #include "json.h"
 #include "modules.h"
@@ -358,8 +363,10 @@ static int run(const struct context *ctx, int argc, char **argv)
 		print_shell(&inv);
 	else if (json)
 		print_json(&inv, &suggested, &ids, &hints);
-	else if (inv.have_pci)
+	else if (inv.have_pci) {
 		print_table(&inv, &suggested, &ids, &hints);
+		conflicts_warn(ctx->root, NULL, stdout);
+	}
 	sl_free(&suggested);
 	sl_free(&ids);
 	sl_free(&hints);
