@@ -43,6 +43,11 @@ static int stage_owned(struct transaction *tx, const char *root, const char *pat
 	_cleanup_free_ char *full = path_join(root, path);
 	struct file_change *c;
 
+	if (!path_stays_in_root(root, full))
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "%s: a directory on the way is a symbolic link out of %s; refusing "
+				 "to write through it (remove the link, then run again)",
+				 full, root);
 	if (tx_stage(tx, full, content, err) < 0)
 		return -1;
 	c = &tx->changes[tx->n - 1];
@@ -163,7 +168,12 @@ static void state_write(const char *root, const char *result, const char *messag
 			 "boot_id=%s\ncreated_dirs=%s\n",
 			 result, msg, hash, cards, boot_id ? boot_id : "unknown", dirs);
 	tx_init(&tx);
-	if (tx_stage(&tx, path, text, &err) < 0 || tx_commit(&tx, &err) < 0)
+	if (!path_stays_in_root(root, path))
+		error_set(&err, EXIT_FAILURE_RUNTIME, "a directory on the way to %s is a "
+			  "symbolic link out of %s", path, root);
+	else if (tx_stage(&tx, path, text, &err) == 0)
+		tx_commit(&tx, &err);
+	if (err.code != EXIT_OK)
 		fprintf(stderr, PROG ": warning: cannot record the result: %s\n", err.msg);
 	tx_free(&tx);
 }

@@ -291,3 +291,28 @@ bool root_is_host(const char *root)
 	real = realpath(root, NULL);
 	return real && strcmp(real, "/") == 0;
 }
+
+bool path_stays_in_root(const char *root, const char *full)
+{
+	_cleanup_free_ char *real_root = NULL, *dir = NULL, *real_dir = NULL;
+	size_t n;
+	char *slash;
+
+	if (root_is_host(root))
+		return true;
+	real_root = realpath(root, NULL);
+	if (!real_root)
+		return false;
+	dir = xstrdup(full);
+	/* Walk up to the deepest ancestor that exists; the writer creates the rest below it. */
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = '\0';
+		real_dir = realpath(dir, NULL);
+		if (real_dir)
+			break;
+	}
+	if (!real_dir)
+		return false;
+	n = strlen(real_root);
+	return strncmp(real_dir, real_root, n) == 0 && (real_dir[n] == '/' || real_dir[n] == '\0');
+}

@@ -69,3 +69,7 @@ char *read_attr(const char *path);
 char *path_join(const char *root, const char *abs_path);
 /* Whether root is the running system's / however spelled: "", "/", "//", "/tmp/..". */
 bool root_is_host(const char *root);
+/* Whether the directory that would hold full (its deepest existing ancestor, symlinks
+ * resolved) lies inside root: a symlinked /etc/modprobe.d under --root must not lead the
+ * writer out into the host's /etc. Always true for the host's own root. */
+bool path_stays_in_root(const char *root, const char *full);
