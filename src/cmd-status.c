@@ -386,8 +386,10 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 		in->config_error = g->err.msg;
 		return;
 	}
-	/* Without the module index the softdeps differ; the file check then says so. */
-	modules_resolve(root, &g->inv, &g->err);
+	/* The same lookup apply makes (card functions only), so the re-rendered files are
+	 * exactly what apply would write. Without the module index the softdeps differ; the
+	 * file check then says so. */
+	modules_resolve_cards(root, &g->inv, &g->err);
 	g->err = (struct error){0};
 	policy_classify(&g->inv);
 	in->cpu = g->inv.cpu;
