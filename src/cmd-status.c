@@ -18,10 +18,11 @@
 #include "modules.h"
 #include "policy.h"
 #include "render.h"
+#include "run-tool.h"
 #include "settings.h"
+#include "state.h"
 #include "status-check.h"
 
-#define STATE_PATH "/var/lib/vfio-passthrough-setup/state"
 /* An initramfs is tens of MB; anything beyond this is not one we can judge. */
 #define INITRAMFS_MAX (512u << 20)
 
@@ -90,21 +91,6 @@ static void gather_functions(struct gathered *g, struct status_input *in)
 	if (g->have_plan) {
 		for (size_t i = 0; i < g->plan.functions.n; i++)
 			sl_add(&addrs, g->plan.functions.items[i]);
-	} else if (g->state.functions) {
-		/* No plan (card gone?): still say what became of the recorded functions.
-		 */
-		struct pci_addr *list = NULL;
-		const char *bad;
-		size_t n = 0;
-
-		if (pci_addr_list_parse(g->state.functions, &list, &n, &bad) == 0)
-			for (size_t i = 0; i < n; i++) {
-				char a[PCI_ADDR_STRLEN];
-
-				pci_addr_format(&list[i], a);
-				sl_add(&addrs, a);
-			}
-		free(list);
 	}
 	g->functions = xcalloc(addrs.n, sizeof(*g->functions));
 	for (size_t i = 0; i < addrs.n; i++) {
@@ -213,48 +199,10 @@ static bool have_program(const char *name)
 /* The file list of a compressed initramfs, from initramfs-tools' own lister. */
 static int lsinitramfs_list(const char *img, struct strlist *names)
 {
-	int pipefd[2], status;
-	pid_t pid;
-	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	_cleanup_free_ char *tool = tool_find("lsinitramfs");
+	char *argv[] = { "lsinitramfs", (char *)img, NULL };
 
-	if (pipe(pipefd) < 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(127);
-		execlp("lsinitramfs", "lsinitramfs", img, (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	f = fdopen(pipefd[0], "r");
-	if (!f) {
-		close(pipefd[0]);
-		waitpid(pid, &status, 0);
-		return -1;
-	}
-	while ((len = getline(&line, &cap, f)) > 0) {
-		if (line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		sl_add(names, line);
-	}
-	free(line);
-	fclose(f);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
-		return -1;
-	return 0;
+	return tool ? tool_capture(tool, argv, names) : -1;
 }
 
 static void gather_initramfs(const char *root, struct gathered *g,
@@ -369,15 +317,11 @@ static bool have_settings(const char *root)
 
 static void gather(const char *root, struct gathered *g, struct status_input *in)
 {
-	_cleanup_free_ char *state_path = path_join(root, STATE_PATH);
-	_cleanup_free_ char *state_text = read_file(state_path, 1 << 16, NULL);
-
 	memset(in, 0, sizeof(*in));
-	in->have_state = state_text != NULL;
-	apply_state_parse(state_text, &g->state);
+	in->have_state = state_load(root, &g->state);
 	in->state_boot_id = g->state.boot_id;
-	in->regen_failed = g->state.regen_failed;
-	in->regen_error = g->state.regen_error;
+	in->regen_failed = g->state.last_apply_failed;
+	in->regen_error = g->state.last_apply_message;
 	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");

@@ -97,15 +97,15 @@ size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MA
 
 	out[n++] = (struct rendered_file){ .path = MODPROBE_PATH,
 					   .content = empty ? NULL : render_modprobe(plan),
-					   .boot_relevant = true };
+					   .needs_initramfs = true };
 	out[n++] = (struct rendered_file){ .path = GRUB_DROPIN_PATH,
 					   .content = empty ? NULL : render_grub(plan),
-					   .grub_relevant = true };
+					   .needs_bootloader = true };
 	out[n++] = (struct rendered_file){ .path = XORG_SNIPPET_PATH,
 					   .content = empty ? NULL : render_xorg(plan) };
 	out[n++] = (struct rendered_file){ .path = DRIVER_OVERRIDE_PATH,
 					   .content = empty ? NULL : render_driver_override(plan),
-					   .boot_relevant = true };
+					   .needs_initramfs = true };
 	return n;
 }
 

@@ -16,8 +16,8 @@
 struct rendered_file {
 	const char *path;  /* absolute, under the target root */
 	char *content;     /* NULL: the file must not exist */
-	bool boot_relevant; /* a change needs update-initramfs (modprobe) */
-	bool grub_relevant; /* a change needs update-grub */
+	bool needs_initramfs;  /* a change must be copied into every initramfs */
+	bool needs_bootloader; /* a change must reach the boot loader's configuration */
 };
 
 #define RENDERED_MAX 8

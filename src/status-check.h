@@ -141,20 +141,6 @@ size_t cmdline_split(const char *cmdline, struct strlist *out);
  * "vfio_pci.ids=". */
 void cmdline_missing(const char *cmdline, const char *want, struct strlist *missing);
 
-/* The state file of the last apply: KEY=value or KEY="value" lines, # comments. Unknown
- * keys are kept; a malformed line is skipped (status must never refuse to report). */
-struct apply_state {
-	char *boot_id;	   /* boot_id at the last change */
-	char *cards;	   /* space-separated card addresses the last apply configured */
-	char *functions;   /* space-separated function addresses */
-	char *config_hash; /* rendered_hash() of the files the last apply wrote */
-	bool regen_failed; /* result=failed: the last apply (write or regeneration) failed
-			    */
-	char *regen_error; /* its message= */
-};
-void apply_state_parse(const char *text, struct apply_state *st);
-void apply_state_free(struct apply_state *st);
-
 /* Names of files in a "newc" cpio archive (the uncompressed part of an initramfs); stops
  * at the trailer or at the first byte that is not a newc header. Returns the offset where
  * parsing stopped (== len: the whole buffer was plain cpio). */

@@ -16,6 +16,9 @@ struct file_change {
 	size_t old_len;      /* bytes of old_content (rollback restores them exactly) */
 	bool changed;
 	bool done;           /* committed: rollback must undo it */
+	/* Set by the caller from the rendered file: what a change of it must regenerate. */
+	bool needs_initramfs;
+	bool needs_bootloader;
 };
 
 struct transaction {

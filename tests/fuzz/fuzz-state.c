@@ -2,7 +2,7 @@
 /* The state file of the last apply, as status reads it: never trusted to be well formed.
  */
 #include "fuzz.h"
-#include "status-check.h"
+#include "state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -76,8 +76,8 @@ static void test_intel_nvidia(void)
 		bool dov = strcmp(f[i].path, DRIVER_OVERRIDE_PATH) == 0;
 		bool gr = strcmp(f[i].path, GRUB_DROPIN_PATH) == 0;
 
-		CHECK(f[i].boot_relevant == (mp || dov));
-		CHECK(f[i].grub_relevant == gr);
+		CHECK(f[i].needs_initramfs == (mp || dov));
+		CHECK(f[i].needs_bootloader == gr);
 	}
 	rendered_free(f, n);
 

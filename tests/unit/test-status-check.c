@@ -447,40 +447,6 @@ static void test_cmdline_split(void)
 	sl_free(&m);
 }
 
-static void test_state(void)
-{
-	struct apply_state st;
-
-	apply_state_parse(
-	    "# vfio-passthrough-setup state\nboot_id=" BOOT_NOW "\n"
-	    "cards=\"0000:01:00.0\"\nfunctions=0000:01:00.0 0000:01:00.1\n"
-	    "regen=failed\r\nregen_error='update-grub: exit 1'\nfuture_key=x\nnoeq\n",
-	    &st);
-	CHECK_STR(st.boot_id, BOOT_NOW);
-	CHECK_STR(st.cards, "0000:01:00.0");
-	CHECK_STR(st.functions, "0000:01:00.0 0000:01:00.1");
-	CHECK(st.regen_failed);
-	CHECK_STR(st.regen_error, "update-grub: exit 1");
-	apply_state_free(&st);
-	apply_state_parse("regen=ok\n", &st);
-	CHECK(!st.regen_failed && !st.boot_id);
-	apply_state_free(&st);
-	/* What cmd-apply.c writes. */
-	apply_state_parse(
-	    "# Last result of vfio-passthrough-setup apply, read by its status command.\n"
-	    "result=failed\nmessage=update-grub failed (exit 1): boom\n"
-	    "config_hash=none\ncards=0000:01:00.0\nboot_id=unknown\ncreated_dirs=\n",
-	    &st);
-	CHECK(st.regen_failed && !st.boot_id);
-	CHECK_STR(st.regen_error, "update-grub failed (exit 1): boom");
-	CHECK_STR(st.cards, "0000:01:00.0");
-	CHECK_STR(st.config_hash, "none");
-	apply_state_free(&st);
-	apply_state_parse(NULL, &st);
-	CHECK(!st.boot_id);
-	apply_state_free(&st);
-}
-
 /* A newc member: header, name, data, as `cpio -o -H newc` writes it. */
 static size_t newc(unsigned char *buf, const char *name, const char *data)
 {
@@ -560,7 +526,6 @@ int main(void)
 	test_host_card();
 	test_no_pci();
 	test_cmdline_split();
-	test_state();
 	test_cpio();
 	return unit_done("status-check");
 }

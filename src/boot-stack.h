@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The boot stack as backends: what `apply` writes under /etc reaches the next boot through
+ * a boot loader and an initramfs generator, each one of several kinds. Each kind is one
+ * file implementing one of the two interfaces below; regen.c detects which are in use under
+ * the root and drives them. A new kind (kernel-install/systemd-boot, proxmox-boot-tool,
+ * dracut) is a new file and one line in regen.c's lists.
+ *
+ * Boot loader ("where do kernel parameters go, how are they made active"):
+ *   params_file   the drop-in render.c writes the kernel parameters to, which this boot
+ *                 loader's own tool reads (GRUB: /etc/default/grub.d/...cfg)
+ *   detect        whether it is in use under root: NULL if so, else why not, as a sentence
+ *                 for the admin (caller frees)
+ *   regenerate    make the parameters active for every boot entry (update-grub)
+ *
+ * Initramfs generator ("how do modules and files get into every initramfs, how is it
+ * rebuilt"): the modprobe.d file and the address list reach the image through this
+ * generator's hooks (initramfs-tools: hooks/ and init-top/ in this package);
+ *   detect        as above
+ *   rebuild_all   rebuild the initramfs of every installed kernel (update-initramfs -u -k all)
+ *
+ * Both run tools only for the host's own root or under the test hook (regen.c decides);
+ * they print one line saying what they run, and on failure set err with the tool's words. */
+#pragma once
+
+#include "util.h"
+
+struct boot_loader {
+	const char *name; /* "grub" */
+	const char *tool; /* the command that makes parameters active, for messages */
+	const char *params_file;
+	char *(*detect)(const char *root);
+	int (*regenerate)(const char *root, struct error *err);
+};
+
+struct initramfs_generator {
+	const char *name; /* "initramfs-tools" */
+	const char *tool;
+	char *(*detect)(const char *root);
+	int (*rebuild_all)(const char *root, struct error *err);
+};
+
+extern const struct boot_loader boot_loader_grub;
+extern const struct initramfs_generator initramfs_tools;

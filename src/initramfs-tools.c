@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* initramfs-tools: mkinitramfs copies /etc/modprobe.d, and this package's hook adds the
+ * vfio modules and the address list; update-initramfs rebuilds every kernel's image. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "boot-stack.h"
+#include "run-tool.h"
+#include "util.h"
+
+static char *initramfs_tools_detect(const char *root)
+{
+	_cleanup_free_ char *tool = tool_find("update-initramfs");
+
+	(void)root; /* the tool runs on the running system; regen.c checked the root */
+	if (!tool)
+		return xstrdup("update-initramfs is not installed: the initramfs was not rebuilt.");
+	return NULL;
+}
+
+static int initramfs_tools_rebuild_all(const char *root, struct error *err)
+{
+	_cleanup_free_ char *tool = tool_find("update-initramfs");
+	char *argv[] = { "update-initramfs", "-u", "-k", "all", NULL };
+
+	(void)root;
+	if (!tool)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "update-initramfs is not installed");
+	printf("Running update-initramfs -u -k all (one initramfs per installed kernel)...\n");
+	return tool_run(tool, argv, err);
+}
+
+const struct initramfs_generator initramfs_tools = {
+	.name = "initramfs-tools",
+	.tool = "update-initramfs",
+	.detect = initramfs_tools_detect,
+	.rebuild_all = initramfs_tools_rebuild_all,
+};

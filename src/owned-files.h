@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The files this program owns: staging them (only files that still carry the marker line
+ * are ours to change), what a change of them needs regenerated, and the directories our
+ * runs created. */
+#pragma once
+
+#include "regen.h"
+#include "render.h"
+#include "util.h"
+#include "writer.h"
+
+/* Every owned file, each with content NULL: what remove deletes. Returns the count. */
+size_t owned_files_all(struct rendered_file out[RENDERED_MAX]);
+/* Stage each file into tx (full paths under root). A file that lost the marker line belongs
+ * to the admin now: apply refuses to overwrite it (-1), remove leaves it (with a note). */
+int owned_files_stage(struct transaction *tx, const char *root, const struct rendered_file *files,
+		      size_t n, struct error *err);
+/* The regeneration the changed files of tx call for (their rendered flags). */
+struct regen_needs owned_files_regen_needs(const struct transaction *tx);
+/* The root-relative path of a staged full path, for messages ("/etc/..."). */
+const char *root_relative(const char *root, const char *full);
+/* Directories recorded as created by our runs (space-separated), plus the ones tx created:
+ * sorted, distinct, root-relative. */
+void created_dirs_merge(const char *root, const char *recorded, const struct transaction *tx,
+			struct strlist *out);
+/* Regenerate what `needs` says after tx was committed. On failure put the files back,
+ * regenerate again so the boot files match them, and say what failed (-1). */
+int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
+				      struct regen_needs needs, struct error *err);
+/* "Wrote /etc/..." / "Removed /etc/..." for each changed file of a committed tx. */
+void owned_files_print_changes(const char *root, const struct transaction *tx);

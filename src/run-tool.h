@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Running another program (update-grub, update-initramfs, lsinitramfs): the one place that
+ * forks, so every run gets the same care about SIGCHLD, EINTR and exit statuses. */
+#pragma once
+
+#include "util.h"
+
+/* Full path of prog in $PATH (or in the sbin directories root's PATH has, in case sudo
+ * trimmed it); NULL if not found. Caller frees. */
+char *tool_find(const char *prog);
+/* Run argv (path: the program), copying its output to our stderr as it comes. 0 on exit
+ * status 0; else -1, err naming the tool, its exit status or signal and its last lines. */
+int tool_run(const char *path, char *const argv[], struct error *err);
+/* Run argv (path: the program) with stderr discarded, adding each line of its stdout to
+ * lines. 0 on exit status 0, else -1. */
+int tool_capture(const char *path, char *const argv[], struct strlist *lines);

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The state file: parsed leniently (status reads whatever is there), written atomically. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "util.h"
+#include "writer.h"
+
+#define STATE_MAX 65536
+
+static char *dup_value(const char *v, size_t len)
+{
+	if (len >= 2 && ((v[0] == '"' && v[len - 1] == '"') ||
+			 (v[0] == '\'' && v[len - 1] == '\''))) {
+		v++;
+		len -= 2;
+	}
+	return xasprintf("%.*s", (int)len, v);
+}
+
+static bool key_is(const char *text, size_t klen, const char *key)
+{
+	return klen == strlen(key) && strncasecmp(text, key, klen) == 0;
+}
+
+void apply_state_parse(const char *text, struct apply_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		const char *eq = memchr(text, '=', len);
+		char **slot = NULL;
+
+		if (eq && text[0] != '#') {
+			size_t klen = (size_t)(eq - text);
+			const char *v = eq + 1;
+			size_t vlen = len - klen - 1;
+
+			while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == ' '))
+				vlen--;
+			if (key_is(text, klen, "boot_id"))
+				slot = &st->boot_id;
+			else if (key_is(text, klen, "cards"))
+				slot = &st->cards;
+			else if (key_is(text, klen, "config_hash"))
+				slot = &st->config_hash;
+			else if (key_is(text, klen, "message"))
+				slot = &st->last_apply_message;
+			else if (key_is(text, klen, "created_dirs"))
+				slot = &st->created_dirs;
+			else if (key_is(text, klen, "regen_pending"))
+				slot = &st->regen_pending;
+			else if (key_is(text, klen, "result")) {
+				_cleanup_free_ char *val = dup_value(v, vlen);
+
+				st->last_apply_failed = strcmp(val, "failed") == 0;
+			}
+			if (slot) {
+				free(*slot);
+				*slot = dup_value(v, vlen);
+			}
+			/* apply writes "unknown" where it could not read the boot id. */
+			if (slot == &st->boot_id && strcmp(st->boot_id, "unknown") == 0) {
+				free(st->boot_id);
+				st->boot_id = NULL;
+			}
+		}
+		text += len + (nl ? 1 : 0);
+	}
+}
+
+void apply_state_free(struct apply_state *st)
+{
+	free(st->boot_id);
+	free(st->cards);
+	free(st->config_hash);
+	free(st->last_apply_message);
+	free(st->created_dirs);
+	free(st->regen_pending);
+	memset(st, 0, sizeof(*st));
+}
+
+bool state_load(const char *root, struct apply_state *st)
+{
+	_cleanup_free_ char *path = path_join(root, STATE_PATH);
+	_cleanup_free_ char *text = read_file(path, STATE_MAX, NULL);
+
+	apply_state_parse(text, st);
+	return text != NULL;
+}
+
+/* A newline in a value (a tool's output, a garbage boot_id) would add a key of its own,
+ * e.g. a created_dirs= that remove then empties. */
+static char *single_line(const char *s)
+{
+	char *copy = xstrdup(s ? s : "");
+
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return copy;
+}
+
+int state_save(const char *root, const struct apply_state *st, struct error *err)
+{
+	static const char *const state_dirs[] = { "/var", "/var/lib", STATE_DIR };
+	_cleanup_free_ char *boot_path = path_join(root, "/proc/sys/kernel/random/boot_id");
+	_cleanup_free_ char *boot_raw = read_attr(boot_path);
+	_cleanup_free_ char *boot_id = single_line(boot_raw ? boot_raw : "unknown");
+	_cleanup_free_ char *msg = single_line(st->last_apply_message);
+	_cleanup_free_ char *hash = single_line(st->config_hash ? st->config_hash : "none");
+	_cleanup_free_ char *cards = single_line(st->cards);
+	_cleanup_free_ char *pending = single_line(st->regen_pending);
+	_cleanup_free_ char *recorded = single_line(st->created_dirs);
+	_cleanup_free_ char *path = path_join(root, STATE_PATH);
+	_cleanup_free_ char *dirs = NULL, *text = NULL;
+	struct strlist created;
+	struct transaction tx;
+	char *save = NULL;
+	int r = -1;
+
+	sl_init(&created);
+	for (char *d = strtok_r(recorded, " ", &save); d; d = strtok_r(NULL, " ", &save))
+		sl_add_unique(&created, d);
+	/* The state directory (and parents, in a bare test root) are ours to remove too. */
+	for (size_t i = 0; i < ARRAY_SIZE(state_dirs); i++) {
+		_cleanup_free_ char *full = path_join(root, state_dirs[i]);
+
+		if (access(full, F_OK) < 0)
+			sl_add_unique(&created, state_dirs[i]);
+	}
+	sl_sort(&created);
+	dirs = sl_join(&created, " ");
+	sl_free(&created);
+	text = xasprintf("# Last result of vfio-passthrough-setup apply, read by its status "
+			 "command.\nresult=%s\nmessage=%s\nconfig_hash=%s\ncards=%s\n"
+			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n",
+			 st->last_apply_failed ? "failed" : "ok", msg, hash, cards, boot_id, dirs,
+			 pending);
+	tx_init(&tx);
+	if (!path_stays_in_root(root, path))
+		error_set(err, EXIT_FAILURE_RUNTIME,
+			  "a directory on the way to %s is a symbolic link out of %s", path, root);
+	else if (tx_stage(&tx, path, text, err) == 0)
+		r = tx_commit(&tx, err);
+	tx_free(&tx);
+	return r;
+}
+
+void state_delete(const char *root)
+{
+	_cleanup_free_ char *path = path_join(root, STATE_PATH);
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		fprintf(stderr, "vfio-passthrough-setup: warning: cannot remove %s: %s\n", path,
+			strerror(errno));
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The state file: what the last apply did, for `status` and for the next apply or remove.
+ * This room is its only reader and writer. Text, one KEY=value per line, # comments. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "util.h"
+
+#define STATE_DIR "/var/lib/vfio-passthrough-setup"
+#define STATE_PATH STATE_DIR "/state"
+
+/* Keys, as written: result= ok|failed, message=, config_hash=, cards=, boot_id=,
+ * created_dirs=, regen_pending=. */
+struct apply_state {
+	char *boot_id;            /* boot_id at the last change; NULL if unknown */
+	char *cards;              /* space-separated card addresses the last apply configured */
+	char *config_hash;        /* rendered_hash() of the files the last apply wrote */
+	bool last_apply_failed;   /* result=failed: the last apply (write or regeneration) failed */
+	char *last_apply_message; /* its message= */
+	char *created_dirs;       /* space-separated directories our runs created (root-relative) */
+	/* Regenerations started but not known to have finished ("bootloader initramfs"): set
+	 * before update-grub/update-initramfs run, cleared after they succeeded. A crash in
+	 * between leaves it set, and the next apply or remove runs them first. */
+	char *regen_pending;
+};
+
+/* Parse the state text (NULL: no state). Unknown keys and malformed lines are skipped:
+ * status must never refuse to report. */
+void apply_state_parse(const char *text, struct apply_state *st);
+void apply_state_free(struct apply_state *st);
+/* Read ROOT's state file; returns whether it exists (st is empty if not). */
+bool state_load(const char *root, struct apply_state *st);
+/* Replace the state file atomically with st (boot_id: the running boot's, whatever st
+ * says). Control characters in values become spaces: one line per key. */
+int state_save(const char *root, const struct apply_state *st, struct error *err);
+/* Delete the state file (remove). */
+void state_delete(const char *root);

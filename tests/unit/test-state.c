@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The state file: lenient parsing, and what state_save writes reads back the same. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "state.h"
+#include "unit.h"
+#include "util.h"
+
+#define BOOT_NOW "6b1f0e42-3c0e-4f57-9a3c-5e0d8c1f2a11"
+
+static char base[] = "/var/tmp/test-state.XXXXXX";
+
+static void test_parse(void)
+{
+	struct apply_state st;
+
+	apply_state_parse(
+	    "# vfio-passthrough-setup state\nboot_id=" BOOT_NOW "\n"
+	    "cards=\"0000:01:00.0\"\n"
+	    "result=failed\r\nmessage='update-grub: exit 1'\nfuture_key=x\nnoeq\n",
+	    &st);
+	CHECK_STR(st.boot_id, BOOT_NOW);
+	CHECK_STR(st.cards, "0000:01:00.0");
+	CHECK(st.last_apply_failed);
+	CHECK_STR(st.last_apply_message, "update-grub: exit 1");
+	apply_state_free(&st);
+	apply_state_parse("result=ok\n", &st);
+	CHECK(!st.last_apply_failed && !st.boot_id);
+	apply_state_free(&st);
+	/* What apply writes. */
+	apply_state_parse(
+	    "# Last result of vfio-passthrough-setup apply, read by its status command.\n"
+	    "result=failed\nmessage=update-grub failed (exit 1): boom\n"
+	    "config_hash=none\ncards=0000:01:00.0\nboot_id=unknown\ncreated_dirs=\n",
+	    &st);
+	CHECK(st.last_apply_failed && !st.boot_id);
+	CHECK_STR(st.last_apply_message, "update-grub failed (exit 1): boom");
+	CHECK_STR(st.cards, "0000:01:00.0");
+	CHECK_STR(st.config_hash, "none");
+	apply_state_free(&st);
+	apply_state_parse(NULL, &st);
+	CHECK(!st.boot_id);
+	apply_state_free(&st);
+}
+
+/* Every key state_save writes is one the parser reads back, on one line each. */
+static void test_round_trip(void)
+{
+	_cleanup_free_ char *root = xasprintf("%s/root", base);
+	_cleanup_free_ char *proc = xasprintf("%s/proc/sys/kernel/random", root);
+	_cleanup_free_ char *cmd = xasprintf("mkdir -p %s && printf '" BOOT_NOW "\\n' >%s/boot_id",
+					     proc, proc);
+	struct apply_state st = {
+		.cards = "0000:01:00.0",
+		.config_hash = "0123456789abcdef",
+		.last_apply_failed = true,
+		.last_apply_message = "line one\nregen_pending=",
+		.created_dirs = "/etc/X11",
+		.regen_pending = "bootloader initramfs",
+	};
+	struct apply_state back;
+	struct error err = { 0 };
+
+	CHECK(system(cmd) == 0);
+	CHECK(!state_load(root, &back));
+	apply_state_free(&back);
+	CHECK(state_save(root, &st, &err) == 0);
+	CHECK(state_load(root, &back));
+	CHECK_STR(back.cards, st.cards);
+	CHECK_STR(back.config_hash, st.config_hash);
+	CHECK(back.last_apply_failed);
+	CHECK_STR(back.last_apply_message, "line one regen_pending=");
+	/* The state directory and its parents were created by this save: recorded. */
+	CHECK_STR(back.created_dirs, "/etc/X11 /var /var/lib /var/lib/vfio-passthrough-setup");
+	CHECK_STR(back.regen_pending, "bootloader initramfs");
+	CHECK_STR(back.boot_id, BOOT_NOW);
+	apply_state_free(&back);
+	state_delete(root);
+	CHECK(!state_load(root, &back));
+	apply_state_free(&back);
+}
+
+int main(void)
+{
+	_cleanup_free_ char *cmd = NULL;
+
+	if (!mkdtemp(base))
+		return 1;
+	test_parse();
+	test_round_trip();
+	cmd = xasprintf("rm -rf '%s'", base);
+	CHECK(system(cmd) == 0);
+	return unit_done("state");
+}
