@@ -73,11 +73,13 @@ clean:
 # --- tests -------------------------------------------------------------------------------
 check: check-unit check-roots check-apply check-status check-doc
 
-# test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
+# test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
+# outside the clone.
 check-unit: $(UNIT_BINS)
 	VPS_KERNEL_INDEX=$$(tests/lib/kernel-index) && \
 	VPS_KERNEL_INDEX_BUILTIN=$$(tests/lib/kernel-index --builtin-vfio) && \
-	export VPS_KERNEL_INDEX VPS_KERNEL_INDEX_BUILTIN && \
+	VPS_KERNEL_INDEX_TRIXIE=$$(tests/lib/kernel-index --release trixie) && \
+	export VPS_KERNEL_INDEX VPS_KERNEL_INDEX_BUILTIN VPS_KERNEL_INDEX_TRIXIE && \
 	tests/run-unit $(UNIT_BINS)
 
 check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)

@@ -165,24 +165,36 @@ static int kernel_open(struct kernel *k, struct error *err)
 	return 0;
 }
 
-/* Whether this kernel has module @name as a .ko, built in, or not at all. */
+/* Whether this kernel has module @name (as the index spells it: vfio_pci) as a .ko, built
+ * in, or not at all.
+ * Not kmod_module_new_from_name_lookup(), which would say it in one call: Debian 12's
+ * libkmod exports it under the symbol version LIBKMOD_5 (a backport), Debian 13's under
+ * LIBKMOD_30, so a binary linked on one release dies at start on the other. The general
+ * lookup is LIBKMOD_5 in both: it tries the (empty) config, modules.dep, the aliases, then
+ * the builtin indexes, and stops at the first that knows the name; only a module of exactly
+ * that name counts. */
 static int module_state(struct kmod_ctx *ctx, const char *name, enum module_state *out)
 {
-	struct kmod_module *mod = NULL;
+	struct kmod_list *list = NULL, *l;
 	int r;
 
-	/* Name lookup reads only modules.dep and the builtin indexes, not aliases. */
-	r = kmod_module_new_from_name_lookup(ctx, name, &mod);
+	*out = MODULE_MISSING;
+	r = kmod_module_new_from_lookup(ctx, name, &list);
 	if (r < 0)
 		return r;
-	if (!mod) {
-		*out = MODULE_MISSING;
-		return 0;
+	kmod_list_foreach(l, list)
+	{
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		if (strcmp(kmod_module_get_name(mod), name) == 0)
+			/* A path means modules.dep has it, else it came from
+			 * modules.builtin. Never kmod_module_get_initstate(): past the
+			 * index it reads the host's /sys/module. */
+			*out =
+			    kmod_module_get_path(mod) ? MODULE_LOADABLE : MODULE_BUILTIN;
+		kmod_module_unref(mod);
 	}
-	/* A path means modules.dep has it, else it came from modules.builtin. Never
-	 * kmod_module_get_initstate(): past the index it reads the host's /sys/module. */
-	*out = kmod_module_get_path(mod) ? MODULE_LOADABLE : MODULE_BUILTIN;
-	kmod_module_unref(mod);
+	kmod_module_unref_list(list);
 	return 0;
 }
 

@@ -1,8 +1,13 @@
 # libFuzzer targets (included by the top Makefile). `make fuzz` runs every target for
 # FUZZ_RUNS executions under ASan+UBSan; `make fuzz-smoke` is the short run the test command
-# uses. Objects are built with clang-14 in their own directory; the repo's corpora are seeds
+# uses. Objects are built with clang in their own directory; the repo's corpora are seeds
 # only (new inputs go to build-fuzz/corpus/).
-FUZZ_CC     ?= clang-14
+# The clang that is installed: the release's default `clang` (14 on Debian 12, 19 on
+# Debian 13; tests/install-deps installs its fuzzer runtime), else the newest /usr/bin/clang-N.
+ifeq ($(origin FUZZ_CC),undefined)
+FUZZ_CC     := $(firstword $(shell command -v clang) \
+                 $(shell ls /usr/bin/clang-[0-9]* 2>/dev/null | sort -V -r) clang)
+endif
 FUZZ_BUILD  ?= build-fuzz
 FUZZ_RUNS   ?= 200000
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* modules.c against a real Debian kernel's module index (tests/lib/kernel-index, passed
- * in VPS_KERNEL_INDEX by `make check-unit`) and the synthetic vfio-built-in kernel
+/* modules.c against real Debian kernels' module indexes (tests/lib/kernel-index, passed
+ * by `make check-unit`: Debian 12's in VPS_KERNEL_INDEX, Debian 13's in
+ * VPS_KERNEL_INDEX_TRIXIE) and the synthetic vfio-built-in kernel
  * (VPS_KERNEL_INDEX_BUILTIN). Each test builds a root whose lib/modules/<kver> links to
  * them. */
 #include <errno.h>
@@ -13,8 +14,8 @@
 #include "modules.h"
 #include "unit.h"
 
-static const char *real_index, *builtin_index;
-static char *real_kver;
+static const char *real_index, *builtin_index, *trixie_index;
+static char *real_kver, *trixie_kver;
 
 static char *make_root(void)
 {
@@ -307,20 +308,79 @@ static void test_initramfs(void)
 	remove_root(root);
 }
 
+/* Debian 13: its kernel package ships /usr/lib/modules only (usrmerged root, no
+ * /lib/modules at all), its modules are .ko.xz, and 6.12 builds vfio_virqfd into vfio.ko.
+ */
+static void test_trixie_kernel(void)
+{
+	char *root = make_root();
+	struct pci_function fns[N_FN];
+	struct inventory inv;
+	struct error err = {0};
+	struct strlist mods;
+	_cleanup_free_ char *kernels = NULL, *igpu = NULL, *initramfs = NULL,
+			    *both = NULL;
+
+	link_kernel(root, "/usr/lib/modules", trixie_kver, trixie_index);
+	inventory_setup(&inv, fns);
+	CHECK(modules_resolve(root, &inv, &err) == 0);
+	kernels = joined(&inv.kernels);
+	CHECK_STR(kernels, trixie_kver);
+	CHECK(inv.vfio_pci == VFIO_MODULE);
+	CHECK(fns[RTX3060].modules.n == 1);
+	CHECK(sl_has(&fns[RTX3060].modules, "nouveau"));
+	CHECK(sl_has(&fns[RTX3060_AUDIO].modules, "snd_hda_intel"));
+	CHECK(sl_has(&fns[TURING_USB].modules, "xhci_pci"));
+	CHECK(sl_has(&fns[RX6800].modules, "amdgpu"));
+	igpu = joined(&fns[RPL_IGPU].modules);
+	CHECK_STR(igpu, "i915 xe"); /* 6.12 has xe, 6.1 has not */
+	inventory_teardown(&inv);
+
+	sl_init(&mods);
+	CHECK(initramfs_modules(root, NULL, &mods, &err) == 0);
+	initramfs = joined(&mods);
+	/* No vfio_virqfd: nothing to load, and asking for it would not be found. */
+	CHECK_STR(initramfs, "vfio vfio_iommu_type1 vfio_pci");
+	sl_free(&mods);
+
+	/* An upgraded Debian 12 host: the old kernel still in /lib/modules (the same
+	 * directory on a usrmerged root, kept apart here), the new one in
+	 * /usr/lib/modules. Each kernel's initramfs gets its own list. */
+	link_kernel(root, "/lib/modules", real_kver, real_index);
+	inventory_setup(&inv, fns);
+	CHECK(modules_resolve(root, &inv, &err) == 0);
+	both = joined(&inv.kernels);
+	{
+		_cleanup_free_ char *want = xasprintf("%s %s", real_kver, trixie_kver);
+
+		CHECK_STR(both, want);
+	}
+	inventory_teardown(&inv);
+	CHECK(initramfs_modules(root, real_kver, &mods, &err) == 0);
+	CHECK(mods.n == 4 && sl_has(&mods, "vfio_virqfd"));
+	sl_free(&mods);
+	CHECK(initramfs_modules(root, trixie_kver, &mods, &err) == 0);
+	CHECK(mods.n == 3 && !sl_has(&mods, "vfio_virqfd"));
+	sl_free(&mods);
+	remove_root(root);
+}
+
 int main(void)
 {
 	real_index = getenv("VPS_KERNEL_INDEX");
 	builtin_index = getenv("VPS_KERNEL_INDEX_BUILTIN");
-	if (!real_index || !*real_index || !builtin_index || !*builtin_index) {
+	trixie_index = getenv("VPS_KERNEL_INDEX_TRIXIE");
+	if (!real_index || !*real_index || !builtin_index || !*builtin_index ||
+	    !trixie_index || !*trixie_index) {
 		/* A failure, not a skip: without the index this test proves nothing. */
-		fputs("test-modules: VPS_KERNEL_INDEX and VPS_KERNEL_INDEX_BUILTIN must "
-		      "name the "
-		      "directories tests/lib/kernel-index prints (make check-unit sets "
-		      "them)\n",
+		fputs("test-modules: VPS_KERNEL_INDEX, VPS_KERNEL_INDEX_BUILTIN and "
+		      "VPS_KERNEL_INDEX_TRIXIE must name the directories "
+		      "tests/lib/kernel-index prints (make check-unit sets them)\n",
 		      stderr);
 		return 1;
 	}
 	real_kver = xstrdup(strrchr(real_index, '/') + 1);
+	trixie_kver = xstrdup(strrchr(trixie_index, '/') + 1);
 
 	test_version_cmp();
 	test_real_kernel();
@@ -328,6 +388,8 @@ int main(void)
 	test_cards_only();
 	test_no_kernels();
 	test_initramfs();
+	test_trixie_kernel();
 	free(real_kver);
+	free(trixie_kver);
 	return unit_done("modules");
 }
