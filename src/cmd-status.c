@@ -19,13 +19,16 @@
 #include "policy.h"
 #include "render.h"
 #include "settings.h"
+#include "initramfs-image.h"
 #include "status-check.h"
+#include "status-format.h"
 
 #define STATE_PATH "/var/lib/vfio-passthrough-setup/state"
 /* An initramfs is tens of MB; anything beyond this is not one we can judge. */
 #define INITRAMFS_MAX (512u << 20)
 
-struct gathered {
+/* Everything gathered from the machine; status_input points into it. */
+struct status_facts {
 	struct inventory inv;
 	struct request req;
 	struct plan plan;
@@ -57,7 +60,7 @@ static char *read_under(const char *root, const char *path)
 /* Use the cards the last apply configured (they may have come from --devices), else the
  * settings file; consent was given at apply time, so re-rendering must not refuse again.
  */
-static void request_from_state(struct gathered *g)
+static void request_from_state(struct status_facts *g)
 {
 	struct pci_addr *addrs = NULL;
 	const char *bad = NULL;
@@ -82,7 +85,7 @@ static void request_from_state(struct gathered *g)
 	g->req.force = true;
 }
 
-static void gather_functions(struct gathered *g, struct status_input *in)
+static void gather_functions(struct status_facts *g, struct status_input *in)
 {
 	struct strlist addrs;
 
@@ -122,7 +125,7 @@ static void gather_functions(struct gathered *g, struct status_input *in)
 	sl_free(&addrs);
 }
 
-static void gather_cards(struct gathered *g, struct status_input *in)
+static void gather_cards(struct status_facts *g, struct status_input *in)
 {
 	if (!g->have_plan)
 		return;
@@ -146,7 +149,7 @@ static void gather_cards(struct gathered *g, struct status_input *in)
 	in->cards = g->cards;
 }
 
-static void gather_host_card(struct gathered *g, struct status_input *in)
+static void gather_host_card(struct status_facts *g, struct status_input *in)
 {
 	const struct card *host;
 
@@ -167,7 +170,7 @@ static void gather_host_card(struct gathered *g, struct status_input *in)
 	in->host_functions = g->host_functions;
 }
 
-static void gather_files(const char *root, struct gathered *g, struct status_input *in)
+static void gather_files(const char *root, struct status_facts *g, struct status_input *in)
 {
 	if (!g->have_plan)
 		return;
@@ -257,7 +260,7 @@ static int lsinitramfs_list(const char *img, struct strlist *names)
 	return 0;
 }
 
-static void gather_initramfs(const char *root, struct gathered *g,
+static void gather_initramfs(const char *root, struct status_facts *g,
 			     struct status_input *in)
 {
 	struct strlist needed, needed_files, names, mods;
@@ -270,8 +273,7 @@ static void gather_initramfs(const char *root, struct gathered *g,
 	in->initramfs_missing = &g->initramfs_missing;
 	if (!g->kernel) {
 		in->initramfs = INITRAMFS_UNKNOWN;
-		in->initramfs_reason = "the running kernel's version is unknown "
-				       "(/proc/sys/kernel/osrelease)";
+		in->initramfs_reason = "the running kernel's version is unknown (/proc/sys/kernel/osrelease)";
 		return;
 	}
 	g->initramfs_path = xasprintf("/boot/initrd.img-%s", g->kernel);
@@ -315,8 +317,7 @@ static void gather_initramfs(const char *root, struct gathered *g,
 		if (!have_program("lsinitramfs")) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
-			    xstrdup("the image is compressed and lsinitramfs "
-				    "(initramfs-tools) is not installed");
+			    xstrdup("the image is compressed and lsinitramfs (initramfs-tools) is not installed");
 		} else if (lsinitramfs_list(full, &names) < 0) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
@@ -367,7 +368,7 @@ static bool have_settings(const char *root)
 	return access(path, F_OK) == 0;
 }
 
-static void gather(const char *root, struct gathered *g, struct status_input *in)
+static void gather(const char *root, struct status_facts *g, struct status_input *in)
 {
 	_cleanup_free_ char *state_path = path_join(root, STATE_PATH);
 	_cleanup_free_ char *state_text = read_file(state_path, 1 << 16, NULL);
@@ -376,8 +377,8 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 	in->have_state = state_text != NULL;
 	apply_state_parse(state_text, &g->state);
 	in->state_boot_id = g->state.boot_id;
-	in->regen_failed = g->state.regen_failed;
-	in->regen_error = g->state.regen_error;
+	in->last_apply_failed = g->state.regen_failed;
+	in->last_apply_error = g->state.regen_error;
 	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
@@ -426,7 +427,7 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 	in->n_conflicts = g->conflicts.n;
 }
 
-static void gathered_free(struct gathered *g)
+static void status_facts_free(struct status_facts *g)
 {
 	if (g->have_plan)
 		plan_free(&g->plan);
@@ -454,7 +455,7 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct gathered g;
+	struct status_facts g;
 	struct status_input in;
 	struct status_report report;
 	struct strbuf out;
@@ -467,14 +468,7 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup status [--json]\n"
-			     "Check that the configured card is bound to vfio-pci, the "
-			     "kernel command "
-			     "line, IOMMU,\nfiles, initramfs and IOMMU group are right, "
-			     "and whether a "
-			     "reboot is pending.\nExit status: 0 all pass, 1 a check "
-			     "fails, 3 reboot "
-			     "pending.");
+			puts("Usage: vfio-passthrough-setup status [--json]\nCheck that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\nfiles, initramfs and IOMMU group are right, and whether a reboot is pending.\nExit status: 0 all pass, 1 a check fails, 3 reboot pending.");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -500,7 +494,7 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	code = status_exit_code(&report);
 	sb_free(&out);
 	status_report_free(&report);
-	gathered_free(&g);
+	status_facts_free(&g);
 	return code;
 }
 
