@@ -21,12 +21,15 @@
 #include "run-tool.h"
 #include "settings.h"
 #include "state.h"
+#include "initramfs-image.h"
 #include "status-check.h"
+#include "status-format.h"
 
 /* An initramfs is tens of MB; anything beyond this is not one we can judge. */
 #define INITRAMFS_MAX (512u << 20)
 
-struct gathered {
+/* Everything gathered from the machine; status_input points into it. */
+struct status_facts {
 	struct inventory inv;
 	struct request req;
 	struct plan plan;
@@ -58,7 +61,7 @@ static char *read_under(const char *root, const char *path)
 /* Use the cards the last apply configured (they may have come from --devices), else the
  * settings file; consent was given at apply time, so re-rendering must not refuse again.
  */
-static void request_from_state(struct gathered *g)
+static void request_from_state(struct status_facts *g)
 {
 	struct pci_addr *addrs = NULL;
 	const char *bad = NULL;
@@ -83,7 +86,7 @@ static void request_from_state(struct gathered *g)
 	g->req.force = true;
 }
 
-static void gather_functions(struct gathered *g, struct status_input *in)
+static void gather_functions(struct status_facts *g, struct status_input *in)
 {
 	struct strlist addrs;
 
@@ -108,7 +111,7 @@ static void gather_functions(struct gathered *g, struct status_input *in)
 	sl_free(&addrs);
 }
 
-static void gather_cards(struct gathered *g, struct status_input *in)
+static void gather_cards(struct status_facts *g, struct status_input *in)
 {
 	if (!g->have_plan)
 		return;
@@ -132,7 +135,7 @@ static void gather_cards(struct gathered *g, struct status_input *in)
 	in->cards = g->cards;
 }
 
-static void gather_host_card(struct gathered *g, struct status_input *in)
+static void gather_host_card(struct status_facts *g, struct status_input *in)
 {
 	const struct card *host;
 
@@ -153,7 +156,7 @@ static void gather_host_card(struct gathered *g, struct status_input *in)
 	in->host_functions = g->host_functions;
 }
 
-static void gather_files(const char *root, struct gathered *g, struct status_input *in)
+static void gather_files(const char *root, struct status_facts *g, struct status_input *in)
 {
 	if (!g->have_plan)
 		return;
@@ -205,7 +208,7 @@ static int lsinitramfs_list(const char *img, struct strlist *names)
 	return tool ? tool_capture(tool, argv, names) : -1;
 }
 
-static void gather_initramfs(const char *root, struct gathered *g,
+static void gather_initramfs(const char *root, struct status_facts *g,
 			     struct status_input *in)
 {
 	struct strlist needed, needed_files, names, mods;
@@ -218,8 +221,7 @@ static void gather_initramfs(const char *root, struct gathered *g,
 	in->initramfs_missing = &g->initramfs_missing;
 	if (!g->kernel) {
 		in->initramfs = INITRAMFS_UNKNOWN;
-		in->initramfs_reason = "the running kernel's version is unknown "
-				       "(/proc/sys/kernel/osrelease)";
+		in->initramfs_reason = "the running kernel's version is unknown (/proc/sys/kernel/osrelease)";
 		return;
 	}
 	g->initramfs_path = xasprintf("/boot/initrd.img-%s", g->kernel);
@@ -263,8 +265,7 @@ static void gather_initramfs(const char *root, struct gathered *g,
 		if (!have_program("lsinitramfs")) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
-			    xstrdup("the image is compressed and lsinitramfs "
-				    "(initramfs-tools) is not installed");
+			    xstrdup("the image is compressed and lsinitramfs (initramfs-tools) is not installed");
 		} else if (lsinitramfs_list(full, &names) < 0) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
@@ -315,13 +316,13 @@ static bool have_settings(const char *root)
 	return access(path, F_OK) == 0;
 }
 
-static void gather(const char *root, struct gathered *g, struct status_input *in)
+static void gather(const char *root, struct status_facts *g, struct status_input *in)
 {
 	memset(in, 0, sizeof(*in));
 	in->have_state = state_load(root, &g->state);
 	in->state_boot_id = g->state.boot_id;
-	in->regen_failed = g->state.last_apply_failed;
-	in->regen_error = g->state.last_apply_message;
+	in->last_apply_failed = g->state.last_apply_failed;
+	in->last_apply_error = g->state.last_apply_message;
 	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
@@ -370,7 +371,7 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 	in->n_conflicts = g->conflicts.n;
 }
 
-static void gathered_free(struct gathered *g)
+static void status_facts_free(struct status_facts *g)
 {
 	if (g->have_plan)
 		plan_free(&g->plan);
@@ -398,7 +399,7 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct gathered g;
+	struct status_facts g;
 	struct status_input in;
 	struct status_report report;
 	struct strbuf out;
@@ -411,14 +412,7 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup status [--json]\n"
-			     "Check that the configured card is bound to vfio-pci, the "
-			     "kernel command "
-			     "line, IOMMU,\nfiles, initramfs and IOMMU group are right, "
-			     "and whether a "
-			     "reboot is pending.\nExit status: 0 all pass, 1 a check "
-			     "fails, 3 reboot "
-			     "pending.");
+			puts("Usage: vfio-passthrough-setup status [--json]\nCheck that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\nfiles, initramfs and IOMMU group are right, and whether a reboot is pending.\nExit status: 0 all pass, 1 a check fails, 3 reboot pending.");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -444,7 +438,7 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	code = status_exit_code(&report);
 	sb_free(&out);
 	status_report_free(&report);
-	gathered_free(&g);
+	status_facts_free(&g);
 	return code;
 }
 

@@ -170,27 +170,18 @@ static void modprobe_line(const char *path, int lineno, char *line, void *data)
 				continue;
 			add(ctx->out, CONFLICT_VFIO_IDS, true, path, lineno, shown,
 			    w[i] + 4,
-			    "another file also sets vfio-pci ids= (quickpassthrough, "
-			    "supergfxctl or "
-			    "vfioselect write such files); only one ids= takes effect, "
-			    "so cards may be "
-			    "bound or released unexpectedly");
+			    "another file also sets vfio-pci ids= (quickpassthrough, supergfxctl or vfioselect write such files); only one ids= takes effect, so cards may be bound or released unexpectedly");
 		}
 		return;
 	}
 	if (strcmp(w[0], "blacklist") == 0) {
 		if (vfio)
 			add(ctx->out, CONFLICT_BLACKLIST, true, path, lineno, shown, w[1],
-			    "a vfio module is blacklisted: vfio-pci may not load and the "
-			    "card stays "
-			    "unbound");
+			    "a vfio module is blacklisted: vfio-pci may not load and the card stays unbound");
 		else if (is_watched(w[1], ctx->watched))
 			add(ctx->out, CONFLICT_BLACKLIST, false, path, lineno, shown,
 			    w[1],
-			    "this driver is blacklisted: harmless for the passed card "
-			    "(vfio-pci binds it "
-			    "first), but a host device that needs this driver will not "
-			    "get it");
+			    "this driver is blacklisted: harmless for the passed card (vfio-pci binds it first), but a host device that needs this driver will not get it");
 		return;
 	}
 	if (strcmp(w[0], "install") == 0 && n >= 3) {
@@ -204,16 +195,11 @@ static void modprobe_line(const char *path, int lineno, char *line, void *data)
 		if (vfio)
 			add(ctx->out, CONFLICT_INSTALL, disables, path, lineno, shown,
 			    w[1],
-			    disables ? "this install line stops a vfio module from ever "
-				       "loading"
-				     : "an install command replaces the normal loading "
-				       "of a vfio "
-				       "module: check that it still loads vfio-pci");
+			    disables ? "this install line stops a vfio module from ever loading"
+				     : "an install command replaces the normal loading of a vfio module: check that it still loads vfio-pci");
 		else if (is_watched(w[1], ctx->watched))
 			add(ctx->out, CONFLICT_INSTALL, false, path, lineno, shown, w[1],
-			    "this driver can never load: harmless for the passed card, "
-			    "but a host "
-			    "device that needs it will not get it");
+			    "this driver can never load: harmless for the passed card, but a host device that needs it will not get it");
 	}
 }
 
@@ -254,14 +240,10 @@ static void grub_line(const char *path, int lineno, char *line, void *data)
 		if (strncmp(w[i], "vfio-pci.ids=", 13) == 0 ||
 		    strncmp(w[i], "vfio_pci.ids=", 13) == 0)
 			add(out, CONFLICT_GRUB_PARAM, true, path, lineno, shown, w[i],
-			    "another grub file puts vfio-pci.ids= on the kernel command "
-			    "line; it overrides "
-			    "the ids this package configures");
+			    "another grub file puts vfio-pci.ids= on the kernel command line; it overrides the ids this package configures");
 		else if (strcmp(w[i], "amd_iommu=on") == 0)
 			add(out, CONFLICT_GRUB_PARAM, false, path, lineno, shown, w[i],
-			    "amd_iommu=on is not a valid value (the kernel logs "
-			    "\"AMD-Vi: Unknown option "
-			    "- 'on'\"); the AMD IOMMU is switched on in the firmware");
+			    "amd_iommu=on is not a valid value (the kernel logs \"AMD-Vi: Unknown option - 'on'\"); the AMD IOMMU is switched on in the firmware");
 	}
 }
 
@@ -289,14 +271,10 @@ void conflicts_parse_driverctl(const char *path, const char *name, const char *t
 			  driver[0] ? driver : "(empty)");
 	if (strcmp(driver, "vfio-pci") == 0 || strcmp(driver, "vfio_pci") == 0)
 		add(out, CONFLICT_DRIVERCTL, false, path, 0, shown, addr,
-		    "driverctl also binds this device to vfio-pci, late in boot: "
-		    "harmless, but two "
-		    "mechanisms now own it");
+		    "driverctl also binds this device to vfio-pci, late in boot: harmless, but two mechanisms now own it");
 	else
 		add(out, CONFLICT_DRIVERCTL, true, path, 0, shown, addr,
-		    "driverctl forces another driver onto this device after boot, "
-		    "undoing vfio-pci "
-		    "if it is a passed function");
+		    "driverctl forces another driver onto this device after boot, undoing vfio-pci if it is a passed function");
 }
 
 void conflicts_parse_supergfxd(const char *path, const char *text,
@@ -320,8 +298,7 @@ void conflicts_parse_supergfxd(const char *path, const char *text,
 	add(out, CONFLICT_SUPERGFXD, vfio_mode, path, 0,
 	    vfio_mode ? "supergfxd mode Vfio" : "supergfxd vfio_enable: true",
 	    "supergfxd",
-	    "supergfxd switches the dGPU between drivers at run time and writes its own "
-	    "/etc/modprobe.d/supergfxd.conf: two tools now own the card");
+	    "supergfxd switches the dGPU between drivers at run time and writes its own /etc/modprobe.d/supergfxd.conf: two tools now own the card");
 }
 
 static void scan_dir(const char *root, const char *dir, const char *suffix,

@@ -2,7 +2,7 @@
 /* /proc/cmdline as status reads it: split, and compared with the configured parameters.
  * The input's first line is the command line, the rest the wanted parameters. */
 #include "fuzz.h"
-#include "status-check.h"
+#include "kernel-cmdline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

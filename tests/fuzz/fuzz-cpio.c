@@ -2,7 +2,7 @@
 /* The plain cpio part of an initramfs, as status lists it: sizes in headers are lies
  * until proven otherwise. */
 #include "fuzz.h"
-#include "status-check.h"
+#include "initramfs-image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "status-check.h"
+#include "status-format.h"
 #include "unit.h"
 
 #define BOOT_NOW "6b1f0e42-3c0e-4f57-9a3c-5e0d8c1f2a11"
@@ -216,8 +217,8 @@ static void test_regen(void)
 	struct status_input in = good();
 	struct status_report r;
 
-	in.regen_failed = true;
-	in.regen_error =
+	in.last_apply_failed = true;
+	in.last_apply_error =
 	    "update-initramfs exited with status 1: E: /boot: No space left on device";
 	expect(&in, 1, "last-apply", NULL, CHECK_FAIL);
 	status_evaluate(&in, &r);
@@ -419,94 +420,6 @@ static void test_no_pci(void)
 	CHECK(result_of(&(struct status_report){0}, "driver", NULL) == -1);
 }
 
-static void test_cmdline_split(void)
-{
-	struct strlist w, m;
-
-	sl_init(&w);
-	CHECK(cmdline_split("  a  \"b c\"=d e\"f g\" \n", &w) == 3);
-	CHECK_STR(w.items[0], "a");
-	CHECK_STR(w.items[1], "b c=d");
-	CHECK_STR(w.items[2], "ef g");
-	sl_free(&w);
-	CHECK(cmdline_split("", &w) == 0);
-	CHECK(cmdline_split(NULL, &w) == 0);
-	CHECK(cmdline_split("\"", &w) ==
-	      1); /* an unterminated quote keeps an empty word */
-	sl_free(&w);
-
-	sl_init(&m);
-	cmdline_missing("ro iommu=pt vfio_pci.ids=1:2",
-			"intel_iommu=on iommu=pt vfio-pci.ids=1:2", &m);
-	CHECK(m.n == 1);
-	CHECK_STR(m.items[0], "intel_iommu=on");
-	sl_free(&m);
-	/* Only the module part is normalised: a value with '-' must match exactly. */
-	cmdline_missing("root=/dev/mapper/vg-root", "root=/dev/mapper/vg_root", &m);
-	CHECK(m.n == 1);
-	sl_free(&m);
-}
-
-/* A newc member: header, name, data, as `cpio -o -H newc` writes it. */
-static size_t newc(unsigned char *buf, const char *name, const char *data)
-{
-	size_t nl = strlen(name) + 1, dl = strlen(data), off;
-
-	off = (size_t)sprintf(
-	    (char *)buf, "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x",
-	    1, 0100644, 0, 0, 1, 0, dl, 0, 0, 0, 0, nl, 0);
-	memcpy(buf + off, name, nl);
-	off += nl;
-	while (off % 4)
-		buf[off++] = 0;
-	memcpy(buf + off, data, dl);
-	off += dl;
-	while (off % 4)
-		buf[off++] = 0;
-	return off;
-}
-
-static void test_cpio(void)
-{
-	unsigned char buf[4096];
-	size_t len = 0;
-	struct strlist names, mods;
-
-	memset(buf, 0, sizeof(buf));
-	len += newc(buf + len,
-		    "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/vfio.ko", "x");
-	len += newc(buf + len,
-		    "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/pci/vfio-pci.ko",
-		    "elf");
-	len += newc(buf + len,
-		    "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/"
-		    "vfio_iommu_type1.ko.zst",
-		    "");
-	len += newc(buf + len, "conf/modules", "vfio_pci\n");
-	len += newc(buf + len, "TRAILER!!!", "");
-	sl_init(&names);
-	sl_init(&mods);
-	CHECK(cpio_newc_list(buf, len, &names) == len);
-	CHECK(names.n == 4);
-	module_names_from_paths(&names, &mods);
-	CHECK(mods.n == 3);
-	CHECK(sl_has(&mods, "vfio_pci") && sl_has(&mods, "vfio") &&
-	      sl_has(&mods, "vfio_iommu_type1"));
-	sl_free(&names);
-
-	/* A compressed tail stops the plain parser where it begins. */
-	memcpy(buf + len, "\x28\xb5\x2f\xfd", 4);
-	CHECK(cpio_newc_list(buf, len + 4, &names) == len);
-	sl_free(&names);
-	/* Truncated header or lying sizes: stop, never read past the end. */
-	CHECK(cpio_newc_list(buf, 50, &names) == 0);
-	memcpy(buf + 54, "FFFFFFFF", 8);
-	CHECK(cpio_newc_list(buf, len, &names) == 0);
-	CHECK(names.n == 0);
-	sl_free(&names);
-	sl_free(&mods);
-}
-
 int main(void)
 {
 	sl_init(&no_peers);
@@ -525,7 +438,5 @@ int main(void)
 	test_conflicts();
 	test_host_card();
 	test_no_pci();
-	test_cmdline_split();
-	test_cpio();
 	return unit_done("status-check");
 }
