@@ -178,14 +178,22 @@ static void state_write(const char *root, const char *result, const char *messag
 	tx_free(&tx);
 }
 
+/* Whether the initramfs is rebuilt: as the changed files need, also without a change (a
+ * new hook after an upgrade), or never (the package's postrm rebuilds it once its own hook
+ * and init-top script are gone). */
+enum initramfs_rule { INITRAMFS_AS_NEEDED, INITRAMFS_ALWAYS, INITRAMFS_BY_CALLER };
+
 /* Regenerate; on failure put the files back, regenerate again so the boot files match
  * them, and say what failed. */
-static int regen_or_rollback(const char *root, struct transaction *tx, struct error *err)
+static int regen_or_rollback(const char *root, struct transaction *tx, enum initramfs_rule rule,
+			     struct error *err)
 {
 	struct regen_needs needs;
 	struct error e2 = { 0 };
 
 	needs_of(tx, root, &needs);
+	if (rule != INITRAMFS_AS_NEEDED)
+		needs.initramfs = rule == INITRAMFS_ALWAYS;
 	if (regen_run(root, needs, err) == 0)
 		return 0;
 	fprintf(stderr, PROG ": %s\n", err->msg);
@@ -206,14 +214,15 @@ static int regen_or_rollback(const char *root, struct transaction *tx, struct er
 
 static void usage_apply(FILE *out)
 {
-	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]] "
-	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] [--force] "
-	      "[--dry-run]\n",
+	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]|none] "
+	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] "
+	      "[--force|--no-force] [--dry-run] [--changed-file FILE] [--refresh-initramfs]\n",
 	      out);
 }
 
 struct apply_opts {
-	bool devices_set, busid_set, no_xorg, force, dry_run;
+	bool devices_set, busid_set, no_xorg, force, no_force, dry_run, refresh_initramfs;
+	const char *changed_file; /* gets the paths written, one a line (empty: none) */
 	struct request devices; /* only its devices fields */
 	struct pci_addr busid;
 	const char *kernel_params;
@@ -227,6 +236,9 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		{ "no-xorg", no_argument, NULL, 'X' },
 		{ "kernel-params", required_argument, NULL, 'k' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "no-force", no_argument, NULL, 'F' },
+		{ "changed-file", required_argument, NULL, 'c' },
+		{ "refresh-initramfs", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -234,24 +246,22 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		const char *bad = NULL;
-
 		switch (c) {
 		case 'd':
 			o->devices_set = true;
-			if (request_set_devices(&o->devices, optarg, &bad) < 0)
-				return error_set(err, EXIT_USAGE,
-						 "--devices: '%s' is not a PCI address (expected "
-						 "addresses like 0000:01:00.0, comma-separated)",
-						 bad ? bad : optarg);
+			if (request_set_devices(&o->devices, optarg, "--devices", err) < 0)
+				return -1;
 			break;
 		case 'b':
 			o->busid_set = true;
-			if (xorg_busid_parse(optarg, &o->busid) < 0)
+			if (xorg_busid_parse(optarg, &o->busid) < 0) {
+				_cleanup_free_ char *shown = str_printable(optarg);
+
 				return error_set(err, EXIT_USAGE,
 						 "--host-busid: '%s' is not an Xorg BusID (expected "
 						 "decimal PCI:bus:device:function, e.g. PCI:0:2:0)",
-						 optarg);
+						 shown);
+			}
 			break;
 		case 'X':
 			o->no_xorg = true;
@@ -267,6 +277,15 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		case 'n':
 			o->dry_run = true;
 			break;
+		case 'F':
+			o->no_force = true;
+			break;
+		case 'c':
+			o->changed_file = optarg;
+			break;
+		case 'R':
+			o->refresh_initramfs = true;
+			break;
 		case 'h':
 			usage_apply(stdout);
 			return 1;
@@ -275,8 +294,11 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 			return error_set(err, EXIT_USAGE, "apply: invalid option");
 		}
 	}
-	if (optind < argc)
-		return error_set(err, EXIT_USAGE, "apply: unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		_cleanup_free_ char *shown = str_printable(argv[optind]);
+
+		return error_set(err, EXIT_USAGE, "apply: unexpected argument '%s'", shown);
+	}
 	return 0;
 }
 
@@ -302,6 +324,8 @@ static void overlay(struct request *req, struct apply_opts *o)
 	}
 	if (o->force)
 		req->force = true;
+	if (o->no_force) /* ALLOW_HOST_GPU="yes" does not count: what would need consent? */
+		req->force = false;
 }
 
 static void print_dry_run(const char *root, const struct transaction *tx)
@@ -323,6 +347,37 @@ static void print_dry_run(const char *root, const struct transaction *tx)
 		printf("Nothing would change: the configuration is already in place.\n");
 	else
 		printf("(dry run: nothing was written)\n");
+}
+
+/* --changed-file: the maintainer scripts learn whether anything changed (a reboot note)
+ * without knowing which files the helper owns. */
+static int write_changed_file(const char *file, const char *root, const struct transaction *tx,
+			      struct error *err)
+{
+	FILE *f;
+
+	if (!file)
+		return 0;
+	f = fopen(file, "w");
+	if (!f)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "--changed-file %s: %s", file,
+				 strerror(errno));
+	for (size_t i = 0; tx && i < tx->n; i++)
+		if (tx->changes[i].changed)
+			fprintf(f, "%s\n", logical(root, tx->changes[i].path));
+	if (fclose(f) != 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "--changed-file %s: %s", file,
+				 strerror(errno));
+	return 0;
+}
+
+/* Whether the plan puts anything into the initramfs (the hook adds nothing otherwise). */
+static bool plan_uses_initramfs(const struct rendered_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (files[i].content && files[i].boot_relevant)
+			return true;
+	return false;
 }
 
 static void print_changes(const char *root, const struct transaction *tx)
@@ -429,6 +484,13 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 			       "configured; " PROG " detect shows why.\n");
 		else
 			printf("No card is chosen for vfio-pci: nothing is configured.\n");
+		/* A new initramfs hook (package upgrade) must reach the images of a configured
+		 * card even when no file changes. */
+		if (o.refresh_initramfs && plan_uses_initramfs(files, n_files) &&
+		    regen_run(ctx->root, (struct regen_needs){ .initramfs = true }, &err) < 0)
+			goto failed;
+		if (write_changed_file(o.changed_file, ctx->root, NULL, &err) < 0)
+			goto out;
 		/* Rewrite the state only if it does not say this already: a no-op writes nothing. */
 		if (!old_result || strcmp(old_result, "ok") != 0 || !old_hash ||
 		    strcmp(old_hash, hash) != 0) {
@@ -440,8 +502,14 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 	if (tx_commit(&tx, &err) < 0)
 		goto failed;
 	print_changes(ctx->root, &tx);
-	if (regen_or_rollback(ctx->root, &tx, &err) < 0)
+	if (regen_or_rollback(ctx->root, &tx,
+			      o.refresh_initramfs && plan_uses_initramfs(files, n_files)
+				      ? INITRAMFS_ALWAYS
+				      : INITRAMFS_AS_NEEDED,
+			      &err) < 0)
 		goto failed;
+	if (write_changed_file(o.changed_file, ctx->root, &tx, &err) < 0)
+		goto out;
 	merge_created_dirs(ctx->root, old_state, &tx, &created);
 	state_write(ctx->root, "ok",
 		    plan_is_empty(&plan) ? "no card configured" : "applied; reboot to activate",
@@ -485,14 +553,25 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 	struct transaction tx;
 	struct error err = { 0 };
 	struct strlist dirs;
+	bool no_initramfs = argc > 1 && strcmp(argv[1], "--no-initramfs") == 0;
 	int ret = EXIT_OK;
 
+	if (no_initramfs) {
+		argc--;
+		argv++;
+	}
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			puts("Usage: " PROG " [--root DIR] remove");
+			puts("Usage: " PROG " [--root DIR] remove [--no-initramfs]\n\n"
+			     "--no-initramfs: update-grub only; the caller rebuilds the initramfs\n"
+			     "(the package's postrm does, once its own hook is gone)");
 			return EXIT_OK;
 		}
-		fprintf(stderr, PROG ": remove: unexpected argument '%s'\n", argv[1]);
+		{
+			_cleanup_free_ char *shown = str_printable(argv[1]);
+
+			fprintf(stderr, PROG ": remove: unexpected argument '%s'\n", shown);
+		}
 		return EXIT_USAGE;
 	}
 	tx_init(&tx);
@@ -507,7 +586,8 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 		if (tx_commit(&tx, &err) < 0)
 			goto out;
 		print_changes(ctx->root, &tx);
-		if (regen_or_rollback(ctx->root, &tx, &err) < 0)
+		if (regen_or_rollback(ctx->root, &tx,
+				      no_initramfs ? INITRAMFS_BY_CALLER : INITRAMFS_AS_NEEDED, &err) < 0)
 			goto out;
 		printf("Reboot so the host drivers take the cards back.\n");
 	}
@@ -544,6 +624,6 @@ const struct command cmd_apply = {
 const struct command cmd_remove = {
 	.name = "remove",
 	.run = run_remove,
-	.usage = "remove",
+	.usage = "remove [--no-initramfs]",
 	.help = "delete the files apply generated, regenerate boot files",
 };
