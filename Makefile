@@ -26,10 +26,18 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-apply check-asan check-valgrind \
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-asan check-valgrind \
         check-shell lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
+
+# conf/settings.template becomes a C string of the helper (src/settings-edit.c): the file
+# `settings set` writes and the shipped template are one text.
+override CFLAGS += -I$(BUILD)/gen
+%/gen/settings-template.h: conf/settings.template
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
+$(BUILD)/settings-edit.o: $(BUILD)/gen/settings-template.h
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
@@ -71,7 +79,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-status check-doc
+check: check-unit check-roots check-apply check-settings check-status check-doc
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -88,6 +96,10 @@ check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 # apply/remove round trips on the fake roots: golden files, idempotence, failures.
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
+
+# `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
+check-settings: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/settings/run
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:

@@ -28,14 +28,15 @@
 
 static void usage_apply(FILE *out)
 {
-	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]] "
-	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] [--force] "
-	      "[--dry-run]\n",
+	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]|none] "
+	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] "
+	      "[--force|--no-force] [--dry-run] [--changed-file FILE] [--refresh-initramfs]\n",
 	      out);
 }
 
 struct apply_opts {
-	bool devices_set, busid_set, no_xorg, force, dry_run;
+	bool devices_set, busid_set, no_xorg, force, no_force, dry_run, refresh_initramfs;
+	const char *changed_file; /* gets the paths written, one a line (empty: none) */
 	struct request devices; /* only its devices fields */
 	struct pci_addr busid;
 	const char *kernel_params;
@@ -49,6 +50,9 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		{ "no-xorg", no_argument, NULL, 'X' },
 		{ "kernel-params", required_argument, NULL, 'k' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "no-force", no_argument, NULL, 'F' },
+		{ "changed-file", required_argument, NULL, 'c' },
+		{ "refresh-initramfs", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -56,24 +60,22 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		const char *bad = NULL;
-
 		switch (c) {
 		case 'd':
 			o->devices_set = true;
-			if (request_set_devices(&o->devices, optarg, &bad) < 0)
-				return error_set(err, EXIT_USAGE,
-						 "--devices: '%s' is not a PCI address (expected "
-						 "addresses like 0000:01:00.0, comma-separated)",
-						 bad ? bad : optarg);
+			if (request_set_devices(&o->devices, optarg, "--devices", err) < 0)
+				return -1;
 			break;
 		case 'b':
 			o->busid_set = true;
-			if (xorg_busid_parse(optarg, &o->busid) < 0)
+			if (xorg_busid_parse(optarg, &o->busid) < 0) {
+				_cleanup_free_ char *shown = str_printable(optarg);
+
 				return error_set(err, EXIT_USAGE,
 						 "--host-busid: '%s' is not an Xorg BusID (expected "
 						 "decimal PCI:bus:device:function, e.g. PCI:0:2:0)",
-						 optarg);
+						 shown);
+			}
 			break;
 		case 'X':
 			o->no_xorg = true;
@@ -89,6 +91,15 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		case 'n':
 			o->dry_run = true;
 			break;
+		case 'F':
+			o->no_force = true;
+			break;
+		case 'c':
+			o->changed_file = optarg;
+			break;
+		case 'R':
+			o->refresh_initramfs = true;
+			break;
 		case 'h':
 			usage_apply(stdout);
 			return 1;
@@ -97,8 +108,11 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 			return error_set(err, EXIT_USAGE, "apply: invalid option");
 		}
 	}
-	if (optind < argc)
-		return error_set(err, EXIT_USAGE, "apply: unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		_cleanup_free_ char *shown = str_printable(argv[optind]);
+
+		return error_set(err, EXIT_USAGE, "apply: unexpected argument '%s'", shown);
+	}
 	return 0;
 }
 
@@ -124,6 +138,8 @@ static void request_apply_options(struct request *req, struct apply_opts *o)
 	}
 	if (o->force)
 		req->force = true;
+	if (o->no_force) /* ALLOW_HOST_GPU="yes" does not count: what would need consent? */
+		req->force = false;
 }
 
 static int print_dry_run(const char *root, const struct rendered_file *files, size_t n_files,
@@ -176,6 +192,37 @@ static void print_done(const struct plan *plan)
 	printf(UNDO_HINT "\n");
 }
 
+/* --changed-file: the maintainer scripts learn whether anything changed (a reboot note)
+ * without knowing which files the helper owns. */
+static int write_changed_file(const char *file, const char *root, const struct transaction *tx,
+			      struct error *err)
+{
+	FILE *f;
+
+	if (!file)
+		return 0;
+	f = fopen(file, "w");
+	if (!f)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "--changed-file %s: %s", file,
+				 strerror(errno));
+	for (size_t i = 0; tx && i < tx->n; i++)
+		if (tx->changes[i].changed)
+			fprintf(f, "%s\n", root_relative(root, tx->changes[i].path));
+	if (fclose(f) != 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "--changed-file %s: %s", file,
+				 strerror(errno));
+	return 0;
+}
+
+/* Whether the plan puts anything into the initramfs (the hook adds nothing otherwise). */
+static bool plan_uses_initramfs(const struct rendered_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (files[i].content && files[i].needs_initramfs)
+			return true;
+	return false;
+}
+
 /* Record the result for `status` and for the next run. */
 static void record(const char *root, const struct apply_state *st)
 {
@@ -187,8 +234,8 @@ static void record(const char *root, const struct apply_state *st)
 
 /* Write the rendered files (if they change), regenerate, record the result. */
 static int write_plan(const char *root, const struct plan *plan, const struct request *req,
-		      const struct rendered_file *files, size_t n_files, bool dry_run,
-		      struct error *err)
+		      const struct rendered_file *files, size_t n_files,
+		      const struct apply_opts *o, struct error *err)
 {
 	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
 	struct apply_state old, now = { 0 };
@@ -197,7 +244,10 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	char hash[17];
 	int ret = -1;
 
-	if (dry_run)
+	bool refresh = o->refresh_initramfs && plan_uses_initramfs(files, n_files);
+	struct regen_needs needs;
+
+	if (o->dry_run)
 		return print_dry_run(root, files, n_files, err);
 	tx_init(&tx);
 	sl_init(&created);
@@ -215,6 +265,12 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 			       "configured; " PROG " detect shows why.\n");
 		else
 			printf("No card is chosen for vfio-pci: nothing is configured.\n");
+		/* A new initramfs hook (package upgrade) must reach the images of a configured
+		 * card even when no file changes. */
+		if (refresh && regen_run(root, (struct regen_needs){ .initramfs = true }, err) < 0)
+			goto failed;
+		if (write_changed_file(o->changed_file, root, NULL, err) < 0)
+			goto out;
 		/* Rewrite the state only if it does not say this already: a no-op writes nothing. */
 		if (old.last_apply_failed || !old.config_hash || strcmp(old.config_hash, hash) != 0) {
 			created_dirs_merge(root, old.created_dirs, &tx, &created);
@@ -229,8 +285,13 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	if (tx_commit(&tx, err) < 0)
 		goto failed;
 	owned_files_print_changes(root, &tx);
-	if (owned_files_regenerate_or_restore(root, &tx, owned_files_regen_needs(&tx), err) < 0)
+	needs = owned_files_regen_needs(&tx);
+	if (refresh)
+		needs.initramfs = true;
+	if (owned_files_regenerate_or_restore(root, &tx, needs, err) < 0)
 		goto failed;
+	if (write_changed_file(o->changed_file, root, &tx, err) < 0)
+		goto out;
 	created_dirs_merge(root, old.created_dirs, &tx, &created);
 	now.created_dirs = sl_join(&created, " ");
 	now.last_apply_message =
@@ -301,7 +362,7 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 		conflicts_warn(ctx->root, &plan.softdeps, stderr);
 
 	n_files = render_plan(&plan, files);
-	write_plan(ctx->root, &plan, &req, files, n_files, o.dry_run, &err);
+	write_plan(ctx->root, &plan, &req, files, n_files, &o, &err);
 out:
 	if (err.code != EXIT_OK) {
 		fprintf(stderr, PROG ": %s\n", err.msg);

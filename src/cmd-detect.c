@@ -321,9 +321,10 @@ static int run(const struct context *ctx, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr,
-			"vfio-passthrough-setup: detect: unexpected argument '%s'\n",
-			argv[optind]);
+		_cleanup_free_ char *shown = str_printable(argv[optind]);
+
+		fprintf(stderr, "vfio-passthrough-setup: detect: unexpected argument '%s'\n",
+			shown);
 		return EXIT_USAGE;
 	}
 	if (detect_inventory(ctx->root, &inv, &err) < 0) {

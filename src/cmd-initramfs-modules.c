@@ -33,10 +33,12 @@ static int run(const struct context *ctx, int argc, char **argv)
 		}
 	}
 	if (argc - optind > 1) {
+		_cleanup_free_ char *shown = str_printable(argv[optind + 1]);
+
 		fprintf(stderr,
 			"vfio-passthrough-setup: initramfs-modules takes at most one "
 			"KERNEL_VERSION, got '%s' too\n",
-			argv[optind + 1]);
+			shown);
 		return EXIT_USAGE;
 	}
 

@@ -22,14 +22,26 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 	struct transaction tx;
 	struct error err = { 0 };
 	struct strlist dirs;
+	bool no_initramfs = argc > 1 && strcmp(argv[1], "--no-initramfs") == 0;
+	struct regen_needs needs;
 	int ret = EXIT_OK;
 
+	if (no_initramfs) {
+		argc--;
+		argv++;
+	}
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			puts("Usage: " PROG " [--root DIR] remove");
+			puts("Usage: " PROG " [--root DIR] remove [--no-initramfs]\n\n"
+			     "--no-initramfs: update-grub only; the caller rebuilds the initramfs\n"
+			     "(the package's postrm does, once its own hook is gone)");
 			return EXIT_OK;
 		}
-		fprintf(stderr, PROG ": remove: unexpected argument '%s'\n", argv[1]);
+		{
+			_cleanup_free_ char *shown = str_printable(argv[1]);
+
+			fprintf(stderr, PROG ": remove: unexpected argument '%s'\n", shown);
+		}
 		return EXIT_USAGE;
 	}
 	tx_init(&tx);
@@ -43,8 +55,10 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 		if (tx_commit(&tx, &err) < 0)
 			goto out;
 		owned_files_print_changes(ctx->root, &tx);
-		if (owned_files_regenerate_or_restore(ctx->root, &tx, owned_files_regen_needs(&tx),
-						      &err) < 0)
+		needs = owned_files_regen_needs(&tx);
+		if (no_initramfs)
+			needs.initramfs = false;
+		if (owned_files_regenerate_or_restore(ctx->root, &tx, needs, &err) < 0)
 			goto out;
 		printf("Reboot so the host drivers take the cards back.\n");
 	}
@@ -73,6 +87,6 @@ out:
 const struct command cmd_remove = {
 	.name = "remove",
 	.run = run_remove,
-	.usage = "remove",
+	.usage = "remove [--no-initramfs]",
 	.help = "delete the files apply generated, regenerate boot files",
 };

@@ -419,9 +419,10 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr,
-			"vfio-passthrough-setup: status: unexpected argument '%s'\n",
-			argv[optind]);
+		_cleanup_free_ char *shown = str_printable(argv[optind]);
+
+		fprintf(stderr, "vfio-passthrough-setup: status: unexpected argument '%s'\n",
+			shown);
 		return EXIT_USAGE;
 	}
 	memset(&g, 0, sizeof(g));

@@ -18,3 +18,4 @@ extern const struct command cmd_apply;
 extern const struct command cmd_remove;
 extern const struct command cmd_initramfs_modules;
 extern const struct command cmd_status;
+extern const struct command cmd_settings;

@@ -15,6 +15,7 @@ static const struct command *const commands[] = {
 	&cmd_remove,
 	&cmd_initramfs_modules,
 	&cmd_status,
+	&cmd_settings,
 };
 
 static void usage(FILE *out)
@@ -77,10 +78,12 @@ int main(int argc, char **argv)
 	else if (!S_ISDIR(st.st_mode))
 		why = "not a directory";
 	if (why) {
+		_cleanup_free_ char *shown = str_printable(ctx.root);
+
 		fprintf(stderr,
 			"vfio-passthrough-setup: --root '%s': %s (expected the directory of a "
 			"system root)\n",
-			ctx.root, why);
+			shown, why);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
@@ -91,7 +94,11 @@ int main(int argc, char **argv)
 			return commands[i]->run(&ctx, argc, argv);
 		}
 	}
-	fprintf(stderr, "vfio-passthrough-setup: unknown command '%s'\n", argv[optind]);
+	{
+		_cleanup_free_ char *shown = str_printable(argv[optind]);
+
+		fprintf(stderr, "vfio-passthrough-setup: unknown command '%s'\n", shown);
+	}
 	usage(stderr);
 	return EXIT_USAGE;
 }

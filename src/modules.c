@@ -319,6 +319,7 @@ int initramfs_modules(const char *root, const char *kver, struct strlist *out,
 	if (!k) {
 		struct strlist names;
 		_cleanup_free_ char *known = NULL;
+		_cleanup_free_ char *shown = str_printable(kver);
 
 		sl_init(&names);
 		for (size_t i = 0; i < ks.n; i++)
@@ -327,7 +328,7 @@ int initramfs_modules(const char *root, const char *kver, struct strlist *out,
 		sl_free(&names);
 		return error_set(err, EXIT_USAGE,
 				 "unknown kernel version '%s': installed kernels are %s",
-				 kver, known);
+				 shown, known);
 	}
 
 	if (kernel_open(k, err) < 0)

@@ -31,18 +31,26 @@ void request_free(struct request *req)
 	req->n_devices = 0;
 }
 
-/* The value for a message: bytes a terminal would act on shown as \xNN. Caller frees. */
-static char *printable(const char *s)
+/* The one rule for kernel parameters: why byte c may not appear, or NULL if it may.
+ * The value travels twice: into the grub drop-in, which shell scripts source as root
+ * (inside double quotes), and from there unquoted into grub.cfg, which GRUB's script lexer
+ * reads: there every byte outside its word characters ({ } | & $ ; < > blanks, newline,
+ * quotes, backslash) is syntax, and '#' at the start of a word opens a comment that
+ * silently drops the rest of the linux line, other packages' parameters included. */
+static const char *kernel_param_byte_refused(unsigned char c)
 {
-	struct strbuf sb;
-
-	sb_init(&sb);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p >= 0x7f)
-			sb_addf(&sb, "\\x%02x", *p);
-		else
-			sb_addf(&sb, "%c", *p);
-	return sb_steal(&sb);
+	if (c < 0x20 || c >= 0x7f)
+		return "no newlines or other control or non-ASCII bytes";
+	if (strchr("\"'$`\\", c))
+		return "no quotes, $, backticks or backslashes (the grub drop-in is shell-sourced)";
+	if (c == '#')
+		return "GRUB would take it for the start of a comment and drop the rest of the "
+		       "kernel command line";
+	if (strchr(";{}|&<>", c))
+		return "no ; { } | & < > (grub.cfg would read them as GRUB script syntax)";
+	if (strchr("()", c))
+		return "no ( ) (a shell reading the value unquoted would take them as syntax)";
+	return NULL;
 }
 
 int kernel_params_validate(const char *s, struct error *err)
@@ -53,48 +61,72 @@ int kernel_params_validate(const char *s, struct error *err)
 		return error_set(err, EXIT_USAGE,
 				 "kernel parameters are too long (%zu characters, at most %d)", len,
 				 KERNEL_PARAMS_MAX);
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		const char *why;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		const char *why = kernel_param_byte_refused(*p);
+		_cleanup_free_ char *shown = NULL;
+		char what[24];
 
-		/* The grub drop-in is shell-sourced as root: nothing that quotes, expands or
-		 * separates commands may reach it. update-grub then copies the value unquoted
-		 * into grub.cfg, where { } | & < > are GRUB script tokens ('}' would end the
-		 * menu entry). */
-		if (c < 0x20 || c >= 0x7f)
-			why = "no newlines or other control or non-ASCII bytes";
-		else if (strchr("\"'$`\\;", c))
-			why = "no quotes, $, backticks, backslashes or ; (the grub drop-in is "
-			      "shell-sourced)";
-		else if (strchr("{}|&<>", c))
-			why = "no { } | & < > (grub.cfg would read them as GRUB script syntax)";
-		else
+		if (!why)
 			continue;
-		{
-			_cleanup_free_ char *shown = printable(s);
-			char what[24];
-
-			if (c < 0x20 || c >= 0x7f)
-				snprintf(what, sizeof(what), "the byte \\x%02x", c);
-			else
-				snprintf(what, sizeof(what), "the character '%c'", c);
-			return error_set(err, EXIT_USAGE,
-					 "kernel parameters \"%s\": %s is not allowed (%s)", shown,
-					 what, why);
-		}
+		shown = str_printable(s);
+		if (*p < 0x20 || *p >= 0x7f)
+			snprintf(what, sizeof(what), "the byte \\x%02x", *p);
+		else
+			snprintf(what, sizeof(what), "the character '%c'", *p);
+		return error_set(err, EXIT_USAGE, "kernel parameters \"%s\": %s is not allowed (%s)",
+				 shown, what, why);
 	}
 	return 0;
 }
 
-int request_set_devices(struct request *req, const char *value, const char **bad)
+/* Whether a comma-separated list has an item that is empty or blank: ",,," must not pass
+ * for "no card" and unconfigure the machine. */
+static bool has_empty_item(const char *value)
 {
+	const char *p = value;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (strspn(p, " \t\n") >= len)
+			return true;
+		if (p[len] == '\0')
+			return false;
+		p += len + 1;
+	}
+}
+
+int request_set_devices(struct request *req, const char *value, const char *what,
+			struct error *err)
+{
+	const char *bad = NULL;
+
 	free(req->devices);
 	req->devices = NULL;
 	req->n_devices = 0;
 	req->devices_auto = strcmp(value, "auto") == 0;
 	if (req->devices_auto)
 		return 0;
-	return pci_addr_list_parse(value, &req->devices, &req->n_devices, bad);
+	/* No card is said explicitly: "none" or nothing at all. */
+	if (strcmp(value, "none") == 0 || value[0] == '\0')
+		return 0;
+	if (has_empty_item(value)) {
+		_cleanup_free_ char *shown = str_printable(value);
+
+		return error_set(err, EXIT_USAGE,
+				 "%s \"%s\": the list has an empty item (a comma too many?); to "
+				 "choose no card, say \"none\"",
+				 what, shown);
+	}
+	if (pci_addr_list_parse(value, &req->devices, &req->n_devices, &bad) < 0) {
+		_cleanup_free_ char *shown = str_printable(bad ? bad : value);
+
+		return error_set(err, EXIT_USAGE,
+				 "%s: '%s' is not a PCI address (expected \"auto\", \"none\" or "
+				 "addresses like 0000:01:00.0, separated by commas or spaces)",
+				 what, shown);
+	}
+	return 0;
 }
 
 static int parse_yes_no(const char *v, bool *out)
@@ -108,6 +140,18 @@ static int parse_yes_no(const char *v, bool *out)
 		return 0;
 	}
 	return -1;
+}
+
+/* Why a value cannot stand between the double quotes of a KEY="value" line, or NULL.
+ * Values are taken literally; refuse what a shell would expand, so the file means the same
+ * whether we read it or a maintainer script sources it. */
+static const char *value_refused(const char *value)
+{
+	if (strpbrk(value, "$`\\"))
+		return "$, backticks and backslashes are not allowed in values";
+	if (strpbrk(value, "\"\n"))
+		return "double quotes and newlines are not allowed in values";
+	return NULL;
 }
 
 /* Splits one line into key and value (both pointing into line, which is modified).
@@ -145,27 +189,24 @@ static int split_line(char *line, char **key, char **value, const char **why)
 		*why = "unexpected text after the closing quote";
 		return -1;
 	}
-	/* Values are taken literally; refuse what a shell would expand, so the file
-	 * means the same whether we read it or a maintainer script sources it. */
-	if (strpbrk(*value, "$`\\")) {
-		*why = "$, backticks and backslashes are not allowed in values";
-		return -1;
-	}
-	return 1;
+	*why = value_refused(*value);
+	return *why ? -1 : 1;
 }
 
-static int set_key(struct request *req, unsigned lineno, const char *key, const char *value,
+const char *const settings_keys[SETTINGS_NKEYS] = { "DEVICES", "HOST_BUSID", "XORG",
+						    "KERNEL_PARAMS", "ALLOW_HOST_GPU" };
+
+/* Sets one key in req by the rules apply reads it with. where ("settings line 3: ") starts
+ * each message. */
+static int set_key(struct request *req, const char *where, const char *key, const char *value,
 		   struct error *err)
 {
-	if (strcmp(key, "DEVICES") == 0) {
-		const char *bad = NULL;
+	_cleanup_free_ char *shown = str_printable(value);
 
-		if (request_set_devices(req, value, &bad) < 0)
-			return error_set(err, EXIT_USAGE,
-					 "settings line %u: DEVICES=\"%s\": '%s' is not a PCI address "
-					 "(expected \"auto\", \"\" or addresses like 0000:01:00.0)",
-					 lineno, value, bad ? bad : value);
-		return 0;
+	if (strcmp(key, "DEVICES") == 0) {
+		_cleanup_free_ char *what = xasprintf("%sDEVICES", where);
+
+		return request_set_devices(req, value, what, err);
 	}
 	if (strcmp(key, "HOST_BUSID") == 0) {
 		req->host_busid_auto = strcmp(value, "auto") == 0;
@@ -173,10 +214,9 @@ static int set_key(struct request *req, unsigned lineno, const char *key, const 
 			return 0;
 		if (xorg_busid_parse(value, &req->host_busid) < 0)
 			return error_set(err, EXIT_USAGE,
-					 "settings line %u: HOST_BUSID=\"%s\" is not an Xorg BusID "
-					 "(expected \"auto\" or decimal PCI:bus:device:function, e.g. "
-					 "PCI:0:2:0)",
-					 lineno, value);
+					 "%sHOST_BUSID=\"%s\" is not an Xorg BusID (expected "
+					 "\"auto\" or decimal PCI:bus:device:function, e.g. PCI:0:2:0)",
+					 where, shown);
 		return 0;
 	}
 	if (strcmp(key, "XORG") == 0 || strcmp(key, "ALLOW_HOST_GPU") == 0) {
@@ -184,8 +224,8 @@ static int set_key(struct request *req, unsigned lineno, const char *key, const 
 
 		if (parse_yes_no(value, target) < 0)
 			return error_set(err, EXIT_USAGE,
-					 "settings line %u: %s=\"%s\": expected \"yes\" or \"no\"",
-					 lineno, key, value);
+					 "%s%s=\"%s\": expected \"yes\" or \"no\"", where, key,
+					 shown);
 		return 0;
 	}
 	if (strcmp(key, "KERNEL_PARAMS") == 0) {
@@ -197,23 +237,40 @@ static int set_key(struct request *req, unsigned lineno, const char *key, const 
 		if (req->kernel_params_auto)
 			return 0;
 		if (kernel_params_validate(value, &e) < 0)
-			return error_set(err, EXIT_USAGE, "settings line %u: KERNEL_PARAMS: %s",
-					 lineno, e.msg);
+			return error_set(err, EXIT_USAGE, "%sKERNEL_PARAMS: %s", where, e.msg);
 		req->kernel_params = xstrdup(value);
 		return 0;
 	}
-	return error_set(err, EXIT_USAGE,
-			 "settings line %u: unknown setting %s (known: DEVICES, HOST_BUSID, XORG, "
-			 "KERNEL_PARAMS, ALLOW_HOST_GPU)",
-			 lineno, key);
+	{
+		_cleanup_free_ char *key_shown = str_printable(key);
+
+		return error_set(err, EXIT_USAGE,
+				 "%sunknown setting %s (known: DEVICES, HOST_BUSID, XORG, "
+				 "KERNEL_PARAMS, ALLOW_HOST_GPU)",
+				 where, key_shown);
+	}
+}
+
+int settings_check(const char *key, const char *value, struct error *err)
+{
+	_cleanup_free_ char *shown = str_printable(value);
+	const char *why = value_refused(value);
+	struct request req;
+	int r;
+
+	if (why)
+		return error_set(err, EXIT_USAGE, "%s=\"%s\": %s", key, shown, why);
+	request_init(&req);
+	r = set_key(&req, "", key, value, err);
+	request_free(&req);
+	return r;
 }
 
 int settings_parse(const char *text, struct request *req, struct error *err)
 {
 	_cleanup_free_ char *copy = xstrdup(text);
-	static const char *const keys[] = { "DEVICES", "HOST_BUSID", "XORG", "KERNEL_PARAMS",
-					    "ALLOW_HOST_GPU" };
-	bool seen[ARRAY_SIZE(keys)] = { false };
+	const char *const *keys = settings_keys;
+	bool seen[SETTINGS_NKEYS] = { false };
 	char *line = copy;
 	unsigned lineno = 0;
 
@@ -226,11 +283,19 @@ int settings_parse(const char *text, struct request *req, struct error *err)
 			*next++ = '\0';
 		lineno++;
 		r = split_line(line, &key, &value, &why);
-		if (r < 0)
+		if (r < 0) {
+			/* split_line cut the line up: show it as the admin wrote it */
+			const char *orig = text + (line - copy);
+			_cleanup_free_ char *cut = xasprintf("%.*s", (int)strcspn(orig, "\n"), orig);
+			_cleanup_free_ char *shown = str_printable(cut);
+
 			return error_set(err, EXIT_USAGE, "settings line %u: %s: %.200s", lineno,
-					 why, line);
+					 why, shown);
+		}
 		if (r > 0) {
-			for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+			_cleanup_free_ char *where = xasprintf("settings line %u: ", lineno);
+
+			for (size_t i = 0; i < SETTINGS_NKEYS; i++) {
 				if (strcmp(key, keys[i]) != 0)
 					continue;
 				/* Shells would let the last one win; a reader would not guess. */
@@ -240,10 +305,31 @@ int settings_parse(const char *text, struct request *req, struct error *err)
 							 lineno, key);
 				seen[i] = true;
 			}
-			if (set_key(req, lineno, key, value, err) < 0)
+			if (set_key(req, where, key, value, err) < 0)
 				return -1;
 		}
 		line = next;
+	}
+	return 0;
+}
+
+int settings_read_text(const char *root, char **text, struct error *err)
+{
+	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
+	size_t len = 0;
+
+	*text = read_file(path, SETTINGS_MAX, &len);
+	if (!*text) {
+		if (errno == ENOENT)
+			return 0;
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", path,
+				 strerror(errno));
+	}
+	if (strlen(*text) != len) {
+		free(*text);
+		*text = NULL;
+		return error_set(err, EXIT_USAGE, "%s: contains a NUL byte; not a settings file",
+				 path);
 	}
 	return 0;
 }
@@ -252,19 +338,12 @@ int settings_load(const char *root, struct request *req, struct error *err)
 {
 	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
 	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
 	struct error e = { 0 };
 
-	text = read_file(path, SETTINGS_MAX, &len);
-	if (!text) {
-		if (errno == ENOENT)
-			return 0;
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", path,
-				 strerror(errno));
-	}
-	if (strlen(text) != len)
-		return error_set(err, EXIT_USAGE, "%s: contains a NUL byte; not a settings file",
-				 path);
+	if (settings_read_text(root, &text, err) < 0)
+		return -1;
+	if (!text)
+		return 0;
 	if (settings_parse(text, req, &e) < 0)
 		return error_set(err, e.code, "%s: %s", path, e.msg);
 	return 0;

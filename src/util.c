@@ -316,3 +316,16 @@ bool path_stays_in_root(const char *root, const char *full)
 	n = strlen(real_root);
 	return strncmp(real_dir, real_root, n) == 0 && (real_dir[n] == '/' || real_dir[n] == '\0');
 }
+
+char *str_printable(const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			sb_addf(&sb, "\\x%02x", *p);
+		else
+			sb_addf(&sb, "%c", *p);
+	return sb_steal(&sb);
+}

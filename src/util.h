@@ -55,6 +55,10 @@ int error_set(struct error *err, enum exit_code code, const char *fmt, ...)
 /* Add to the message of an error already set: what went wrong next, after the first cause. */
 void error_append(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A copy of s for a message: control, DEL and non-ASCII bytes spelled \xNN, so a bad value
+ * can neither move the cursor nor hide part of itself on the admin's terminal. Caller frees. */
+char *str_printable(const char *s);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

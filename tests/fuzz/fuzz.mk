@@ -13,6 +13,7 @@ FUZZ_RUNS   ?= 200000
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
                -DVERSION='"fuzz"' $(shell $(PKG_CONFIG) --cflags libpci libkmod) $(FUZZ_SAN)
+FUZZ_CFLAGS += -I$(FUZZ_BUILD)/gen
 FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJS   := $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
@@ -20,6 +21,8 @@ FUZZ_OBJS   := $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 $(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/settings-edit.o: $(FUZZ_BUILD)/gen/settings-template.h
 
 $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJS)
 	$(AR) rcs $@ $^

@@ -45,9 +45,22 @@ static void test_path_join(void)
 	free(s);
 }
 
+/* Bad values in messages: a terminal must not act on them. */
+static void test_printable(void)
+{
+	char *s = str_printable("ok =,:./ \x1b[2J\ttab\nnl\x7f\xc3\xa9");
+
+	CHECK_STR(s, "ok =,:./ \\x1b[2J\\x09tab\\x0anl\\x7f\\xc3\\xa9");
+	free(s);
+	s = str_printable("");
+	CHECK_STR(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	test_errors();
 	test_path_join();
+	test_printable();
 	return unit_done("util");
 }
