@@ -27,7 +27,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-asan check-valgrind \
-        check-shell lint deb chroot-test vm-test fuzz bench test-all
+        check-shell check-ansible lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
 
@@ -127,6 +127,10 @@ include tests/fuzz/fuzz.mk
 # scenarios in Debian 12 chroots (root, mmdebstrap; base tarball cached in $VPS_TEST_CACHE).
 chroot-test:
 	tests/chroot/run
+
+# ansible-lint on contrib/ansible, then the role for real against a chroot (root).
+check-ansible:
+	tests/ansible/run
 
 test-all:
 	tests/run-all
