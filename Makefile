@@ -26,8 +26,13 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+<<<<<<< HEAD
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-asan check-valgrind \
         check-shell lint deb chroot-test vm-test fuzz bench test-all
+=======
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-asan check-valgrind \
+        check-shell check-ansible lint deb chroot-test vm-test fuzz bench test-all
+>>>>>>> fleet
 
 all: $(BUILD)/$(PACKAGE)
 
@@ -141,6 +146,10 @@ include tests/fuzz/fuzz.mk
 # scenarios in Debian 12 chroots (root, mmdebstrap; base tarball cached in $VPS_TEST_CACHE).
 chroot-test:
 	tests/chroot/run
+
+# ansible-lint on contrib/ansible, then the role for real against a chroot (root).
+check-ansible:
+	tests/ansible/run
 
 test-all:
 	tests/run-all
