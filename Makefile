@@ -26,13 +26,8 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-<<<<<<< HEAD
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-asan check-valgrind \
-        check-shell lint deb chroot-test vm-test fuzz bench test-all
-=======
-.PHONY: all install uninstall clean check check-unit check-roots check-apply check-asan check-valgrind \
         check-shell check-ansible lint deb chroot-test vm-test fuzz bench test-all
->>>>>>> fleet
 
 all: $(BUILD)/$(PACKAGE)
 
