@@ -267,6 +267,22 @@ static void check_initramfs(const struct status_input *in, struct status_report 
 	}
 }
 
+bool driver_is_vfio(const char *driver)
+{
+	static const char suffix[] = "_vfio_pci";
+	size_t len;
+
+	if (!driver)
+		return false;
+	if (strcmp(driver, "vfio-pci") == 0)
+		return true;
+	/* Variant drivers (nvgrace_gpu_vfio_pci, mlx5_vfio_pci, ...) are vfio-pci with
+	 * device-specific parts: the device is as much VFIO's as with vfio-pci itself. */
+	len = strlen(driver);
+	return len > sizeof(suffix) - 1 &&
+	       strcmp(driver + len - (sizeof(suffix) - 1), suffix) == 0;
+}
+
 static void check_drivers(const struct status_input *in, bool pending,
 			  struct status_report *r)
 {
@@ -282,6 +298,9 @@ static void check_drivers(const struct status_input *in, bool pending,
 				  "not present in /sys/bus/pci");
 		} else if (f->driver && strcmp(f->driver, "vfio-pci") == 0) {
 			report_add(r, "driver", addr, CHECK_PASS, NULL, NULL, "vfio-pci");
+		} else if (driver_is_vfio(f->driver)) {
+			report_add(r, "driver", addr, CHECK_PASS, NULL, NULL,
+				   "%s (a vfio-pci variant driver)", f->driver);
 		} else if (pending) {
 			report_add(r, "driver", addr, CHECK_PENDING,
 				  "the binding happens at boot", "reboot",
@@ -325,7 +344,7 @@ static void check_host_card(const struct status_input *in, struct status_report 
 		const struct status_function *f = &in->host_functions[i];
 		char addr[PCI_ADDR_STRLEN];
 
-		if (!f->driver || strcmp(f->driver, "vfio-pci") != 0)
+		if (!driver_is_vfio(f->driver))
 			continue;
 		pci_addr_format(&f->addr, addr);
 		report_add(

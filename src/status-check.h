@@ -90,6 +90,8 @@ struct status_input {
 	size_t n_conflicts;
 };
 
+/* vfio-pci itself, or a vfio-pci variant driver (a name ending in "_vfio_pci"). */
+bool driver_is_vfio(const char *driver);
 /* Evaluate every check. The report owns its strings. */
 void status_evaluate(const struct status_input *in, struct status_report *out);
 /* The state file of the last apply: KEY=value or KEY="value" lines, # comments. Unknown

@@ -177,6 +177,32 @@ static void test_drivers(void)
 	}
 }
 
+/* A VFIO variant driver (vfio-pci plus device-specific parts) holds the function for VMs. */
+static void test_variant_driver(void)
+{
+	struct status_input in = good();
+	struct status_function host[1];
+	struct status_report r;
+
+	funcs[0].driver = "nvgrace_gpu_vfio_pci";
+	expect(&in, 0, "driver", "0000:01:00.0", CHECK_PASS);
+	status_evaluate(&in, &r);
+	CHECK_STR(find(&r, "driver")->detail,
+		  "nvgrace_gpu_vfio_pci (a vfio-pci variant driver)");
+	status_report_free(&r);
+	CHECK(driver_is_vfio("vfio-pci") && driver_is_vfio("mlx5_vfio_pci"));
+	CHECK(!driver_is_vfio("_vfio_pci") && !driver_is_vfio("vfio_pci_core") &&
+	      !driver_is_vfio("nouveau") && !driver_is_vfio(NULL));
+	/* The host's card held by a variant driver is as lost to the host. */
+	in = good();
+	pci_addr_parse("0000:00:02.0", &host[0].addr);
+	host[0].present = true;
+	host[0].driver = "mlx5_vfio_pci";
+	in.host_functions = host;
+	in.n_host_functions = 1;
+	expect(&in, 1, "host-card", "0000:00:02.0", CHECK_FAIL);
+}
+
 static void test_reboot_pending(void)
 {
 	struct status_input in = good();
@@ -461,6 +487,7 @@ int main(void)
 	test_all_pass();
 	test_config();
 	test_drivers();
+	test_variant_driver();
 	test_reboot_pending();
 	test_regen();
 	test_files();
