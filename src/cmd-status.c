@@ -20,6 +20,7 @@
 #include "render.h"
 #include "settings.h"
 #include "initramfs-image.h"
+#include "kernel-cmdline.h"
 #include "status-check.h"
 #include "status-format.h"
 
@@ -42,6 +43,7 @@ struct status_facts {
 	struct status_card *cards;
 	struct status_function *host_functions;
 	struct apply_state state;
+	char *applied_params; /* what the GRUB drop-in on disk appends */
 	char *kernel;
 	char *boot_id;
 	char *initramfs_path;
@@ -194,6 +196,17 @@ static void gather_files(const char *root, struct status_facts *g, struct status
 							    .content = g->actual[i]};
 		rendered_hash(on_disk, g->n_rendered, hash);
 		in->files_as_applied = strcmp(hash, g->state.config_hash) == 0;
+	}
+	/* The command line must carry what the boot loader was given (the drop-in apply
+	 * wrote), not what the settings would give now: an edit not applied yet is the
+	 * settings check's finding. Without the file, only the settings can say. */
+	for (size_t i = 0; i < g->n_rendered; i++) {
+		if (strcmp(g->rendered[i].path, GRUB_DROPIN_PATH) != 0)
+			continue;
+		if (g->actual[i] || in->files_as_applied) {
+			g->applied_params = grub_dropin_params(g->actual[i]);
+			in->expected_params = g->applied_params;
+		}
 	}
 }
 
@@ -439,6 +452,7 @@ static void status_facts_free(struct status_facts *g)
 	free(g->cards);
 	free(g->host_functions);
 	apply_state_free(&g->state);
+	free(g->applied_params);
 	free(g->kernel);
 	free(g->boot_id);
 	free(g->initramfs_path);
