@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "render.h"
 #include "settings.h"
+#include "hypervisor.h"
 #include "initramfs-image.h"
 #include "kernel-cmdline.h"
 #include "status-check.h"
@@ -42,8 +43,10 @@ struct status_facts {
 	struct status_function *functions;
 	struct status_card *cards;
 	struct status_function *host_functions;
+	struct status_function *stray_vfio;
 	struct apply_state state;
 	char *applied_params; /* what the GRUB drop-in on disk appends */
+	char *hypervisor;
 	char *kernel;
 	char *boot_id;
 	char *initramfs_path;
@@ -170,6 +173,21 @@ static void gather_host_card(struct status_facts *g, struct status_input *in)
 		    .addr = pf->addr, .present = true, .driver = pf->driver};
 	}
 	in->host_functions = g->host_functions;
+}
+
+static void gather_stray_vfio(struct status_facts *g, struct status_input *in)
+{
+	if (in->configured || in->config_error)
+		return;
+	g->stray_vfio = xcalloc(g->inv.n_functions, sizeof(*g->stray_vfio));
+	for (size_t i = 0; i < g->inv.n_functions; i++) {
+		const struct pci_function *pf = &g->inv.functions[i];
+
+		if (driver_is_vfio(pf->driver))
+			g->stray_vfio[in->n_stray_vfio++] = (struct status_function){
+			    .addr = pf->addr, .present = true, .driver = pf->driver};
+	}
+	in->stray_vfio = g->stray_vfio;
 }
 
 static void gather_files(const char *root, struct status_facts *g, struct status_input *in)
@@ -374,6 +392,27 @@ out:
 	sl_free(&mods);
 }
 
+static enum vfio_lookup vfio_lookup_of(const struct inventory *inv)
+{
+	if (inv->vfio_pci == VFIO_MISSING)
+		return VFIO_LOOKUP_MISSING;
+	if (inv->vfio_pci != VFIO_UNKNOWN)
+		return VFIO_LOOKUP_FOUND;
+	return inv->kernels.n ? VFIO_LOOKUP_NO_INDEX : VFIO_LOOKUP_NO_KERNEL;
+}
+
+static void gather_hypervisor(const char *root, struct status_facts *g,
+			      struct status_input *in)
+{
+	_cleanup_free_ char *vendor = read_under(root, "/sys/class/dmi/id/sys_vendor");
+	_cleanup_free_ char *product = read_under(root, "/sys/class/dmi/id/product_name");
+	_cleanup_free_ char *cpuinfo_path = path_join(root, "/proc/cpuinfo");
+	_cleanup_free_ char *cpuinfo = read_file(cpuinfo_path, 16 << 20, NULL);
+
+	g->hypervisor = hypervisor_name(vendor, product, cpuinfo);
+	in->hypervisor = g->hypervisor;
+}
+
 static bool have_settings(const char *root)
 {
 	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
@@ -410,10 +449,13 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	in->have_pci = g->inv.have_pci;
 	in->cmdline = g->inv.cmdline;
 	in->iommu_groups = g->inv.iommu_groups;
+	in->vfio_lookup = vfio_lookup_of(&g->inv);
+	gather_hypervisor(root, g, in);
 
 	request_init(&g->req);
 	if (!in->have_state && !have_settings(root)) {
 		/* Neither apply nor the package ever ran (or remove/purge undid them). */
+		gather_stray_vfio(g, in);
 		return;
 	}
 	if (settings_load(root, &g->req, &g->err) < 0) {
@@ -432,6 +474,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	gather_functions(g, in);
 	gather_cards(g, in);
 	gather_host_card(g, in);
+	gather_stray_vfio(g, in);
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);
@@ -451,8 +494,10 @@ static void status_facts_free(struct status_facts *g)
 	free(g->functions);
 	free(g->cards);
 	free(g->host_functions);
+	free(g->stray_vfio);
 	apply_state_free(&g->state);
 	free(g->applied_params);
+	free(g->hypervisor);
 	free(g->kernel);
 	free(g->boot_id);
 	free(g->initramfs_path);
@@ -482,7 +527,10 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup status [--json]\nCheck that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\nfiles, initramfs and IOMMU group are right, and whether a reboot is pending.\nExit status: 0 all pass, 1 a check fails, 3 reboot pending.");
+			puts("Usage: vfio-passthrough-setup status [--json]\n"
+			     "Check that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\n"
+			     "files, initramfs and IOMMU group are right, and whether a reboot is pending.\n"
+			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
