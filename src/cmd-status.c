@@ -21,7 +21,9 @@
 #include "run-tool.h"
 #include "settings.h"
 #include "state.h"
+#include "hypervisor.h"
 #include "initramfs-image.h"
+#include "kernel-cmdline.h"
 #include "status-check.h"
 #include "status-format.h"
 
@@ -42,7 +44,10 @@ struct status_facts {
 	struct status_function *functions;
 	struct status_card *cards;
 	struct status_function *host_functions;
+	struct status_function *stray_vfio;
 	struct apply_state state;
+	char *applied_params; /* what the GRUB drop-in on disk appends */
+	char *hypervisor;
 	char *kernel;
 	char *boot_id;
 	char *initramfs_path;
@@ -156,6 +161,21 @@ static void gather_host_card(struct status_facts *g, struct status_input *in)
 	in->host_functions = g->host_functions;
 }
 
+static void gather_stray_vfio(struct status_facts *g, struct status_input *in)
+{
+	if (in->configured || in->config_error)
+		return;
+	g->stray_vfio = xcalloc(g->inv.n_functions, sizeof(*g->stray_vfio));
+	for (size_t i = 0; i < g->inv.n_functions; i++) {
+		const struct pci_function *pf = &g->inv.functions[i];
+
+		if (driver_is_vfio(pf->driver))
+			g->stray_vfio[in->n_stray_vfio++] = (struct status_function){
+			    .addr = pf->addr, .present = true, .driver = pf->driver};
+	}
+	in->stray_vfio = g->stray_vfio;
+}
+
 static void gather_files(const char *root, struct status_facts *g, struct status_input *in)
 {
 	if (!g->have_plan)
@@ -180,6 +200,17 @@ static void gather_files(const char *root, struct status_facts *g, struct status
 							    .content = g->actual[i]};
 		rendered_hash(on_disk, g->n_rendered, hash);
 		in->files_as_applied = strcmp(hash, g->state.config_hash) == 0;
+	}
+	/* The command line must carry what the boot loader was given (the drop-in apply
+	 * wrote), not what the settings would give now: an edit not applied yet is the
+	 * settings check's finding. Without the file, only the settings can say. */
+	for (size_t i = 0; i < g->n_rendered; i++) {
+		if (strcmp(g->rendered[i].path, GRUB_DROPIN_PATH) != 0)
+			continue;
+		if (g->actual[i] || in->files_as_applied) {
+			g->applied_params = grub_dropin_params(g->actual[i]);
+			in->expected_params = g->applied_params;
+		}
 	}
 }
 
@@ -309,6 +340,27 @@ out:
 	sl_free(&mods);
 }
 
+static enum vfio_lookup vfio_lookup_of(const struct inventory *inv)
+{
+	if (inv->vfio_pci == VFIO_MISSING)
+		return VFIO_LOOKUP_MISSING;
+	if (inv->vfio_pci != VFIO_UNKNOWN)
+		return VFIO_LOOKUP_FOUND;
+	return inv->kernels.n ? VFIO_LOOKUP_NO_INDEX : VFIO_LOOKUP_NO_KERNEL;
+}
+
+static void gather_hypervisor(const char *root, struct status_facts *g,
+			      struct status_input *in)
+{
+	_cleanup_free_ char *vendor = read_under(root, "/sys/class/dmi/id/sys_vendor");
+	_cleanup_free_ char *product = read_under(root, "/sys/class/dmi/id/product_name");
+	_cleanup_free_ char *cpuinfo_path = path_join(root, "/proc/cpuinfo");
+	_cleanup_free_ char *cpuinfo = read_file(cpuinfo_path, 16 << 20, NULL);
+
+	g->hypervisor = hypervisor_name(vendor, product, cpuinfo);
+	in->hypervisor = g->hypervisor;
+}
+
 static bool have_settings(const char *root)
 {
 	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
@@ -341,10 +393,13 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	in->have_pci = g->inv.have_pci;
 	in->cmdline = g->inv.cmdline;
 	in->iommu_groups = g->inv.iommu_groups;
+	in->vfio_lookup = vfio_lookup_of(&g->inv);
+	gather_hypervisor(root, g, in);
 
 	request_init(&g->req);
 	if (!in->have_state && !have_settings(root)) {
 		/* Neither apply nor the package ever ran (or remove/purge undid them). */
+		gather_stray_vfio(g, in);
 		return;
 	}
 	if (settings_load(root, &g->req, &g->err) < 0) {
@@ -363,6 +418,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	gather_functions(g, in);
 	gather_cards(g, in);
 	gather_host_card(g, in);
+	gather_stray_vfio(g, in);
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);
@@ -382,7 +438,10 @@ static void status_facts_free(struct status_facts *g)
 	free(g->functions);
 	free(g->cards);
 	free(g->host_functions);
+	free(g->stray_vfio);
 	apply_state_free(&g->state);
+	free(g->applied_params);
+	free(g->hypervisor);
 	free(g->kernel);
 	free(g->boot_id);
 	free(g->initramfs_path);
@@ -412,7 +471,10 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup status [--json]\nCheck that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\nfiles, initramfs and IOMMU group are right, and whether a reboot is pending.\nExit status: 0 all pass, 1 a check fails, 3 reboot pending.");
+			puts("Usage: vfio-passthrough-setup status [--json]\n"
+			     "Check that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\n"
+			     "files, initramfs and IOMMU group are right, and whether a reboot is pending.\n"
+			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;

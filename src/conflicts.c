@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -328,19 +330,101 @@ static void scan_dir(const char *root, const char *dir, const char *suffix,
 	free(ents);
 }
 
+/* libkmod's configuration directories, highest precedence first. */
+static const char *const modprobe_dirs[] = {
+    "/etc/modprobe.d",	   "/run/modprobe.d", "/usr/local/lib/modprobe.d",
+    "/usr/lib/modprobe.d", "/lib/modprobe.d",
+};
+
+struct modprobe_file {
+	char *name;
+	const char *dir;
+};
+
+static int modprobe_file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct modprobe_file *)a)->name,
+		      ((const struct modprobe_file *)b)->name);
+}
+
+/* The files libkmod reads: "*.conf" and "*.alias", not hidden, not directories. */
+static bool modprobe_file_wanted(const char *root, const char *dir, const char *name)
+{
+	size_t len = strlen(name);
+	_cleanup_free_ char *shown = NULL, *full = NULL;
+	struct stat st;
+
+	if (name[0] == '.' ||
+	    !((len > 5 && strcmp(name + len - 5, ".conf") == 0) ||
+	      (len > 6 && strcmp(name + len - 6, ".alias") == 0)))
+		return false;
+	shown = xasprintf("%s/%s", dir, name);
+	full = path_join(root, shown);
+	return !(stat(full, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+/* A symlink to /dev/null: the admin's way to switch off a file of the same name below. */
+static bool masked_by_dev_null(const char *full)
+{
+	char target[16];
+	ssize_t n = readlink(full, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "/dev/null") == 0;
+}
+
+/* modprobe.d as libkmod reads it: every file by name across the directories, and of two
+ * files with one name only the one in the higher-precedence directory, so a file in
+ * /etc/modprobe.d masks its namesake in /lib/modprobe.d (a masked file is not read by
+ * modprobe, so it is no conflict). */
+static void scan_modprobe_d(const char *root, const struct strlist *watched,
+			    struct conflict_list *out)
+{
+	struct modprobe_file *files = NULL;
+	size_t n = 0;
+	struct strlist seen;
+
+	sl_init(&seen);
+	for (size_t d = 0; d < ARRAY_SIZE(modprobe_dirs); d++) {
+		_cleanup_free_ char *full = path_join(root, modprobe_dirs[d]);
+		struct dirent **ents = NULL;
+		int k = scandir(full, &ents, NULL, alphasort);
+
+		for (int i = 0; i < k; i++) {
+			const char *name = ents[i]->d_name;
+
+			if (modprobe_file_wanted(root, modprobe_dirs[d], name) &&
+			    !sl_has(&seen, name)) {
+				sl_add(&seen, name);
+				files = xrealloc(files, (n + 1) * sizeof(*files));
+				files[n++] = (struct modprobe_file){xstrdup(name),
+								    modprobe_dirs[d]};
+			}
+			free(ents[i]);
+		}
+		free(ents);
+	}
+	if (n)
+		qsort(files, n, sizeof(*files), modprobe_file_cmp);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *shown = xasprintf("%s/%s", files[i].dir, files[i].name);
+		_cleanup_free_ char *full = path_join(root, shown);
+		_cleanup_free_ char *text =
+		    masked_by_dev_null(full) ? NULL : read_file(full, 1 << 20, NULL);
+
+		conflicts_parse_modprobe(shown, text, watched, out);
+		free(files[i].name);
+	}
+	free(files);
+	sl_free(&seen);
+}
+
 struct scan_ctx {
 	const struct strlist *watched;
 	struct conflict_list *out;
 };
-
-static void scan_modprobe(const char *shown, const char *name, const char *text,
-			  void *data)
-{
-	struct scan_ctx *ctx = data;
-
-	(void)name;
-	conflicts_parse_modprobe(shown, text, ctx->watched, ctx->out);
-}
 
 static void scan_grub(const char *shown, const char *name, const char *text, void *data)
 {
@@ -358,19 +442,12 @@ void conflicts_scan(const char *root, const struct strlist *watched,
 		    struct conflict_list *out)
 {
 	struct scan_ctx ctx = {watched, out};
-	static const char *const modprobe_dirs[] = {
-	    "/etc/modprobe.d",
-	    "/run/modprobe.d",
-	    "/lib/modprobe.d",
-	    "/usr/lib/modprobe.d",
-	};
 	_cleanup_free_ char *grub = path_join(root, "/etc/default/grub");
 	_cleanup_free_ char *grub_text = read_file(grub, 1 << 20, NULL);
 	_cleanup_free_ char *sgfx = path_join(root, "/etc/supergfxd.conf");
 	_cleanup_free_ char *sgfx_text = read_file(sgfx, 1 << 20, NULL);
 
-	for (size_t i = 0; i < ARRAY_SIZE(modprobe_dirs); i++)
-		scan_dir(root, modprobe_dirs[i], ".conf", scan_modprobe, &ctx);
+	scan_modprobe_d(root, watched, out);
 	conflicts_parse_grub("/etc/default/grub", grub_text, out);
 	scan_dir(root, "/etc/default/grub.d", ".cfg", scan_grub, &ctx);
 	scan_dir(root, "/etc/driverctl.d", NULL, scan_driverctl, &ctx);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A tiny JSON writer for machine-readable output (detect --json). Strings are escaped
- * fully: quotes, backslashes, control characters; invalid UTF-8 becomes U+FFFD. */
+/* A tiny JSON writer for machine-readable output (detect --json, status --json). Strings
+ * are escaped fully: quotes, backslashes, control characters; invalid UTF-8 becomes
+ * U+FFFD. */
 #pragma once
 
 #include <stdbool.h>

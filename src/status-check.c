@@ -9,8 +9,25 @@
 #include "settings.h"
 #include "status-check.h"
 
+static bool nothing_configured(const struct status_input *in)
+{
+	return !in->configured && !in->config_error;
+}
+
+static bool applied_this_boot(const struct status_input *in)
+{
+	return in->have_state && in->boot_id && in->state_boot_id && in->state_boot_id[0] &&
+	       strcmp(in->boot_id, in->state_boot_id) == 0;
+}
+
 static void check_state(const struct status_input *in, struct status_report *r)
 {
+	if (!in->have_state && nothing_configured(in)) {
+		if (!in->n_stray_vfio)
+			report_add(r, "reboot", NULL, CHECK_PASS, NULL, NULL,
+				   "nothing waits for a reboot: no card is configured and vfio-pci holds no device");
+		return;
+	}
 	if (!in->have_state) {
 		report_add(r, "reboot", NULL, CHECK_UNKNOWN, NULL, NULL,
 			  "no record of an apply (/var/lib/vfio-passthrough-setup/state is missing)");
@@ -26,6 +43,19 @@ static void check_state(const struct status_input *in, struct status_report *r)
 	else
 		report_add(r, "last-apply", NULL, CHECK_PASS, NULL, NULL,
 			  "the last apply succeeded");
+	if (nothing_configured(in)) {
+		/* Only a binding left from a configuration removed in this boot waits for
+		 * a reboot; a machine where nothing was configured waits for nothing. */
+		if (!in->n_stray_vfio)
+			report_add(r, "reboot", NULL, CHECK_PASS, NULL, NULL,
+				   "nothing waits for a reboot: no card is configured and vfio-pci holds no device");
+		else if (applied_this_boot(in))
+			report_add(r, "reboot", NULL, CHECK_PENDING,
+				   "the configuration was removed in this boot; vfio-pci keeps the devices it holds until the next boot",
+				   "reboot: the devices go back to their own drivers",
+				   "reboot pending: the last change was applied in this boot");
+		return;
+	}
 	if (!in->boot_id || !in->state_boot_id || !in->state_boot_id[0]) {
 		report_add(r, "reboot", NULL, CHECK_UNKNOWN, NULL, NULL,
 			  "cannot tell whether the machine rebooted since the last apply (no boot_id)");
@@ -133,30 +163,99 @@ static void check_cmdline(const struct status_input *in, bool pending,
 	sl_free(&missing);
 }
 
-static void check_iommu(const struct status_input *in, bool pending,
+/* if_off: how an IOMMU that is off counts (a failure, pending its reboot, or only worth
+ * knowing when nothing is configured). */
+static void check_iommu(const struct status_input *in, enum check_result if_off,
 			struct status_report *r)
 {
-	const char *cause, *fix;
+	static const char *const off_params[] = {"intel_iommu=off", "amd_iommu=off", "iommu=off"};
+	_cleanup_free_ char *cause = NULL, *fix = NULL;
+	const char *off = NULL;
+	struct strlist words;
+	bool asked_on;
 
 	if (in->iommu_groups > 0) {
 		report_add(r, "iommu", NULL, CHECK_PASS, NULL, NULL,
 			  "active: %d IOMMU groups", in->iommu_groups);
 		return;
 	}
-	if (in->cpu == CPU_AMD) {
-		cause = "the IOMMU (AMD-Vi) is off in the firmware; amd_iommu=on cannot switch it on";
-		fix = "enable IOMMU (and SVM) in the BIOS/UEFI setup, then reboot";
+	sl_init(&words);
+	cmdline_split(in->cmdline, &words);
+	for (size_t i = 0; i < ARRAY_SIZE(off_params); i++)
+		if (sl_has(&words, off_params[i]))
+			off = off_params[i];
+	asked_on = sl_has(&words, "intel_iommu=on");
+	/* What was seen decides the order of the possible causes, likeliest first. */
+	if (off) {
+		cause = xasprintf("the kernel command line switches it off (%s)", off);
+		fix = xasprintf("remove %s from the kernel command line (/etc/default/grub or the file that adds it), run update-grub, reboot", off);
+	} else if (in->hypervisor) {
+		cause = xasprintf("this is a virtual machine (%s): its hypervisor most likely offers it no virtual IOMMU; less likely, the VM's firmware leaves it off", in->hypervisor);
+		fix = xstrdup("give the VM a virtual IOMMU (libvirt: <iommu model='intel'/> on a q35 machine; QEMU: -device intel-iommu,intremap=on), then restart it; a device passed into the VM also needs the IOMMU on the host");
+	} else if (in->cpu == CPU_AMD) {
+		cause = xstrdup("the IOMMU (AMD-Vi) is off in the firmware setup, or the board does not offer it; amd_iommu=on cannot switch it on");
+		fix = xstrdup("enable IOMMU (and SVM) in the BIOS/UEFI setup, then reboot");
+	} else if (in->cpu == CPU_INTEL && asked_on) {
+		cause = xstrdup("VT-d is off in the firmware (the command line carries intel_iommu=on), or the firmware offers no VT-d");
+		fix = xstrdup("enable VT-d in the BIOS/UEFI setup, then reboot");
 	} else if (in->cpu == CPU_INTEL) {
-		cause = "VT-d is off in the firmware, or intel_iommu=on is not on the command line";
-		fix = "enable VT-d in the BIOS/UEFI setup; keep intel_iommu=on in the grub drop-in; reboot";
+		cause = xstrdup("intel_iommu=on is not on the command line, or VT-d is off in the firmware");
+		fix = xstrdup("keep intel_iommu=on in the grub drop-in (run update-grub); enable VT-d in the BIOS/UEFI setup; reboot");
 	} else {
-		cause =
-		    "the IOMMU is off in the firmware or not supported by this machine";
-		fix = "enable VT-d / AMD-Vi (IOMMU) in the BIOS/UEFI setup, then reboot";
+		cause = xstrdup("the IOMMU is off in the firmware or not supported by this machine");
+		fix = xstrdup("enable VT-d / AMD-Vi (IOMMU) in the BIOS/UEFI setup, then reboot");
 	}
-	report_add(r, "iommu", NULL, pending ? CHECK_PENDING : CHECK_FAIL, cause, fix,
-		  "no IOMMU groups in /sys/kernel/iommu_groups%s",
-		  pending ? " (the new kernel parameters are not booted yet)" : "");
+	sl_free(&words);
+	report_add(r, "iommu", NULL, if_off, cause, fix,
+		   "no IOMMU groups in /sys/kernel/iommu_groups%s",
+		   if_off == CHECK_PENDING ? " (the new kernel parameters are not booted yet)"
+					   : "");
+}
+
+/* Whether vfio-pci exists could not be looked up, or no kernel has it: say why. */
+static void check_vfio_module(const struct status_input *in, enum check_result if_missing,
+			      struct status_report *r)
+{
+	switch (in->vfio_lookup) {
+	case VFIO_LOOKUP_FOUND:
+		break;
+	case VFIO_LOOKUP_MISSING:
+		report_add(r, "vfio-pci", NULL, if_missing,
+			   "the installed kernels were built without vfio-pci",
+			   "install a Debian kernel (linux-image-amd64), then reboot into it",
+			   "no installed kernel has vfio-pci");
+		break;
+	case VFIO_LOOKUP_NO_KERNEL:
+		report_add(r, "vfio-pci", NULL, CHECK_UNKNOWN, NULL, NULL,
+			   "not looked up: no kernel is installed under /lib/modules or /usr/lib/modules");
+		break;
+	case VFIO_LOOKUP_NO_INDEX:
+		report_add(r, "vfio-pci", NULL, CHECK_UNKNOWN, NULL, NULL,
+			   "not looked up: the installed kernels' module index could not be read (run depmod -a)");
+		break;
+	}
+}
+
+/* Nothing configured, yet vfio-pci holds these: left from a configuration removed in this
+ * boot, or bound by another tool. */
+static void check_stray_vfio(const struct status_input *in, bool pending,
+			     struct status_report *r)
+{
+	for (size_t i = 0; i < in->n_stray_vfio; i++) {
+		const struct status_function *f = &in->stray_vfio[i];
+		char addr[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&f->addr, addr);
+		if (pending)
+			report_add(r, "driver", addr, CHECK_PENDING,
+				   "the configuration was removed in this boot", "reboot",
+				   "%s now; its own driver after the reboot", f->driver);
+		else
+			report_add(r, "driver", addr, CHECK_WARN,
+				   "another tool binds it to vfio-pci (see the conflict lines), or the configuration was removed and the machine has not rebooted since",
+				   "reboot; if vfio-pci takes it again, remove the other tool's binding",
+				   "%s holds it although nothing is configured", f->driver);
+	}
 }
 
 static void check_initramfs(const struct status_input *in, struct status_report *r)
@@ -199,6 +298,22 @@ static void check_initramfs(const struct status_input *in, struct status_report 
 	}
 }
 
+bool driver_is_vfio(const char *driver)
+{
+	static const char suffix[] = "_vfio_pci";
+	size_t len;
+
+	if (!driver)
+		return false;
+	if (strcmp(driver, "vfio-pci") == 0)
+		return true;
+	/* Variant drivers (nvgrace_gpu_vfio_pci, mlx5_vfio_pci, ...) are vfio-pci with
+	 * device-specific parts: the device is as much VFIO's as with vfio-pci itself. */
+	len = strlen(driver);
+	return len > sizeof(suffix) - 1 &&
+	       strcmp(driver + len - (sizeof(suffix) - 1), suffix) == 0;
+}
+
 static void check_drivers(const struct status_input *in, bool pending,
 			  struct status_report *r)
 {
@@ -214,6 +329,9 @@ static void check_drivers(const struct status_input *in, bool pending,
 				  "not present in /sys/bus/pci");
 		} else if (f->driver && strcmp(f->driver, "vfio-pci") == 0) {
 			report_add(r, "driver", addr, CHECK_PASS, NULL, NULL, "vfio-pci");
+		} else if (driver_is_vfio(f->driver)) {
+			report_add(r, "driver", addr, CHECK_PASS, NULL, NULL,
+				   "%s (a vfio-pci variant driver)", f->driver);
 		} else if (pending) {
 			report_add(r, "driver", addr, CHECK_PENDING,
 				  "the binding happens at boot", "reboot",
@@ -257,7 +375,7 @@ static void check_host_card(const struct status_input *in, struct status_report 
 		const struct status_function *f = &in->host_functions[i];
 		char addr[PCI_ADDR_STRLEN];
 
-		if (!f->driver || strcmp(f->driver, "vfio-pci") != 0)
+		if (!driver_is_vfio(f->driver))
 			continue;
 		pci_addr_format(&f->addr, addr);
 		report_add(
@@ -355,7 +473,8 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 			  "find the card with `vfio-passthrough-setup detect`, then `dpkg-reconfigure vfio-passthrough-setup` (or fix /etc/default/vfio-passthrough-setup)",
 			  "%s", in->config_error);
 	} else if (!in->configured) {
-		report_add(out, "config", NULL, CHECK_FAIL,
+		/* Not a failure: nothing was asked for, and nothing is broken. */
+		report_add(out, "config", NULL, CHECK_WARN,
 			  "no card is chosen for passthrough",
 			  "choose one: `dpkg-reconfigure vfio-passthrough-setup`, or `vfio-passthrough-setup apply --devices ADDR`",
 			  "nothing is configured");
@@ -385,14 +504,19 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 		    "no /sys/bus/pci: a chroot or container; hardware checks skipped");
 	} else if (!in->configured) {
 		/* Nothing to verify; whether an IOMMU exists still helps to decide. */
-		check_iommu(in, false, out);
+		/* A configuration that cannot be built still needs an IOMMU. */
+		check_iommu(in, nothing_configured(in) ? CHECK_WARN : CHECK_FAIL, out);
+		check_vfio_module(in, nothing_configured(in) ? CHECK_WARN : CHECK_FAIL, out);
+		check_stray_vfio(in, pending, out);
 	} else {
 		check_cmdline(in, pending, out);
-		check_iommu(in, pending && in->iommu_groups <= 0, out);
+		check_iommu(in, pending ? CHECK_PENDING : CHECK_FAIL, out);
+		check_vfio_module(in, CHECK_FAIL, out);
 		check_initramfs(in, out);
 		check_drivers(in, pending, out);
 		check_host_card(in, out);
 		check_groups(in, out);
 	}
 	check_conflicts(in, out);
+	out->nothing_configured = nothing_configured(in);
 }

@@ -45,6 +45,14 @@ enum initramfs_state {
 	INITRAMFS_UNKNOWN,  /* could not be read here: reason says why */
 };
 
+/* Whether the installed kernels have vfio-pci (module or built in). */
+enum vfio_lookup {
+	VFIO_LOOKUP_FOUND,     /* or not looked up: nothing to say */
+	VFIO_LOOKUP_MISSING,   /* no installed kernel has it */
+	VFIO_LOOKUP_NO_KERNEL, /* no kernel under /lib/modules or /usr/lib/modules */
+	VFIO_LOOKUP_NO_INDEX,  /* kernels, but their module index could not be read */
+};
+
 struct status_input {
 	bool configured; /* a card is configured (settings/state name one) */
 	const char
@@ -59,6 +67,9 @@ struct status_input {
 	 */
 	const struct status_function *host_functions;
 	size_t n_host_functions;
+	/* Nothing configured, yet vfio-pci (or a variant) holds these functions now. */
+	const struct status_function *stray_vfio;
+	size_t n_stray_vfio;
 
 	bool vfio_builtin;   /* vfio-pci is built in: only vfio-pci.ids= binds */
 	const char *cmdline; /* /proc/cmdline, NULL if unreadable */
@@ -66,6 +77,8 @@ struct status_input {
 	    *expected_params; /* the grub drop-in's appended parameters, NULL if none */
 
 	int iommu_groups;
+	const char *hypervisor; /* a virtual machine: what it is (hypervisor.h); NULL if not */
+	enum vfio_lookup vfio_lookup;
 
 	const struct status_file *files;
 	size_t n_files;
@@ -90,5 +103,7 @@ struct status_input {
 	size_t n_conflicts;
 };
 
+/* vfio-pci itself, or a vfio-pci variant driver (a name ending in "_vfio_pci"). */
+bool driver_is_vfio(const char *driver);
 /* Evaluate every check. The report owns its strings. */
 void status_evaluate(const struct status_input *in, struct status_report *out);

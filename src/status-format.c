@@ -64,8 +64,16 @@ void status_format_text(const struct status_input *in, const struct status_repor
 		sb_add(out, "Result: passthrough is not working; see the FAIL lines above.\n");
 		return;
 	}
+	if (code == EXIT_REBOOT_PENDING && r->nothing_configured) {
+		sb_add(out, "Result: nothing is configured; reboot to hand the devices vfio-pci still holds back to their drivers.\n");
+		return;
+	}
 	if (code == EXIT_REBOOT_PENDING) {
 		sb_add(out, "Result: configured; reboot to activate, then run `vfio-passthrough-setup status` again.\n");
+		return;
+	}
+	if (r->nothing_configured) {
+		sb_add(out, "Result: nothing is configured: no card is handed to vfio-pci.\n");
 		return;
 	}
 	sb_add(out, "Result: the card is bound to vfio-pci and ready for a VM.\n\n"
@@ -80,8 +88,10 @@ void status_format_text(const struct status_input *in, const struct status_repor
 	sb_add(out, "\nUndo: `vfio-passthrough-setup remove` (or `apt purge vfio-passthrough-setup`), then reboot.\n");
 }
 
-static const char *result_word(int code)
+static const char *result_word(const struct status_report *r, int code)
 {
+	if (code == EXIT_OK && r->nothing_configured)
+		return "not-configured";
 	if (code == EXIT_OK)
 		return "ready";
 	if (code == EXIT_REBOOT_PENDING)
@@ -139,7 +149,7 @@ void status_format_json(const struct status_input *in, const struct status_repor
 	json_init(&j);
 	json_object_begin(&j);
 	json_key(&j, "result");
-	json_string(&j, result_word(code));
+	json_string(&j, result_word(r, code));
 	json_key(&j, "exit_status");
 	json_int(&j, code);
 	json_key(&j, "reboot_pending");
@@ -151,7 +161,7 @@ void status_format_json(const struct status_input *in, const struct status_repor
 	for (size_t i = 0; i < r->n; i++)
 		json_check(&j, &r->checks[i]);
 	json_array_end(&j);
-	/* Only a working configuration is worth handing to a VM. */
+	/* Only a working configuration is worth handing to a VM (none: no functions). */
 	json_key(&j, "hostdevs");
 	json_array_begin(&j);
 	for (size_t i = 0; code == EXIT_OK && i < in->n_functions; i++)

@@ -27,6 +27,7 @@ struct status_report {
 	struct check *checks;
 	size_t n;
 	bool reboot_pending;
+	bool nothing_configured; /* no card is configured (and no configuration error) */
 };
 
 /* Add a check; detail is printf-style, cause and fix are plain (NULL on pass). The report

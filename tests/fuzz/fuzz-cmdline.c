@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* /proc/cmdline as status reads it: split, and compared with the configured parameters.
- * The input's first line is the command line, the rest the wanted parameters. */
+ * The input's first line is the command line, the rest the wanted parameters; the whole
+ * input is also read as the GRUB drop-in whose parameters status expects. */
 #include "fuzz.h"
 #include "kernel-cmdline.h"
 
@@ -30,6 +31,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cmdline_missing(s, s, &missing);
 	if (missing.n)
 		abort();
+	/* The same bytes as a GRUB drop-in: whatever it appends is a part of one line. */
+	{
+		char *whole = fuzz_str(data, size);
+		char *params = grub_dropin_params(whole);
+
+		if (params && (strchr(params, '\n') || !strstr(whole, params)))
+			abort();
+		free(params);
+		free(whole);
+	}
 	sl_free(&words);
 	sl_free(&missing);
 	free(s);

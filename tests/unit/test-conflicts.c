@@ -233,11 +233,59 @@ static void test_scan(void)
 	CHECK(system(cmd) == 0);
 }
 
+/* modprobe.d as libkmod reads it: a name in a higher directory masks its namesakes. */
+static void test_scan_precedence(void)
+{
+	char root[] = "/tmp/test-conflicts-XXXXXX";
+	char path[4096], cmd[4200];
+	struct conflict_list l;
+	struct strbuf sb;
+
+	CHECK(mkdtemp(root) != NULL);
+	/* The admin emptied a guide's file in /etc: the packaged one below is not read. */
+	put(root, "/lib/modprobe.d/vfio.conf", "options vfio-pci ids=10de:1b80\n");
+	put(root, "/etc/modprobe.d/vfio.conf", "# switched off\n");
+	/* Masked with a symlink to /dev/null, as systemd and kmod document it. */
+	put(root, "/usr/lib/modprobe.d/blacklist-vfio.conf", "blacklist vfio_pci\n");
+	snprintf(path, sizeof(path), "%s/etc/modprobe.d/blacklist-vfio.conf", root);
+	CHECK(symlink("/dev/null", path) == 0);
+	/* /run comes before /usr/lib and /lib. */
+	put(root, "/run/modprobe.d/nv.conf", "blacklist nouveau\n");
+	put(root, "/usr/lib/modprobe.d/nv.conf", "install vfio_pci /bin/false\n");
+	/* Not masked: reported where it is; an .alias file is read too. */
+	put(root, "/usr/lib/modprobe.d/other.conf", "install vfio_pci /bin/false\n");
+	put(root, "/usr/local/lib/modprobe.d/local.alias", "blacklist vfio\n");
+	/* A directory named like a file is not a file. */
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/etc/modprobe.d/dir.conf'", root);
+	CHECK(system(cmd) == 0);
+
+	conflicts_init(&l);
+	conflicts_scan(root, NULL, &l);
+	sb_init(&sb);
+	conflicts_format(&l, "", &sb);
+	CHECK(l.n == 3);
+	CHECK(strstr(sb.buf, "ids=10de:1b80") == NULL);
+	CHECK(strstr(sb.buf, "blacklist vfio_pci") == NULL);
+	CHECK(strstr(sb.buf, "/usr/lib/modprobe.d/nv.conf") == NULL);
+	/* By file name across the directories, as modprobe reads them. */
+	CHECK(strstr(sb.buf, "/usr/local/lib/modprobe.d/local.alias:1: blacklist vfio\n") ==
+	      sb.buf);
+	CHECK(strstr(sb.buf, "\n/run/modprobe.d/nv.conf:1: blacklist nouveau\n"));
+	CHECK(strstr(sb.buf, "\n/usr/lib/modprobe.d/other.conf:1: install vfio_pci /bin/false\n"));
+	if (l.n != 3)
+		fputs(sb.buf, stderr);
+	sb_free(&sb);
+	conflicts_free(&l);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	test_modprobe();
 	test_grub();
 	test_driverctl_supergfxd();
 	test_scan();
+	test_scan_precedence();
 	return unit_done("conflicts");
 }
