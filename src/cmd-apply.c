@@ -11,13 +11,13 @@
 #include "commands.h"
 #include "conflicts.h"
 #include "detect.h"
-#include "modules.h"
 #include "owned-files.h"
 #include "policy.h"
 #include "regen.h"
 #include "render.h"
 #include "settings.h"
 #include "state.h"
+#include "system.h"
 #include "util.h"
 #include "writer.h"
 
@@ -114,32 +114,6 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		return error_set(err, EXIT_USAGE, "apply: unexpected argument '%s'", shown);
 	}
 	return 0;
-}
-
-static void request_apply_options(struct request *req, struct apply_opts *o)
-{
-	if (o->devices_set) {
-		free(req->devices);
-		req->devices = o->devices.devices;
-		req->n_devices = o->devices.n_devices;
-		req->devices_auto = o->devices.devices_auto;
-		o->devices.devices = NULL;
-	}
-	if (o->busid_set) {
-		req->host_busid_auto = false;
-		req->host_busid = o->busid;
-	}
-	if (o->no_xorg)
-		req->xorg = false;
-	if (o->kernel_params) {
-		free(req->kernel_params);
-		req->kernel_params = xstrdup(o->kernel_params);
-		req->kernel_params_auto = false;
-	}
-	if (o->force)
-		req->force = true;
-	if (o->no_force) /* ALLOW_HOST_GPU="yes" does not count: what would need consent? */
-		req->force = false;
 }
 
 static int print_dry_run(const char *root, const struct rendered_file *files, size_t n_files,
@@ -334,19 +308,21 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 	if (r != 0)
 		goto out;
 	/* No names: apply prints none, and pci.ids is half the time of a no-op run. */
-	if (detect_inventory_flags(ctx->root, DETECT_NO_NAMES, &inv, &err) < 0)
+	if (system_load(ctx->root, DETECT_NO_NAMES, INDEX_FAILURE_FATAL, &inv, &err) < 0)
 		goto out;
 	if (!inv.have_pci) {
 		printf("No PCI bus visible (chroot or container?): nothing configured.\n");
 		goto out;
 	}
-	if (modules_resolve_cards(ctx->root, &inv, &err) < 0)
-		goto out;
-	policy_classify(&inv);
-	if (settings_load(ctx->root, &req, &err) < 0)
-		goto out;
-	request_apply_options(&req, &o);
-	if (policy_plan(&inv, &req, &plan, &err) < 0)
+	if (system_plan(ctx->root, &inv,
+			&(struct request_overrides){
+			    .devices = o.devices_set ? &o.devices : NULL,
+			    .host_busid = o.busid_set ? &o.busid : NULL,
+			    .no_xorg = o.no_xorg,
+			    .kernel_params = o.kernel_params,
+			    .force = o.force,
+			    .no_force = o.no_force},
+			&req, &plan, &err) < 0)
 		goto out;
 	for (size_t i = 0; i < plan.warnings.n; i++)
 		fprintf(stderr, PROG ": warning: %s\n", plan.warnings.items[i]);

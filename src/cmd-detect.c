@@ -29,10 +29,9 @@
 
 #include "commands.h"
 #include "conflicts.h"
-#include "detect.h"
 #include "json.h"
-#include "modules.h"
 #include "policy.h"
+#include "system.h"
 
 /* One line so that grep finds it. */
 // clang-format off
@@ -179,8 +178,11 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 {
 	_cleanup_free_ char *params = policy_default_kernel_params(inv->cpu);
 
-	printf("CPU:       %s (kernel parameters: %s)\n", cpu_vendor_name(inv->cpu),
-	       params);
+	if (inv->cpu == CPU_UNKNOWN)
+		puts("CPU:       unknown (set the kernel parameters yourself: KERNEL_PARAMS)");
+	else
+		printf("CPU:       %s (kernel parameters: %s)\n", cpu_vendor_name(inv->cpu),
+		       params);
 	if (inv->iommu_groups > 0)
 		printf("IOMMU:     enabled, %d groups\n", inv->iommu_groups);
 	else
@@ -237,6 +239,8 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 		_cleanup_free_ char *i = sl_join(ids, ",");
 
 		printf("Suggested: %s (vfio-pci ids %s)\n", s, i);
+	} else if (inv->n_cards == 0) {
+		puts("Suggested: nothing: this machine has no graphics card to pass through");
 	} else {
 		puts("Suggested: nothing (apply --devices ADDR --force overrides)");
 	}
@@ -327,22 +331,14 @@ static int run(const struct context *ctx, int argc, char **argv)
 			shown);
 		return EXIT_USAGE;
 	}
-	if (detect_inventory(ctx->root, &inv, &err) < 0) {
+	if (system_load(ctx->root, 0, INDEX_FAILURE_WARN, &inv, &err) < 0) {
 		fprintf(stderr, "vfio-passthrough-setup: %s\n", err.msg);
 		return err.code;
 	}
-	/* Modules are looked up here, not in detect_inventory: detection alone needs no
-	 * index. */
-	if (modules_resolve_cards(ctx->root, &inv, &err) < 0) {
-		fprintf(stderr, "vfio-passthrough-setup: warning: %s\n", err.msg);
-		err = (struct error){0};
-	}
-	policy_classify(&inv);
 	sl_init(&suggested);
 	sl_init(&ids);
 	sl_init(&hints);
-	policy_suggested(&inv, &suggested);
-	policy_card_ids(&inv, &suggested, &ids);
+	policy_suggested(&inv, &suggested, &ids);
 	if (!inv.have_pci) {
 		_cleanup_free_ char *p = path_join(ctx->root, "/sys/bus/pci");
 

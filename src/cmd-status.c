@@ -14,7 +14,6 @@
 
 #include "commands.h"
 #include "conflicts.h"
-#include "detect.h"
 #include "modules.h"
 #include "policy.h"
 #include "render.h"
@@ -26,6 +25,7 @@
 #include "kernel-cmdline.h"
 #include "status-check.h"
 #include "status-format.h"
+#include "system.h"
 
 /* An initramfs is tens of MB; anything beyond this is not one we can judge. */
 #define INITRAMFS_MAX (512u << 20)
@@ -66,29 +66,26 @@ static char *read_under(const char *root, const char *path)
 /* Use the cards the last apply configured (they may have come from --devices), else the
  * settings file; consent was given at apply time, so re-rendering must not refuse again.
  */
-static void request_from_state(struct status_facts *g)
+static void request_from_state(struct status_facts *g, struct request *devices,
+			       struct request_overrides *o)
 {
-	struct pci_addr *addrs = NULL;
 	const char *bad = NULL;
-	size_t n = 0;
 
+	request_init(devices);
+	*o = (struct request_overrides){0};
 	if (!g->state.cards)
 		return;
+	devices->devices_auto = false;
 	if (!g->state.cards[strspn(g->state.cards, " ")]) {
 		/* The last apply configured no card. */
-		g->req.devices_auto = false;
-		g->req.n_devices = 0;
+		o->devices = devices;
 		return;
 	}
-	if (pci_addr_list_parse(g->state.cards, &addrs, &n, &bad) < 0) {
-		free(addrs);
+	if (pci_addr_list_parse(g->state.cards, &devices->devices, &devices->n_devices,
+				&bad) < 0)
 		return;
-	}
-	free(g->req.devices);
-	g->req.devices = addrs;
-	g->req.n_devices = n;
-	g->req.devices_auto = false;
-	g->req.force = true;
+	o->devices = devices;
+	o->force = true;
 }
 
 static void gather_functions(struct status_facts *g, struct status_input *in)
@@ -370,6 +367,9 @@ static bool have_settings(const char *root)
 
 static void gather(const char *root, struct status_facts *g, struct status_input *in)
 {
+	struct request state_devices;
+	struct request_overrides overrides;
+
 	memset(in, 0, sizeof(*in));
 	in->have_state = state_load(root, &g->state);
 	in->state_boot_id = g->state.boot_id;
@@ -379,16 +379,12 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	in->boot_id = g->boot_id;
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
 
-	if (detect_inventory(root, &g->inv, &g->err) < 0) {
+	/* The same load apply makes, so the re-rendered files are exactly what apply would
+	 * write. Without the module index the softdeps differ; the file check then says so. */
+	if (system_load(root, 0, INDEX_FAILURE_IGNORE, &g->inv, &g->err) < 0) {
 		in->config_error = g->err.msg;
 		return;
 	}
-	/* The same lookup apply makes (card functions only), so the re-rendered files are
-	 * exactly what apply would write. Without the module index the softdeps differ; the
-	 * file check then says so. */
-	modules_resolve_cards(root, &g->inv, &g->err);
-	g->err = (struct error){0};
-	policy_classify(&g->inv);
 	in->cpu = g->inv.cpu;
 	in->have_pci = g->inv.have_pci;
 	in->cmdline = g->inv.cmdline;
@@ -402,19 +398,16 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 		gather_stray_vfio(g, in);
 		return;
 	}
-	if (settings_load(root, &g->req, &g->err) < 0) {
+	request_from_state(g, &state_devices, &overrides);
+	if (system_plan(root, &g->inv, &overrides, &g->req, &g->plan, &g->err) < 0) {
 		in->config_error = g->err.msg;
 	} else {
-		request_from_state(g);
-		if (policy_plan(&g->inv, &g->req, &g->plan, &g->err) < 0) {
-			in->config_error = g->err.msg;
-		} else {
-			g->have_plan = true;
-			in->configured = !plan_is_empty(&g->plan);
-			in->expected_params = g->plan.kernel_params;
-			in->vfio_builtin = g->plan.vfio_builtin;
-		}
+		g->have_plan = true;
+		in->configured = !plan_is_empty(&g->plan);
+		in->expected_params = g->plan.kernel_params;
+		in->vfio_builtin = g->plan.vfio_builtin;
 	}
+	request_free(&state_devices);
 	gather_functions(g, in);
 	gather_cards(g, in);
 	gather_host_card(g, in);

@@ -165,6 +165,26 @@ static char *lookup(struct pci_access *acc, int flags, int arg1, int arg2)
 	return name ? xstrdup(name) : NULL;
 }
 
+char *detect_class_name(uint16_t class_id)
+{
+	struct pci_access *acc = pci_alloc();
+	char *name;
+
+	acc->error = libpci_error;
+	acc->warning = libpci_quiet;
+	acc->debug = libpci_quiet;
+	pci_set_param(acc, "hwdb.disable", "1");
+	/* No bus scan, no pci_init(): names come from pci.ids alone. A missing pci.ids
+	 * makes libpci give the number, which the caller then prints itself. */
+	if (setjmp(libpci_jump)) {
+		pci_cleanup(acc);
+		return NULL;
+	}
+	name = lookup(acc, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS, class_id, 0);
+	pci_cleanup(acc);
+	return name;
+}
+
 /* libpci hands over sysfs values as read, newline included. NULL if nothing is left. */
 static char *strip_copy(const char *s)
 {
@@ -199,6 +219,33 @@ static char *link_name(const char *devices, const struct pci_addr *a, const char
 	return *name ? xstrdup(name) : NULL;
 }
 
+/*
+ * The bridge above a device: its directory's parent in /sys/devices, where the kernel nests
+ * every device below the bridge it sits behind (.../0000:00:01.0/0000:01:00.0/...). The
+ * bus/pci/devices entry links there; a device on a root bus has "pci0000:00" above it.
+ */
+static bool read_parent(const char *devices, const char *addr, struct pci_addr *out)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s", devices, addr);
+	char target[4096], canon[PCI_ADDR_STRLEN];
+	ssize_t n = readlink(p, target, sizeof(target) - 1);
+	char *last, *up;
+
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	last = strrchr(target, '/');
+	if (!last)
+		return false;
+	*last = '\0';
+	up = strrchr(target, '/');
+	up = up ? up + 1 : target;
+	if (pci_addr_parse(up, out) < 0)
+		return false;
+	pci_addr_format(out, canon);
+	return strcmp(canon, up) == 0;
+}
+
 static int read_boot_vga(const char *devices, const struct pci_addr *a)
 {
 	char addr[PCI_ADDR_STRLEN];
@@ -216,25 +263,66 @@ static int read_boot_vga(const char *devices, const struct pci_addr *a)
 	return -1;
 }
 
+/*
+ * The kernel writes vendor and device as "0x%04x". libpci converts them with strtol, so a
+ * garbled "hello" became 0000 and an overlong id lost its top digits, and apply wrote that
+ * id. A function whose ids are not exactly that is reported and left out.
+ */
+static bool ids_readable(struct inventory *inv, const char *devices, const char *addr)
+{
+	static const char *const attrs[] = {"vendor", "device"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s/%s", devices, addr, attrs[i]);
+		_cleanup_free_ char *v = read_attr(p);
+		_cleanup_free_ char *msg = NULL;
+		char shown[40];
+		size_t n = 0;
+
+		if (v && strlen(v) == 6 && v[0] == '0' && v[1] == 'x' &&
+		    strspn(v + 2, "0123456789abcdefABCDEF") == 4)
+			continue;
+		for (const char *c = v ? v : ""; *c && n + 4 < sizeof(shown); c++)
+			shown[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+		if (v && strlen(v) > n)
+			shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
+		shown[n] = '\0';
+		msg = v ? xasprintf("%s: its %s \"%s\" in sysfs is not a PCI id (0x and four hex "
+				    "digits): the device is left out",
+				    addr, attrs[i], shown)
+			: xasprintf("%s: its %s cannot be read in sysfs: the device is left out",
+				    addr, attrs[i]);
+		sl_add(&inv->warnings, msg);
+		return false;
+	}
+	return true;
+}
+
 static void add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
 			 const char *devices, unsigned flags)
 {
 	_cleanup_free_ char *group = NULL;
 	struct pci_function *f;
+	struct pci_addr a = {.domain = (uint32_t)d->domain,
+			     .bus = d->bus,
+			     .slot = d->dev & 0x1f,
+			     .func = d->func & 7};
+	char addr[PCI_ADDR_STRLEN];
 	const char *s;
 	int hdr;
 
+	/* libpci first: an attribute too long for it stops detection with its message. */
 	pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT |
 			     PCI_FILL_MODULE_ALIAS);
+	pci_addr_format(&a, addr);
+	if (!ids_readable(inv, devices, addr))
+		return;
 	inv->functions =
 	    xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
 	f = &inv->functions[inv->n_functions++];
 	memset(f, 0, sizeof(*f));
 	sl_init(&f->modules);
-	f->addr = (struct pci_addr){.domain = (uint32_t)d->domain,
-				    .bus = d->bus,
-				    .slot = d->dev & 0x1f,
-				    .func = d->func & 7};
+	f->addr = a;
 	f->vendor = d->vendor_id;
 	f->device = d->device_id;
 	f->class_id = d->device_class;
@@ -253,6 +341,7 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	group = link_name(devices, &f->addr, "iommu_group");
 	f->iommu_group = parse_group(group);
 	f->boot_vga = read_boot_vga(devices, &f->addr);
+	f->has_parent = read_parent(devices, addr, &f->parent);
 }
 
 static int scan_pci(const char *root, unsigned flags, struct inventory *inv,
@@ -307,8 +396,15 @@ int detect_inventory_flags(const char *root, unsigned flags, struct inventory *i
 	inv->host_card = -1;
 	inv->vfio_pci = VFIO_UNKNOWN;
 
+	/* The IOMMU kernel parameter depends on the vendor: say when it is not known. */
 	cpuinfo = read_file(cpuinfo_path, 16 << 20, NULL);
 	inv->cpu = cpuinfo ? cpuinfo_parse_vendor(cpuinfo) : CPU_UNKNOWN;
+	if (!cpuinfo)
+		sl_add(&inv->warnings, "cannot read /proc/cpuinfo: the CPU vendor, and with it the "
+				       "IOMMU kernel parameter, is unknown");
+	else if (inv->cpu == CPU_UNKNOWN)
+		sl_add(&inv->warnings, "/proc/cpuinfo names neither an Intel nor an AMD CPU: the "
+				       "IOMMU kernel parameter is unknown");
 	inv->cmdline = read_attr(cmdline_path);
 	inv->iommu_groups = count_iommu_groups(root);
 	if (scan_pci(root, flags, inv, err) < 0) {

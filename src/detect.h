@@ -15,5 +15,7 @@ enum detect_flags {
 /* detect_inventory() is detect_inventory_flags(root, 0, ...). */
 int detect_inventory_flags(const char *root, unsigned flags, struct inventory *inv,
 			   struct error *err);
+/* pci.ids' name of a class ("Network controller"), NULL if unknown. Caller frees. */
+char *detect_class_name(uint16_t class_id);
 /* Pure parsers, separate for tests and fuzzing. */
 enum cpu_vendor cpuinfo_parse_vendor(const char *cpuinfo_text);

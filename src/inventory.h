@@ -34,17 +34,24 @@ struct pci_function {
 	char *modalias;     /* "pci:v000010DEd00002504sv...": NULL if absent */
 	int iommu_group;    /* -1 if none */
 	int boot_vga;       /* 1, 0, or -1 where sysfs has no boot_vga (non-VGA classes) */
+	struct pci_addr parent; /* the bridge above it in /sys/devices, if has_parent */
+	bool has_parent;        /* false on a root bus */
 	struct strlist modules; /* kernel modules whose alias matches modalias, any installed kernel */
 };
 
-/* One card: a domain:bus:slot holding at least one display-class function. */
+/* One card: a domain:bus:slot holding at least one display-class function, plus, when the
+ * card carries its own PCIe switch (Intel Arc, Radeon RX 5000 and later), every non-bridge
+ * function below that switch: an Arc's HDMI audio sits on another bus than its GPU. */
 struct card {
 	struct pci_addr addr;   /* its lowest display-class function */
-	size_t *functions;      /* indexes into inventory.functions, ascending address */
+	size_t *functions;      /* indexes into inventory.functions, ascending address; never a
+				 * switch port */
 	size_t n_functions;
 	bool boot_vga;          /* any function has boot_vga=1 */
 	bool integrated;        /* iGPU: on bus 0 of domain 0, or AMD APU graphics (1002 display
 				 * function sharing its slot with AMD CPU-side 1022 functions) */
+	bool bmc;               /* a baseboard management controller's VGA: the server's remote
+				 * console (IPMI/KVM), never a VM's */
 	/* Filled by policy_classify(): */
 	bool host;              /* the card the host keeps for its display */
 	bool candidate;         /* may be passed through without --force */
@@ -64,6 +71,10 @@ struct inventory {
 	struct strlist kernels;      /* versions under /lib/modules (and /usr/lib/modules) */
 	char *cmdline;               /* /proc/cmdline, NULL if unreadable */
 	int host_card;               /* index into cards, -1 if none (set by policy_classify) */
+	/* What detection could not establish, one sentence each (unreadable /proc/cpuinfo, a
+	 * function with unparseable ids, a module index that fails): shown by every command. */
+	struct strlist warnings;
+	bool modules_incomplete;     /* a module index failed: softdeps may be missing */
 };
 
 void inventory_free(struct inventory *inv);

@@ -149,6 +149,8 @@ static void kernels_find(const char *root, struct kernels *ks)
 
 static int kernel_open(struct kernel *k, struct error *err)
 {
+	int r;
+
 	if (k->ctx)
 		return 0;
 	k->ctx = kmod_new(k->dir, no_config);
@@ -160,8 +162,15 @@ static int kernel_open(struct kernel *k, struct error *err)
 	 * KMOD_LOG=debug still works. */
 	if (!getenv("KMOD_LOG"))
 		kmod_set_log_priority(k->ctx, LOG_CRIT);
-	/* Optional: without the mmapped indexes each lookup opens the files itself. */
-	kmod_load_resources(k->ctx);
+	/* libkmod answers "no match" when an index cannot be read, so a corrupt or
+	 * truncated modules.alias.bin would silently drop every softdep: loading the indexes
+	 * up front is what tells a damaged index from an empty answer. */
+	r = kmod_load_resources(k->ctx);
+	if (r < 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "the module index in %s cannot be read (%s): the drivers that must "
+				 "wait for vfio-pci cannot be looked up; rebuild it with depmod %s",
+				 k->dir, strerror(-r), k->version);
 	return 0;
 }
 

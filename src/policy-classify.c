@@ -51,6 +51,10 @@ void policy_classify(struct inventory *inv)
 	for (size_t i = 0; i < inv->n_cards && inv->host_card < 0; i++)
 		if (inv->cards[i].integrated)
 			inv->host_card = (int)i;
+	/* A server whose firmware marks no boot VGA still shows its console on the BMC. */
+	for (size_t i = 0; i < inv->n_cards && inv->host_card < 0; i++)
+		if (inv->cards[i].bmc)
+			inv->host_card = (int)i;
 
 	for (size_t i = 0; i < inv->n_cards; i++) {
 		struct card *c = &inv->cards[i];
@@ -67,6 +71,11 @@ void policy_classify(struct inventory *inv)
 		} else if (c->host && c->boot_vga) {
 			snprintf(c->reason, sizeof(c->reason),
 				 "boot VGA: the host's console runs on it");
+		} else if (c->bmc) {
+			/* On servers the firmware may boot on the GPU, which leaves the
+			 * BMC's VGA looking like "the other GPU". */
+			snprintf(c->reason, sizeof(c->reason),
+				 "the BMC's VGA (the server's remote console): never passed through");
 		} else if (c->integrated) {
 			snprintf(c->reason, sizeof(c->reason), "integrated GPU");
 		} else if (inv->host_card < 0) {
@@ -96,7 +105,19 @@ void policy_classify(struct inventory *inv)
 	}
 }
 
-void policy_suggested(const struct inventory *inv, struct strlist *out)
+static void add_card_ids(const struct inventory *inv, const struct card *card,
+			 struct strlist *out)
+{
+	for (size_t k = 0; k < card->n_functions; k++) {
+		const struct pci_function *f = &inv->functions[card->functions[k]];
+		char id[PCI_ID_STRLEN];
+
+		pci_id_format(f->vendor, f->device, id);
+		sl_add_unique(out, id);
+	}
+}
+
+void policy_suggested(const struct inventory *inv, struct strlist *addrs, struct strlist *ids)
 {
 	for (size_t i = 0; i < inv->n_cards; i++) {
 		char addr[PCI_ADDR_STRLEN];
@@ -104,30 +125,20 @@ void policy_suggested(const struct inventory *inv, struct strlist *out)
 		if (!inv->cards[i].candidate)
 			continue;
 		pci_addr_format(&inv->cards[i].addr, addr);
-		sl_add(out, addr);
+		sl_add(addrs, addr);
+		if (ids)
+			add_card_ids(inv, &inv->cards[i], ids);
 	}
 }
 
-void policy_card_ids(const struct inventory *inv, const struct strlist *cards,
+void policy_card_ids(const struct inventory *inv, const struct pci_addr *cards, size_t n,
 		     struct strlist *out)
 {
-	for (size_t n = 0; n < cards->n; n++) {
-		struct pci_addr a;
-		int ci;
+	for (size_t i = 0; i < n; i++) {
+		int ci = inventory_find_card(inv, &cards[i]);
 
-		if (pci_addr_parse(cards->items[n], &a) < 0)
-			continue;
-		ci = inventory_find_card(inv, &a);
-		if (ci < 0)
-			continue;
-		for (size_t k = 0; k < inv->cards[ci].n_functions; k++) {
-			const struct pci_function *f =
-			    &inv->functions[inv->cards[ci].functions[k]];
-			char id[PCI_ID_STRLEN];
-
-			pci_id_format(f->vendor, f->device, id);
-			sl_add_unique(out, id);
-		}
+		if (ci >= 0)
+			add_card_ids(inv, &inv->cards[ci], out);
 	}
 }
 

@@ -10,6 +10,20 @@
 #define VENDOR_INTEL 0x8086
 #define VENDOR_NVIDIA 0x10de
 
+/*
+ * Frees the boot GPU's firmware framebuffer. Debian's kernels build the firmware
+ * framebuffer in (6.1: FB_EFI=y and simplefb; later ones also SYSFB_SIMPLEFB with
+ * simpledrm), and whichever driver takes it keeps the card's BAR reserved: vfio-pci then
+ * logs "BAR 0: can't reserve" and the guest's driver fails. video=efifb:off only stops
+ * efifb, not simplefb/simpledrm once SYSFB_SIMPLEFB registers a "simple-framebuffer"
+ * instead; skipping sysfb_init (drivers/firmware/sysfb.c, a device_initcall in 6.1 and
+ * 6.12) registers no framebuffer device at all, whichever driver would have bound it.
+ * initcall_blacklist= needs CONFIG_KALLSYMS, which Debian enables. Sources: the kernel's
+ * admin-guide/kernel-parameters.txt (initcall_blacklist), Kconfig help of SYSFB_SIMPLEFB,
+ * https://github.com/siderolabs/talos/issues/14356 (BOOTFB/simpledrm holding the BAR).
+ */
+#define FRAMEBUFFER_OFF "initcall_blacklist=sysfb_init"
+
 static const struct pci_function *card_display_function(const struct inventory *inv,
 							 const struct card *card)
 {
@@ -43,6 +57,11 @@ static int choose_cards(const struct inventory *inv, const struct request *req, 
 					 "device %s: there is no PCI device at this address "
 					 "(see: vfio-passthrough-setup detect)",
 					 buf);
+		if (f->class_name)
+			return error_set(err, EXIT_USAGE,
+					 "device %s is not a graphics card (%s) nor a function of one; "
+					 "only display cards can be passed through",
+					 buf, f->class_name);
 		return error_set(err, EXIT_USAGE,
 				 "device %s is not a graphics card (class %04x) nor a function of "
 				 "one; only display cards can be passed through",
@@ -73,11 +92,25 @@ static int check_consent(const struct inventory *inv, const struct request *req,
 					"reboot the host has no console and no display manager "
 					"(manage it over the network)",
 					buf);
+		else if (card->bmc)
+			msg = xasprintf("%s is the VGA of the BMC: a VM would take away the server's "
+					"remote console (IPMI/KVM over the network) and the BMC's "
+					"screen",
+					buf);
 		else if (card->host || card->boot_vga)
 			msg = xasprintf("%s is the host's display (the firmware boots on it): after the "
 					"reboot the boot console and the display manager will not appear "
 					"on it; set the primary display in the BIOS to the other GPU first",
 					buf);
+		if (msg && card->boot_vga) {
+			char *longer = xasprintf("%s; its firmware framebuffer is released with "
+						 FRAMEBUFFER_OFF " so that vfio-pci can claim the "
+						 "card's memory: no boot console appears on it",
+						 msg);
+
+			free(msg);
+			msg = longer;
+		}
 		if (msg) {
 			if (!req->force)
 				return error_set(err, EXIT_USAGE,
@@ -239,6 +272,11 @@ int policy_plan(const struct inventory *inv, const struct request *req, struct p
 	} else if (req->kernel_params) {
 		sb_add(&params, req->kernel_params);
 	}
+	for (size_t c = 0; c < inv->n_cards; c++)
+		if (chosen[c] && inv->cards[c].boot_vga) {
+			sb_addf(&params, "%s" FRAMEBUFFER_OFF, params.len ? " " : "");
+			break;
+		}
 	/* A built-in vfio-pci never reads modprobe.d: the ids must be on the command line.
 	 * When binding by address, the initramfs script's driver_override works for a
 	 * built-in vfio-pci too, so no ids go anywhere. */

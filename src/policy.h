@@ -21,10 +21,12 @@ struct plan {
 
 /* Mark the host card, candidates and reasons, IOMMU group peers. */
 void policy_classify(struct inventory *inv);
-/* Suggested cards = candidates. */
-void policy_suggested(const struct inventory *inv, struct strlist *out);
-/* Ids of every function of the given cards, deduplicated. */
-void policy_card_ids(const struct inventory *inv, const struct strlist *cards, struct strlist *out);
+/* Suggested cards = candidates: their addresses and (ids not NULL) their functions' ids. */
+void policy_suggested(const struct inventory *inv, struct strlist *addrs, struct strlist *ids);
+/* Ids of every function of the cards at these addresses (any function names its card),
+ * deduplicated. */
+void policy_card_ids(const struct inventory *inv, const struct pci_addr *cards, size_t n,
+		     struct strlist *out);
 /* The firmware shows its console on a discrete card although an integrated GPU exists:
  * the admin should pick the iGPU as primary display in the BIOS (guide step 1). */
 bool policy_firmware_boots_discrete(const struct inventory *inv);

@@ -95,6 +95,7 @@ static void fake_free(struct inventory *inv)
 {
 	for (size_t i = 0; i < inv->n_functions; i++) {
 		free(inv->functions[i].name);
+		free(inv->functions[i].class_name);
 		free(inv->functions[i].driver);
 		free(inv->functions[i].modalias);
 		sl_free(&inv->functions[i].modules);

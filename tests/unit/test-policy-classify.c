@@ -25,6 +25,14 @@ static void add(struct inventory *inv, const char *addr, uint16_t vendor, uint16
 	sl_init(&f->modules);
 }
 
+/* The last function added sits below the bridge at addr (its /sys/devices parent). */
+static void below(struct inventory *inv, const char *addr)
+{
+	struct pci_function *f = &inv->functions[inv->n_functions - 1];
+
+	f->has_parent = pci_addr_parse(addr, &f->parent) == 0;
+}
+
 static void init(struct inventory *inv)
 {
 	memset(inv, 0, sizeof(*inv));
@@ -38,7 +46,7 @@ static char *suggested(const struct inventory *inv)
 	char *s;
 
 	sl_init(&l);
-	policy_suggested(inv, &l);
+	policy_suggested(inv, &l, NULL);
 	s = sl_join(&l, " ");
 	sl_free(&l);
 	return s;
@@ -81,17 +89,16 @@ static void test_grouping(void)
 	      0); /* the root port is a bridge, not a peer */
 	char *s = suggested(&inv);
 	CHECK_STR(s, "0000:01:00.0");
-	struct strlist cards, ids;
-	sl_init(&cards);
+	struct pci_addr cards[2];
+	struct strlist ids;
 	sl_init(&ids);
-	sl_add(&cards, "0000:01:00.0");
-	sl_add(&cards, "0000:01:00.0");
-	policy_card_ids(&inv, &cards, &ids);
+	pci_addr_parse("0000:01:00.0", &cards[0]);
+	cards[1] = cards[0];
+	policy_card_ids(&inv, cards, 2, &ids);
 	char *j = sl_join(&ids, ",");
 	CHECK_STR(j, "10de:1f02,10de:10f9,10de:1ada,10de:1adb");
 	free(j);
 	free(s);
-	sl_free(&cards);
 	sl_free(&ids);
 	CHECK(!policy_firmware_boots_discrete(&inv));
 	inventory_free(&inv);
@@ -213,8 +220,113 @@ static void test_params(void)
 	CHECK_STR(vfio_state_name(VFIO_UNKNOWN), "unknown");
 }
 
+/* Arc A770 behind its own switch: GPU on bus 03, HDMI audio on bus 04. */
+static void add_arc(struct inventory *inv, uint16_t gpu, uint16_t audio)
+{
+	add(inv, "0000:00:01.0", 0x8086, 0xa70d, 0x0604, 2, -1);
+	add(inv, "0000:01:00.0", 0x8086, 0x4fa1, 0x0604, 2, -1);
+	below(inv, "0000:00:01.0");
+	add(inv, "0000:02:01.0", 0x8086, 0x4fa4, 0x0604, 2, -1);
+	below(inv, "0000:01:00.0");
+	add(inv, "0000:02:04.0", 0x8086, 0x4fa4, 0x0604, 2, -1);
+	below(inv, "0000:01:00.0");
+	add(inv, "0000:03:00.0", 0x8086, gpu, 0x0300, 2, 0);
+	below(inv, "0000:02:01.0");
+	add(inv, "0000:04:00.0", 0x8086, audio, 0x0403, 2, -1);
+	below(inv, "0000:02:04.0");
+}
+
+static void test_card_switch(void)
+{
+	struct inventory inv;
+	struct pci_addr a;
+	struct strlist ids;
+
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
+	add_arc(&inv, 0x56a0, 0x4f90);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(inv.n_cards == 2);
+	/* the GPU and the audio on another bus, never the switch ports */
+	CHECK(inv.cards[1].n_functions == 2);
+	CHECK(inv.functions[inv.cards[1].functions[1]].device == 0x4f90);
+	/* the audio is the card's, not a group peer keeping it from being suggested */
+	CHECK(inv.cards[1].group_peers.n == 0 && inv.cards[1].candidate);
+	pci_addr_parse("04:00.0", &a);
+	CHECK(inventory_find_card(&inv, &a) == 1);
+	pci_addr_parse("02:04.0", &a);
+	CHECK(inventory_find_card(&inv, &a) == -1);
+	sl_init(&ids);
+	policy_card_ids(&inv, &a, 0, &ids);
+	pci_addr_parse("04:00.0", &a);
+	policy_card_ids(&inv, &a, 1, &ids);
+	char *j = sl_join(&ids, ",");
+	CHECK_STR(j, "8086:56a0,8086:4f90");
+	free(j);
+	sl_free(&ids);
+	inventory_free(&inv);
+
+	/* A switch with a second GPU below it (a dual-GPU board): each GPU keeps its slot. */
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
+	add_arc(&inv, 0x56a0, 0x56a1);
+	inv.functions[inv.n_functions - 1].class_id = 0x0300;
+	inventory_build_cards(&inv);
+	CHECK(inv.n_cards == 3 && inv.cards[1].n_functions == 1 && inv.cards[2].n_functions == 1);
+	inventory_free(&inv);
+
+	/* A GPU on a root port of the same vendor (no switch of its own): its slot only,
+	 * never the root port's other children. */
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
+	add(&inv, "0000:00:1c.0", 0x8086, 0x7ab8, 0x0604, 14, -1);
+	add(&inv, "0000:02:00.0", 0x8086, 0x56a5, 0x0300, 14, 0);
+	below(&inv, "0000:00:1c.0");
+	add(&inv, "0000:02:00.1", 0x8086, 0x1533, 0x0200, 14, -1);
+	below(&inv, "0000:00:1c.0");
+	add(&inv, "0000:03:00.0", 0x8086, 0x1533, 0x0200, 14, -1);
+	below(&inv, "0000:00:1c.0");
+	inventory_build_cards(&inv);
+	CHECK(inv.n_cards == 2 && inv.cards[1].n_functions == 2);
+	inventory_free(&inv);
+}
+
+static void test_bmc(void)
+{
+	struct inventory inv;
+
+	/* The firmware boots on the GPU: the ASPEED VGA is "the other GPU", not a candidate. */
+	init(&inv);
+	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 0);
+	add(&inv, "0000:41:00.0", 0x10de, 0x2230, 0x0300, 21, 1);
+	add(&inv, "0000:81:00.0", 0x10de, 0x2230, 0x0300, 41, 0);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(inv.cards[0].bmc && !inv.cards[1].bmc);
+	CHECK(inv.host_card == 1);
+	CHECK(!inv.cards[0].candidate && inv.cards[2].candidate);
+	CHECK_STR(inv.cards[0].reason,
+		  "the BMC's VGA (the server's remote console): never passed through");
+	char *s = suggested(&inv);
+	CHECK_STR(s, "0000:81:00.0");
+	free(s);
+	inventory_free(&inv);
+
+	/* Nothing marked boot VGA (3D controllers): the host keeps the BMC's console. */
+	init(&inv);
+	add(&inv, "0000:02:00.0", 0x102b, 0x0538, 0x0300, 1, 0);
+	add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 21, -1);
+	inventory_build_cards(&inv);
+	policy_classify(&inv);
+	CHECK(inv.host_card == 0 && inv.cards[0].bmc && inv.cards[1].candidate);
+	inventory_free(&inv);
+}
+
 int main(void)
 {
+	test_card_switch();
+	test_bmc();
 	test_grouping();
 	test_apu();
 	test_shared_group();

@@ -340,8 +340,77 @@ static void test_default_params(void)
 	free(s);
 }
 
+/* The boot GPU, passed with consent, also loses its firmware framebuffer: the parameter
+ * goes on the command line (before vfio-pci.ids where those are needed) and the warning
+ * says so. A card that is not the boot VGA gets no such parameter. */
+static void test_boot_framebuffer(void)
+{
+	struct inventory inv;
+	struct request req;
+	struct plan plan;
+	struct error err = { 0 };
+
+	INV(&inv, intel_nvidia);
+	inv.cpu = CPU_INTEL;
+	fake_mark(&inv, 0, (int[]){ 1 }, 1);
+	request_init(&req);
+	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
+	CHECK_STR(plan.kernel_params, "intel_iommu=on iommu=pt");
+	plan_free(&plan);
+
+	choose(&req, "00:02.0");
+	req.force = true;
+	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
+	CHECK_STR(plan.kernel_params, "intel_iommu=on iommu=pt initcall_blacklist=sysfb_init");
+	CHECK(plan.warnings.n == 1 &&
+	      strstr(plan.warnings.items[0], "firmware framebuffer is released with "
+					     "initcall_blacklist=sysfb_init") != NULL);
+	plan_free(&plan);
+
+	/* Explicit parameters and a built-in vfio-pci: it is still added, ids last. */
+	req.kernel_params_auto = false;
+	req.kernel_params = xstrdup("iommu=pt");
+	inv.vfio_pci = VFIO_BUILTIN;
+	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
+	CHECK_STR(plan.kernel_params, "iommu=pt initcall_blacklist=sysfb_init vfio-pci.ids=8086:3e92");
+	plan_free(&plan);
+	request_free(&req);
+	fake_free(&inv);
+}
+
+/* A BMC's VGA: refused without consent, a warning with it. */
+static void test_bmc_consent(void)
+{
+	static const struct fake_fn server[] = {
+		{ "02:00.0", 0x1a03, 0x2000, 0x0300, "ast", "ast", 1, 0, false },
+		{ "41:00.0", 0x10de, 0x2230, 0x0300, "nvidia", "nouveau", 21, 1, false },
+		{ "81:00.0", 0x10de, 0x2230, 0x0300, "nvidia", "nouveau", 41, 0, false },
+	};
+	struct inventory inv;
+	struct request req;
+	struct plan plan;
+	struct error err = { 0 };
+
+	INV(&inv, server);
+	inv.cpu = CPU_AMD;
+	inv.cards[0].bmc = true;
+	fake_mark(&inv, 1, (int[]){ 2 }, 1);
+	request_init(&req);
+	choose(&req, "02:00.0");
+	refused(&inv, &req, "refusing: 0000:02:00.0 is the VGA of the BMC");
+	refused(&inv, &req, "remote console");
+	req.force = true;
+	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
+	CHECK(plan.warnings.n == 1 && strstr(plan.warnings.items[0], "VGA of the BMC") != NULL);
+	plan_free(&plan);
+	request_free(&req);
+	fake_free(&inv);
+}
+
 int main(void)
 {
+	test_boot_framebuffer();
+	test_bmc_consent();
 	test_intel_nvidia();
 	test_host_card();
 	test_turing_amd();
