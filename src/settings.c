@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "root-path.h"
 #include "settings.h"
 #include "util.h"
 
@@ -255,12 +256,13 @@ int settings_load(const char *root, struct request *req, struct error *err)
 	size_t len = 0;
 	struct error e = { 0 };
 
-	text = read_file(path, SETTINGS_MAX, &len);
+	/* Never through a link out of the root: its first line would be shown in an error. */
+	text = root_read_file(root, SETTINGS_PATH, SETTINGS_MAX, &len);
 	if (!text) {
 		if (errno == ENOENT)
 			return 0;
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", path,
-				 strerror(errno));
+				 file_error(errno));
 	}
 	if (strlen(text) != len)
 		return error_set(err, EXIT_USAGE, "%s: contains a NUL byte; not a settings file",
