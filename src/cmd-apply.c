@@ -14,10 +14,11 @@
 #include "owned-files.h"
 #include "policy.h"
 #include "regen.h"
+#include "run-lock.h"
 #include "render.h"
 #include "settings.h"
-#include "state.h"
 #include "system.h"
+#include "state.h"
 #include "util.h"
 #include "writer.h"
 
@@ -134,9 +135,9 @@ static int print_dry_run(const char *root, const struct rendered_file *files, si
 			continue;
 		changed++;
 		if (c->new_content)
-			printf("Would write %s:\n%s\n", root_relative(root, c->path), c->new_content);
+			printf("Would write %s:\n%s\n", c->rel, c->new_content);
 		else
-			printf("Would remove %s\n", root_relative(root, c->path));
+			printf("Would remove %s\n", c->rel);
 	}
 	if (!changed)
 		printf("Nothing would change: the configuration is already in place.\n");
@@ -168,8 +169,7 @@ static void print_done(const struct plan *plan)
 
 /* --changed-file: the maintainer scripts learn whether anything changed (a reboot note)
  * without knowing which files the helper owns. */
-static int write_changed_file(const char *file, const char *root, const struct transaction *tx,
-			      struct error *err)
+static int write_changed_file(const char *file, const struct transaction *tx, struct error *err)
 {
 	FILE *f;
 
@@ -181,7 +181,7 @@ static int write_changed_file(const char *file, const char *root, const struct t
 				 strerror(errno));
 	for (size_t i = 0; tx && i < tx->n; i++)
 		if (tx->changes[i].changed)
-			fprintf(f, "%s\n", root_relative(root, tx->changes[i].path));
+			fprintf(f, "%s\n", tx->changes[i].rel);
 	if (fclose(f) != 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "--changed-file %s: %s", file,
 				 strerror(errno));
@@ -206,32 +206,65 @@ static void record(const char *root, const struct apply_state *st)
 		fprintf(stderr, PROG ": warning: cannot record the result: %s\n", err.msg);
 }
 
-/* Write the rendered files (if they change), regenerate, record the result. */
+/* The old record with the regeneration about to run marked pending: written before any
+ * file changes, so that a crash from here on is repaired by the next run. */
+static int record_pending(const char *root, const struct apply_state *old,
+			  const struct strlist *created, const char *pending, struct error *err)
+{
+	_cleanup_free_ char *dirs = sl_join(created, " ");
+	struct apply_state journal = *old;
+
+	journal.created_dirs = dirs;
+	journal.regen_pending = (char *)pending;
+	return state_save(root, &journal, err);
+}
+
+/* Write the rendered files (if they change), regenerate, record the result. A regeneration
+ * an interrupted run left pending is done first, or together with this run's. */
 static int write_plan(const char *root, const struct plan *plan, const struct request *req,
 		      const struct rendered_file *files, size_t n_files,
 		      const struct apply_opts *o, struct error *err)
 {
 	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
+	_cleanup_free_ char *journal = NULL, *dirs = NULL;
 	struct apply_state old, now = { 0 };
+	struct regen_needs pending, needs;
 	struct strlist created;
 	struct transaction tx;
+	bool in_doubt;
+	/* A new initramfs hook (package upgrade) must reach the images of a configured card
+	 * even when no file changes. */
+	bool refresh = o->refresh_initramfs && plan_uses_initramfs(files, n_files);
 	char hash[17];
 	int ret = -1;
 
-	bool refresh = o->refresh_initramfs && plan_uses_initramfs(files, n_files);
-	struct regen_needs needs;
-
-	if (o->dry_run)
-		return print_dry_run(root, files, n_files, err);
 	tx_init(&tx);
 	sl_init(&created);
+	owned_files_remove_leftovers(root);
 	state_load(root, &old);
+	pending = regen_needs_parse(old.regen_pending);
+	in_doubt = regen_needs_any(pending);
 	rendered_hash(files, n_files, hash);
 	if (owned_files_stage(&tx, root, files, n_files, err) < 0)
 		goto out;
 	now.config_hash = hash;
 	now.cards = cards;
+	if (regen_needs_any(pending))
+		printf("A previous run was interrupted before the boot files were regenerated; "
+		       "regenerating them now.\n");
+	needs = regen_needs_union(owned_files_regen_needs(&tx), pending);
+	if (refresh)
+		needs.initramfs = true;
+	journal = regen_needs_format(needs);
+	created_dirs_merge(old.created_dirs, NULL, &created);
+	state_note_created_dirs(root, &created);
 	if (tx_changed(&tx) == 0) {
+		if (refresh)
+			pending.initramfs = true;
+		if (regen_needs_any(pending) && regen_run(root, pending, err) < 0)
+			goto failed;
+		if (write_changed_file(o->changed_file, NULL, err) < 0)
+			goto out;
 		if (!plan_is_empty(plan))
 			printf("Nothing to change: the configuration is already in place.\n");
 		else if (req->devices_auto)
@@ -239,57 +272,68 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 			       "configured; " PROG " detect shows why.\n");
 		else
 			printf("No card is chosen for vfio-pci: nothing is configured.\n");
-		/* A new initramfs hook (package upgrade) must reach the images of a configured
-		 * card even when no file changes. */
-		if (refresh && regen_run(root, (struct regen_needs){ .initramfs = true }, err) < 0)
-			goto failed;
-		if (write_changed_file(o->changed_file, root, NULL, err) < 0)
-			goto out;
 		/* Rewrite the state only if it does not say this already: a no-op writes nothing. */
-		if (old.last_apply_failed || !old.config_hash || strcmp(old.config_hash, hash) != 0) {
-			created_dirs_merge(root, old.created_dirs, &tx, &created);
-			now.created_dirs = sl_join(&created, " ");
+		if (old.last_apply_failed || !old.config_hash || strcmp(old.config_hash, hash) != 0 ||
+		    regen_needs_any(pending)) {
+			now.created_dirs = dirs = sl_join(&created, " ");
 			now.last_apply_message = "configuration in place";
 			record(root, &now);
-			free(now.created_dirs);
 		}
 		ret = 0;
 		goto out;
 	}
+	/* Without the journal a crash could go unrepaired: do not start. */
+	if (regen_needs_any(needs) && record_pending(root, &old, &created, journal, err) < 0)
+		goto failed;
 	if (tx_commit(&tx, err) < 0)
 		goto failed;
-	owned_files_print_changes(root, &tx);
-	needs = owned_files_regen_needs(&tx);
-	if (refresh)
-		needs.initramfs = true;
-	if (owned_files_regenerate_or_restore(root, &tx, needs, err) < 0)
+	created_dirs_merge(NULL, &tx, &created);
+	/* The directories this commit made, for remove, should the regeneration be cut short. */
+	if (regen_needs_any(needs) && tx.created_dirs.n)
+		record_pending(root, &old, &created, journal, &(struct error){ 0 });
+	owned_files_print_changes(&tx);
+	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
 		goto failed;
-	if (write_changed_file(o->changed_file, root, &tx, err) < 0)
+	if (write_changed_file(o->changed_file, &tx, err) < 0)
 		goto out;
-	created_dirs_merge(root, old.created_dirs, &tx, &created);
-	now.created_dirs = sl_join(&created, " ");
+	now.created_dirs = dirs = sl_join(&created, " ");
 	now.last_apply_message =
 		plan_is_empty(plan) ? "no card configured" : "applied; reboot to activate";
 	record(root, &now);
-	free(now.created_dirs);
 	print_done(plan);
 	ret = 0;
 	goto out;
 failed:
-	/* Everything is as before: record the failure, keep the old record otherwise. */
-	created_dirs_merge(root, old.created_dirs, NULL, &created);
-	now.created_dirs = sl_join(&created, " ");
-	now.config_hash = old.config_hash;
-	now.cards = old.cards;
+	/* The files are as before: record the failure, keep the old record otherwise. A
+	 * regeneration that may not have happened stays pending. */
+	now = old;
+	now.created_dirs = dirs = sl_join(&created, " ");
 	now.last_apply_failed = true;
 	now.last_apply_message = err->msg;
+	now.regen_pending = in_doubt ? journal : NULL;
 	record(root, &now);
-	free(now.created_dirs);
 out:
 	apply_state_free(&old);
 	sl_free(&created);
 	tx_free(&tx);
 	return ret;
+}
+
+/* Lock, then write: one writer at a time on a root. */
+static int write_plan_locked(const char *root, const struct plan *plan,
+			     const struct request *req, const struct rendered_file *files,
+			     size_t n_files, const struct apply_opts *o, struct error *err)
+{
+	struct run_lock lock;
+	int r;
+
+	if (o->dry_run)
+		return print_dry_run(root, files, n_files, err);
+	if (run_lock_acquire(root, &lock, err) < 0)
+		return -1;
+	r = write_plan(root, plan, req, files, n_files, o, err);
+	run_lock_release(&lock);
+	return r;
 }
 
 static int run_apply(const struct context *ctx, int argc, char **argv)
@@ -338,7 +382,7 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 		conflicts_warn(ctx->root, &plan.softdeps, stderr);
 
 	n_files = render_plan(&plan, files);
-	write_plan(ctx->root, &plan, &req, files, n_files, &o, &err);
+	write_plan_locked(ctx->root, &plan, &req, files, n_files, &o, &err);
 out:
 	if (err.code != EXIT_OK) {
 		fprintf(stderr, PROG ": %s\n", err.msg);

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Owned files: the marker rule, the regeneration a change needs, rollback after a failed
  * regeneration, the directories our runs created. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "owned-files.h"
 #include "policy.h"
 #include "regen.h"
 #include "render.h"
+#include "root-path.h"
+#include "state.h"
 #include "util.h"
 #include "writer.h"
 
@@ -28,18 +34,11 @@ static bool has_marker(const char *content, size_t len)
 	       (len == m || content[m] == '\n');
 }
 
-static int stage_one(struct transaction *tx, const char *root, const struct rendered_file *f,
-		     struct error *err)
+static int stage_one(struct transaction *tx, const struct rendered_file *f, struct error *err)
 {
-	_cleanup_free_ char *full = path_join(root, f->path);
 	struct file_change *c;
 
-	if (!path_stays_in_root(root, full))
-		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 "%s: a directory on the way is a symbolic link out of %s; refusing "
-				 "to write through it (remove the link, then run again)",
-				 full, root);
-	if (tx_stage(tx, full, f->content, err) < 0)
+	if (tx_stage(tx, f->path, f->content, err) < 0)
 		return -1;
 	c = &tx->changes[tx->n - 1];
 	c->needs_initramfs = f->needs_initramfs;
@@ -64,8 +63,9 @@ static int stage_one(struct transaction *tx, const char *root, const struct rend
 int owned_files_stage(struct transaction *tx, const char *root, const struct rendered_file *files,
 		      size_t n, struct error *err)
 {
+	tx_set_root(tx, root);
 	for (size_t i = 0; i < n; i++)
-		if (stage_one(tx, root, &files[i], err) < 0)
+		if (stage_one(tx, &files[i], err) < 0)
 			return -1;
 	return 0;
 }
@@ -83,37 +83,88 @@ struct regen_needs owned_files_regen_needs(const struct transaction *tx)
 	return needs;
 }
 
-const char *root_relative(const char *root, const char *full)
+/* Whether dir is a directory apply may have created: an ancestor of an owned file or of
+ * the state file. A recorded name is never trusted as a path otherwise. */
+static bool is_owned_dir(const char *dir)
 {
-	size_t n = strlen(root);
+	struct rendered_file all[RENDERED_MAX];
+	size_t n = owned_files_all(all);
+	bool found = false;
 
-	if (strcmp(root, "/") == 0)
-		return full;
-	while (n > 1 && root[n - 1] == '/')
-		n--;
-	return strncmp(full, root, n) == 0 && full[n] == '/' ? full + n : full;
+	for (size_t i = 0; i <= n && !found; i++) {
+		const char *file = i < n ? all[i].path : STATE_PATH;
+		size_t len = strlen(dir);
+
+		found = len > 1 && dir[0] == '/' && strncmp(file, dir, len) == 0 &&
+			file[len] == '/';
+	}
+	rendered_free(all, n);
+	return found && !strstr(dir, "//") && !strstr(dir, "/./") && !strstr(dir, "/../");
 }
 
-void created_dirs_merge(const char *root, const char *recorded, const struct transaction *tx,
-			struct strlist *out)
+void created_dirs_merge(const char *recorded, const struct transaction *tx, struct strlist *out)
 {
 	_cleanup_free_ char *copy = xstrdup(recorded ? recorded : "");
 	char *save = NULL;
 
 	for (char *d = strtok_r(copy, " ", &save); d; d = strtok_r(NULL, " ", &save))
-		sl_add_unique(out, d);
+		if (is_owned_dir(d))
+			sl_add_unique(out, d);
 	for (size_t i = 0; tx && i < tx->created_dirs.n; i++)
-		sl_add_unique(out, root_relative(root, tx->created_dirs.items[i]));
+		sl_add_unique(out, tx->created_dirs.items[i]);
 	sl_sort(out);
 }
 
+void owned_files_remove_leftovers(const char *root)
+{
+	struct rendered_file all[RENDERED_MAX];
+	size_t n = owned_files_all(all);
+	struct strlist dirs;
+
+	sl_init(&dirs);
+	for (size_t i = 0; i <= n; i++) {
+		_cleanup_free_ char *dir = path_dir(i < n ? all[i].path : STATE_PATH);
+
+		sl_add_unique(&dirs, dir);
+	}
+	rendered_free(all, n);
+	for (size_t i = 0; i < dirs.n; i++) {
+		int fd = root_open_dir(root, dirs.items[i], NULL);
+		struct dirent *e;
+		DIR *d;
+
+		if (fd < 0)
+			continue;
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			continue;
+		}
+		while ((e = readdir(d))) {
+			struct stat st;
+
+			if (!tx_is_temp_name(e->d_name) ||
+			    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    !S_ISREG(st.st_mode) || unlinkat(fd, e->d_name, 0) < 0)
+				continue;
+			printf("Removed %s/%s, left behind by an interrupted run.\n", dirs.items[i],
+			       e->d_name);
+		}
+		closedir(d);
+	}
+	sl_free(&dirs);
+}
+
 int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
-				      struct regen_needs needs, struct error *err)
+				      struct regen_needs needs, bool *in_doubt,
+				      struct error *err)
 {
 	struct error e2 = { 0 };
 
+	*in_doubt = false;
 	if (regen_run(root, needs, err) == 0)
 		return 0;
+	*in_doubt = true;
 	fprintf(stderr, PROG ": %s\n", err->msg);
 	fprintf(stderr, PROG ": restoring the previous files and regenerating again...\n");
 	if (tx_rollback(tx, &e2) < 0) {
@@ -126,17 +177,18 @@ int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
 			     e2.msg);
 		return -1;
 	}
+	*in_doubt = false;
 	error_append(err, "; the previous files were restored, nothing changed");
 	return -1;
 }
 
-void owned_files_print_changes(const char *root, const struct transaction *tx)
+void owned_files_print_changes(const struct transaction *tx)
 {
 	for (size_t i = 0; i < tx->n; i++) {
 		const struct file_change *c = &tx->changes[i];
 
 		if (c->changed)
 			printf("%s %s\n", c->new_content ? "Wrote" : "Removed",
-			       root_relative(root, c->path));
+			       c->rel);
 	}
 }

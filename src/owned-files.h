@@ -17,15 +17,19 @@ int owned_files_stage(struct transaction *tx, const char *root, const struct ren
 		      size_t n, struct error *err);
 /* The regeneration the changed files of tx call for (their rendered flags). */
 struct regen_needs owned_files_regen_needs(const struct transaction *tx);
-/* The root-relative path of a staged full path, for messages ("/etc/..."). */
-const char *root_relative(const char *root, const char *full);
-/* Directories recorded as created by our runs (space-separated), plus the ones tx created:
- * sorted, distinct, root-relative. */
-void created_dirs_merge(const char *root, const char *recorded, const struct transaction *tx,
-			struct strlist *out);
+/* Directories recorded as created by our runs (space-separated; only names of directories
+ * that hold owned files or the state count), plus the ones tx created: sorted, distinct,
+ * root-relative. */
+void created_dirs_merge(const char *recorded, const struct transaction *tx, struct strlist *out);
+/* Delete our temp files (writer.h's tx_is_temp_name) in the owned files' directories: what a
+ * run killed while writing left behind. */
+void owned_files_remove_leftovers(const char *root);
 /* Regenerate what `needs` says after tx was committed. On failure put the files back,
- * regenerate again so the boot files match them, and say what failed (-1). */
+ * regenerate again so the boot files match them, and say what failed (-1); *in_doubt then
+ * says whether the boot files may still not match the files (restoring or the second
+ * regeneration failed too): the regeneration stays pending. */
 int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
-				      struct regen_needs needs, struct error *err);
+				      struct regen_needs needs, bool *in_doubt,
+				      struct error *err);
 /* "Wrote /etc/..." / "Removed /etc/..." for each changed file of a committed tx. */
-void owned_files_print_changes(const char *root, const struct transaction *tx);
+void owned_files_print_changes(const struct transaction *tx);

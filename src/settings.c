@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "root-path.h"
 #include "settings.h"
 #include "util.h"
 
@@ -318,12 +319,13 @@ int settings_read_text(const char *root, char **text, struct error *err)
 	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
 	size_t len = 0;
 
-	*text = read_file(path, SETTINGS_MAX, &len);
+	/* Never through a link out of the root: its first line would be shown in an error. */
+	*text = root_read_file(root, SETTINGS_PATH, SETTINGS_MAX, &len);
 	if (!*text) {
 		if (errno == ENOENT)
 			return 0;
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", path,
-				 strerror(errno));
+				 file_error(errno));
 	}
 	if (strlen(*text) != len) {
 		free(*text);

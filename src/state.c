@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The state file: parsed leniently (status reads whatever is there), written atomically. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "root-path.h"
 #include "state.h"
 #include "util.h"
 #include "writer.h"
@@ -88,8 +90,7 @@ void apply_state_free(struct apply_state *st)
 
 bool state_load(const char *root, struct apply_state *st)
 {
-	_cleanup_free_ char *path = path_join(root, STATE_PATH);
-	_cleanup_free_ char *text = read_file(path, STATE_MAX, NULL);
+	_cleanup_free_ char *text = root_read_file(root, STATE_PATH, STATE_MAX, NULL);
 
 	apply_state_parse(text, st);
 	return text != NULL;
@@ -107,9 +108,23 @@ static char *single_line(const char *s)
 	return copy;
 }
 
-int state_save(const char *root, const struct apply_state *st, struct error *err)
+void state_note_created_dirs(const char *root, struct strlist *created)
 {
 	static const char *const state_dirs[] = { "/var", "/var/lib", STATE_DIR };
+
+	for (size_t i = 0; i < ARRAY_SIZE(state_dirs); i++) {
+		int fd = root_open_dir(root, state_dirs[i], NULL);
+
+		if (fd < 0 && errno == ENOENT)
+			sl_add_unique(created, state_dirs[i]);
+		if (fd >= 0)
+			close(fd);
+	}
+	sl_sort(created);
+}
+
+int state_save(const char *root, const struct apply_state *st, struct error *err)
+{
 	_cleanup_free_ char *boot_path = path_join(root, "/proc/sys/kernel/random/boot_id");
 	_cleanup_free_ char *boot_raw = read_attr(boot_path);
 	_cleanup_free_ char *boot_id = single_line(boot_raw ? boot_raw : "unknown");
@@ -118,7 +133,6 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	_cleanup_free_ char *cards = single_line(st->cards);
 	_cleanup_free_ char *pending = single_line(st->regen_pending);
 	_cleanup_free_ char *recorded = single_line(st->created_dirs);
-	_cleanup_free_ char *path = path_join(root, STATE_PATH);
 	_cleanup_free_ char *dirs = NULL, *text = NULL;
 	struct strlist created;
 	struct transaction tx;
@@ -128,14 +142,7 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	sl_init(&created);
 	for (char *d = strtok_r(recorded, " ", &save); d; d = strtok_r(NULL, " ", &save))
 		sl_add_unique(&created, d);
-	/* The state directory (and parents, in a bare test root) are ours to remove too. */
-	for (size_t i = 0; i < ARRAY_SIZE(state_dirs); i++) {
-		_cleanup_free_ char *full = path_join(root, state_dirs[i]);
-
-		if (access(full, F_OK) < 0)
-			sl_add_unique(&created, state_dirs[i]);
-	}
-	sl_sort(&created);
+	state_note_created_dirs(root, &created);
 	dirs = sl_join(&created, " ");
 	sl_free(&created);
 	text = xasprintf("# Last result of vfio-passthrough-setup apply, read by its status "
@@ -144,10 +151,8 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 			 st->last_apply_failed ? "failed" : "ok", msg, hash, cards, boot_id, dirs,
 			 pending);
 	tx_init(&tx);
-	if (!path_stays_in_root(root, path))
-		error_set(err, EXIT_FAILURE_RUNTIME,
-			  "a directory on the way to %s is a symbolic link out of %s", path, root);
-	else if (tx_stage(&tx, path, text, err) == 0)
+	tx_set_root(&tx, root);
+	if (tx_stage(&tx, STATE_PATH, text, err) == 0)
 		r = tx_commit(&tx, err);
 	tx_free(&tx);
 	return r;
@@ -155,9 +160,12 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 
 void state_delete(const char *root)
 {
-	_cleanup_free_ char *path = path_join(root, STATE_PATH);
+	_cleanup_free_ char *shown = path_join(root, STATE_PATH);
+	int fd = root_open_dir(root, STATE_DIR, NULL);
 
-	if (unlink(path) < 0 && errno != ENOENT)
-		fprintf(stderr, "vfio-passthrough-setup: warning: cannot remove %s: %s\n", path,
-			strerror(errno));
+	if ((fd < 0 || unlinkat(fd, path_base(STATE_PATH), 0) < 0) && errno != ENOENT)
+		fprintf(stderr, "vfio-passthrough-setup: warning: cannot remove %s: %s\n", shown,
+			file_error(errno));
+	if (fd >= 0)
+		close(fd);
 }

@@ -34,5 +34,9 @@ bool state_load(const char *root, struct apply_state *st);
 /* Replace the state file atomically with st (boot_id: the running boot's, whatever st
  * says). Control characters in values become spaces: one line per key. */
 int state_save(const char *root, const struct apply_state *st, struct error *err);
+/* Add the state's directories that do not exist yet (the first save will make them: they
+ * are ours to remove) to created, sorted. state_save does this too; a caller that saves
+ * twice notes them before the first. */
+void state_note_created_dirs(const char *root, struct strlist *created);
 /* Delete the state file (remove). */
 void state_delete(const char *root);

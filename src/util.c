@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -209,14 +210,26 @@ void error_append(struct error *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-char *read_file(const char *path, size_t max, size_t *len_out)
+char *read_fd(int fd, size_t max, size_t *len_out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0, cap = 4096;
+	struct stat st;
 	char *buf;
 
-	if (fd < 0)
+	/* A FIFO or a device in place of a settings or /proc file would block the read
+	 * forever or never end: only regular files (sysfs and /proc attributes are). */
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
 		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return NULL;
+	}
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
@@ -257,6 +270,25 @@ char *read_file(const char *path, size_t max, size_t *len_out)
 	return buf;
 }
 
+char *read_file(const char *path, size_t max, size_t *len_out)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (read_fd refuses it). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	return read_fd(fd, max, len_out);
+}
+
+const char *file_error(int e)
+{
+	if (e == EINVAL)
+		return "not a regular file";
+	if (e == EXDEV)
+		return "a symbolic link on the way leads out of the root";
+	return strerror(e);
+}
+
 char *read_attr(const char *path)
 {
 	char *s = read_file(path, 4096, NULL);
@@ -290,31 +322,6 @@ bool root_is_host(const char *root)
 		return true;
 	real = realpath(root, NULL);
 	return real && strcmp(real, "/") == 0;
-}
-
-bool path_stays_in_root(const char *root, const char *full)
-{
-	_cleanup_free_ char *real_root = NULL, *dir = NULL, *real_dir = NULL;
-	size_t n;
-	char *slash;
-
-	if (root_is_host(root))
-		return true;
-	real_root = realpath(root, NULL);
-	if (!real_root)
-		return false;
-	dir = xstrdup(full);
-	/* Walk up to the deepest ancestor that exists; the writer creates the rest below it. */
-	while ((slash = strrchr(dir, '/')) && slash != dir) {
-		*slash = '\0';
-		real_dir = realpath(dir, NULL);
-		if (real_dir)
-			break;
-	}
-	if (!real_dir)
-		return false;
-	n = strlen(real_root);
-	return strncmp(real_dir, real_root, n) == 0 && (real_dir[n] == '/' || real_dir[n] == '\0');
 }
 
 char *str_printable(const char *s)

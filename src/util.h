@@ -65,15 +65,17 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Read a whole small file (< max bytes). NULL and errno set on failure or if larger. */
+/* Read a whole small regular file (< max bytes). NULL and errno set on failure, if larger
+ * (EFBIG), or if not a regular file (EINVAL; a FIFO never blocks the read). */
 char *read_file(const char *path, size_t max, size_t *len_out);
+/* The same from an open descriptor, which it closes. */
+char *read_fd(int fd, size_t max, size_t *len_out);
+/* strerror() that names what read_file's and root-path.h's own errnos mean here. */
+const char *file_error(int e);
 /* Read a one-line sysfs/proc attribute, trailing whitespace stripped. NULL if absent/unreadable. */
 char *read_attr(const char *path);
 /* Join root and an absolute path ("/" root gives the path itself). Caller frees. */
 char *path_join(const char *root, const char *abs_path);
 /* Whether root is the running system's / however spelled: "", "/", "//", "/tmp/..". */
 bool root_is_host(const char *root);
-/* Whether the directory that would hold full (its deepest existing ancestor, symlinks
- * resolved) lies inside root: a symlinked /etc/modprobe.d under --root must not lead the
- * writer out into the host's /etc. Always true for the host's own root. */
-bool path_stays_in_root(const char *root, const char *full);
+

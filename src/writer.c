@@ -1,71 +1,129 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* A transaction over whole files: after a crash each file is old or new, never truncated;
- * after a failure every file is put back byte for byte. */
+ * after a failure every file is put back byte for byte. Every path is opened inside the
+ * transaction's root (root-path.h): a link cannot lead a write out of it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "root-path.h"
 #include "util.h"
 #include "writer.h"
 
 #define OWNED_FILE_MAX (1024 * 1024)
+#define TEMP_PREFIX ".vfio-passthrough-setup."
+#define TEMP_RANDOM 6
 
 void tx_init(struct transaction *tx)
 {
 	memset(tx, 0, sizeof(*tx));
+	tx->root = "/";
 	sl_init(&tx->created_dirs);
+}
+
+void tx_set_root(struct transaction *tx, const char *root)
+{
+	tx->root = root;
 }
 
 void tx_free(struct transaction *tx)
 {
+	const char *root = tx->root;
+
 	for (size_t i = 0; i < tx->n; i++) {
 		free(tx->changes[i].path);
+		free(tx->changes[i].rel);
 		free(tx->changes[i].new_content);
 		free(tx->changes[i].old_content);
+		if (tx->changes[i].dir_fd >= 0)
+			close(tx->changes[i].dir_fd);
 	}
 	free(tx->changes);
 	sl_free(&tx->created_dirs);
 	tx_init(tx);
+	tx->root = root;
+}
+
+static int escape_error(struct error *err, const char *full, const char *root)
+{
+	return error_set(err, EXIT_FAILURE_RUNTIME,
+			 "%s: a directory on the way is a symbolic link out of %s; refusing to "
+			 "write through it (remove the link, then run again)",
+			 full, root);
+}
+
+/* The current content of rel, or NULL in *old if it does not exist. */
+static int read_old(const struct transaction *tx, const char *rel, const char *full, char **old,
+		    size_t *old_len, struct error *err)
+{
+	_cleanup_free_ char *dir = path_dir(rel);
+	const char *base = path_base(rel);
+	struct stat st;
+	int dfd, fd;
+
+	*old = NULL;
+	dfd = root_open_dir(tx->root, dir, NULL);
+	if (dfd < 0 && errno == ENOENT)
+		return 0;
+	if (dfd < 0 && errno == EXDEV)
+		return escape_error(err, full, tx->root);
+	if (dfd < 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot examine %s: %s", full,
+				 strerror(errno));
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int e = errno;
+
+		close(dfd);
+		if (e == ENOENT)
+			return 0;
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot examine %s: %s", full,
+				 strerror(e));
+	}
+	if (S_ISLNK(st.st_mode)) {
+		close(dfd);
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "%s is a symbolic link; refusing to write through it (remove the "
+				 "link, then run again)",
+				 full);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(dfd);
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "%s exists and is not a regular file; refusing to replace it", full);
+	}
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
+	*old = fd < 0 ? NULL : read_fd(fd, OWNED_FILE_MAX, old_len);
+	if (!*old)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", full,
+				 file_error(errno));
+	return 0;
 }
 
 int tx_stage(struct transaction *tx, const char *path, const char *content, struct error *err)
 {
+	_cleanup_free_ char *full = path_join(tx->root, path);
 	struct file_change *c;
 	char *old = NULL;
 	size_t old_len = 0;
-	struct stat st;
 
-	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT)
-			return error_set(err, EXIT_FAILURE_RUNTIME, "cannot examine %s: %s", path,
-					 strerror(errno));
-	} else if (S_ISLNK(st.st_mode)) {
-		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 "%s is a symbolic link; refusing to write through it (remove the "
-				 "link, then run again)",
-				 path);
-	} else if (!S_ISREG(st.st_mode)) {
-		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 "%s exists and is not a regular file; refusing to replace it", path);
-	} else {
-		old = read_file(path, OWNED_FILE_MAX, &old_len);
-		if (!old)
-			return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", path,
-					 strerror(errno));
-	}
-
+	if (read_old(tx, path, full, &old, &old_len, err) < 0)
+		return -1;
 	tx->changes = xrealloc(tx->changes, (tx->n + 1) * sizeof(*tx->changes));
 	c = &tx->changes[tx->n++];
 	*c = (struct file_change){
-		.path = xstrdup(path),
+		.path = xstrdup(full),
+		.rel = xstrdup(path),
 		.new_content = content ? xstrdup(content) : NULL,
 		.old_content = old,
 		.old_len = old_len,
+		.dir_fd = -1,
 	};
 	if (!content)
 		c->changed = old != NULL;
@@ -84,56 +142,43 @@ size_t tx_changed(const struct transaction *tx)
 	return n;
 }
 
-static char *dir_of(const char *path)
+bool tx_is_temp_name(const char *name)
 {
-	const char *slash = strrchr(path, '/');
+	size_t p = strlen(TEMP_PREFIX);
 
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xasprintf("%.*s", (int)(slash - path), path);
+	if (strncmp(name, TEMP_PREFIX, p) != 0 || strlen(name) != p + TEMP_RANDOM)
+		return false;
+	for (size_t i = p; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			return false;
+	return true;
 }
 
-static int fsync_dir(const char *dir)
+/* A new temp file in dir_fd, named as tx_is_temp_name() recognises. */
+static int create_temp(int dir_fd, char name[sizeof(TEMP_PREFIX) + TEMP_RANDOM])
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r;
+	static const char alnum[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-	if (fd < 0)
-		return -1;
-	r = fsync(fd);
-	close(fd);
-	return r;
-}
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned char r[TEMP_RANDOM];
+		int fd;
 
-/* mkdir -p for path's parent, recording each directory created, outermost first. */
-static int make_parents(const char *path, struct strlist *created, struct error *err)
-{
-	_cleanup_free_ char *dir = dir_of(path);
-
-	for (char *p = dir + 1;; p++) {
-		char saved = *p;
-
-		if (saved != '/' && saved != '\0')
-			continue;
-		*p = '\0';
-		/* chmod: an admin's umask 077 would leave xorg.conf.d unreadable to a
-		 * rootless Xorg, which then ignores our snippet without a word */
-		if (mkdir(dir, 0755) == 0) {
-			sl_add(created, dir);
-			if (chmod(dir, 0755) < 0)
-				return error_set(err, EXIT_FAILURE_RUNTIME,
-						 "cannot set the mode of %s: %s", dir,
-						 strerror(errno));
-		}
-		else if (errno != EEXIST)
-			return error_set(err, EXIT_FAILURE_RUNTIME, "cannot create directory %s: %s",
-					 dir, strerror(errno));
-		*p = saved;
-		if (!saved)
-			return 0;
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			for (size_t i = 0; i < sizeof(r); i++)
+				r[i] = (unsigned char)(rand() ^ getpid() ^ tries);
+		memcpy(name, TEMP_PREFIX, strlen(TEMP_PREFIX));
+		for (size_t i = 0; i < TEMP_RANDOM; i++)
+			name[strlen(TEMP_PREFIX) + i] = alnum[r[i] % (sizeof(alnum) - 1)];
+		name[strlen(TEMP_PREFIX) + TEMP_RANDOM] = '\0';
+		fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
 	}
+	errno = EEXIST;
+	return -1;
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -151,52 +196,6 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Temp file next to the target (same filesystem, so rename is atomic; never /tmp).
- * *renamed: the new content is in place, even if -1 follows (directory sync failed). */
-static int replace_file(const char *path, const char *content, size_t len, bool fail_sync,
-			bool *renamed, struct error *err)
-{
-	_cleanup_free_ char *dir = dir_of(path);
-	_cleanup_free_ char *tmp = xasprintf("%s/.vfio-passthrough-setup.XXXXXX", dir);
-	int fd, e;
-
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot create a file in %s: %s", dir,
-				 strerror(errno));
-	if (fchmod(fd, 0644) < 0 || write_all(fd, content, len) < 0 || fsync(fd) < 0) {
-		e = errno;
-		close(fd);
-		unlink(tmp);
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s", path,
-				 strerror(e));
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		e = errno;
-		unlink(tmp);
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s", path,
-				 strerror(e));
-	}
-	*renamed = true;
-	if (fail_sync)
-		errno = EIO;
-	if (fail_sync || fsync_dir(dir) < 0)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot sync directory %s: %s", dir,
-				 strerror(errno));
-	return 0;
-}
-
-static int delete_file(const char *path, struct error *err)
-{
-	_cleanup_free_ char *dir = dir_of(path);
-
-	if (unlink(path) < 0 && errno != ENOENT)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot remove %s: %s", path,
-				 strerror(errno));
-	fsync_dir(dir);
-	return 0;
-}
-
 static long env_number(const char *name)
 {
 	const char *s = getenv(name);
@@ -204,10 +203,87 @@ static long env_number(const char *name)
 	return s ? strtol(s, NULL, 10) : 0;
 }
 
+struct replace {
+	int dir_fd;
+	const char *base;  /* name in dir_fd */
+	const char *shown; /* full path, for messages */
+	bool fail_sync;    /* test hook: the directory sync fails */
+	bool kill_before_rename; /* test hook: die with the temp file written */
+};
+
+/* Temp file next to the target (same filesystem, so rename is atomic; never /tmp).
+ * *renamed: the new content is in place, even if -1 follows (directory sync failed). */
+static int replace_file(const struct replace *r, const char *content, size_t len,
+			bool *renamed, struct error *err)
+{
+	char tmp[sizeof(TEMP_PREFIX) + TEMP_RANDOM];
+	_cleanup_free_ char *dir = path_dir(r->shown);
+	int fd, e;
+
+	fd = create_temp(r->dir_fd, tmp);
+	if (fd < 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot create a file in %s: %s", dir,
+				 strerror(errno));
+	if (fchmod(fd, 0644) < 0 || write_all(fd, content, len) < 0 || fsync(fd) < 0) {
+		e = errno;
+		close(fd);
+		unlinkat(r->dir_fd, tmp, 0);
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s", r->shown,
+				 strerror(e));
+	}
+	if (r->kill_before_rename)
+		raise(SIGKILL); /* a power cut with the temp file written */
+	if (close(fd) < 0 || renameat(r->dir_fd, tmp, r->dir_fd, r->base) < 0) {
+		e = errno;
+		unlinkat(r->dir_fd, tmp, 0);
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s", r->shown,
+				 strerror(e));
+	}
+	*renamed = true;
+	if (r->fail_sync)
+		errno = EIO;
+	if (r->fail_sync || fsync(r->dir_fd) < 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot sync directory %s: %s", dir,
+				 strerror(errno));
+	return 0;
+}
+
+static int delete_file(int dir_fd, const char *base, const char *shown, struct error *err)
+{
+	if (unlinkat(dir_fd, base, 0) < 0 && errno != ENOENT)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot remove %s: %s", shown,
+				 strerror(errno));
+	fsync(dir_fd);
+	return 0;
+}
+
+/* Open (making it, for a write) the directory of c, kept for a rollback. */
+static int open_dir_of(struct transaction *tx, struct file_change *c, struct error *err)
+{
+	_cleanup_free_ char *dir = path_dir(c->rel);
+	_cleanup_free_ char *shown = path_join(tx->root, dir);
+	struct strlist created;
+
+	sl_init(&created);
+	c->dir_fd = root_open_dir(tx->root, dir, c->new_content ? &created : NULL);
+	for (size_t i = 0; i < created.n; i++)
+		sl_add(&tx->created_dirs, created.items[i]);
+	sl_free(&created);
+	if (c->dir_fd >= 0)
+		return 0;
+	if (errno == EXDEV)
+		return escape_error(err, c->path, tx->root);
+	if (errno == ENOENT && !c->new_content)
+		return 0; /* nothing to delete */
+	return error_set(err, EXIT_FAILURE_RUNTIME, "cannot create directory %s: %s", shown,
+			 strerror(errno));
+}
+
 int tx_commit(struct transaction *tx, struct error *err)
 {
 	long fail = env_number(TEST_FAIL_WRITE_ENV), kill_at = env_number(TEST_KILL_ENV), op = 0;
 	long fail_sync = env_number(TEST_FAIL_DIRSYNC_ENV);
+	long kill_in_write = env_number(TEST_KILL_IN_WRITE_ENV);
 
 	for (size_t i = 0; i < tx->n; i++) {
 		struct file_change *c = &tx->changes[i];
@@ -222,13 +298,17 @@ int tx_commit(struct transaction *tx, struct error *err)
 			error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s (test hook)",
 				  c->path, strerror(EIO));
 			r = -1;
-		} else if (c->new_content) {
-			r = make_parents(c->path, &tx->created_dirs, err);
-			if (r == 0)
-				r = replace_file(c->path, c->new_content, strlen(c->new_content),
-						 op == fail_sync, &renamed, err);
 		} else {
-			r = delete_file(c->path, err);
+			r = c->dir_fd >= 0 ? 0 : open_dir_of(tx, c, err);
+			if (r == 0 && c->new_content) {
+				struct replace rp = { c->dir_fd, path_base(c->rel), c->path,
+						      op == fail_sync, op == kill_in_write };
+
+				r = replace_file(&rp, c->new_content, strlen(c->new_content),
+						 &renamed, err);
+			} else if (r == 0 && c->dir_fd >= 0) {
+				r = delete_file(c->dir_fd, path_base(c->rel), c->path, err);
+			}
 		}
 		if (r < 0) {
 			struct error rb = { 0 };
@@ -256,20 +336,24 @@ int tx_rollback(struct transaction *tx, struct error *err)
 
 		if (!c->done)
 			continue;
-		if (c->old_content)
-			ret |= replace_file(c->path, c->old_content, c->old_len, false, &renamed,
-					    err);
-		else
-			ret |= delete_file(c->path, err);
 		c->done = false;
+		if (c->dir_fd < 0)
+			continue; /* a delete where the directory was missing: nothing happened */
+		if (c->old_content) {
+			struct replace rp = { c->dir_fd, path_base(c->rel), c->path, false, false };
+
+			ret |= replace_file(&rp, c->old_content, c->old_len, &renamed, err);
+		} else {
+			ret |= delete_file(c->dir_fd, path_base(c->rel), c->path, err);
+		}
 	}
-	remove_empty_dirs(&tx->created_dirs);
+	remove_empty_dirs(tx->root, &tx->created_dirs);
 	sl_free(&tx->created_dirs);
 	return ret ? -1 : 0;
 }
 
-void remove_empty_dirs(const struct strlist *dirs)
+void remove_empty_dirs(const char *root, const struct strlist *dirs)
 {
 	for (size_t i = dirs->n; i-- > 0;)
-		rmdir(dirs->items[i]); /* fails harmlessly (ENOTEMPTY) when something is inside */
+		root_rmdir(root, dirs->items[i]); /* fails harmlessly (ENOTEMPTY) when in use */
 }

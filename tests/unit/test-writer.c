@@ -352,12 +352,57 @@ static void test_remove_empty_dirs(void)
 	sl_add(&dirs, a);
 	sl_add(&dirs, b);
 	sl_add(&dirs, c);
-	remove_empty_dirs(&dirs);
+	remove_empty_dirs("/", &dirs);
 	CHECK(!exists(a) && !exists(b));
 	CHECK(exists(c) && same(keep, "mine\n", 5));
 	sl_free(&dirs);
 	unlink(keep);
 	rmdir(c);
+}
+
+/* With a root set, paths are under it and no link leads out of it, for reads or writes. */
+static void test_root_boundary(void)
+{
+	_cleanup_free_ char *root = p("root");
+	_cleanup_free_ char *outside = p("outside");
+	_cleanup_free_ char *link = p("root/etc");
+	_cleanup_free_ char *made = p("root/srv/real/new");
+	_cleanup_free_ char *cmd = xasprintf("mkdir -p %s/srv/real %s && ln -s %s %s", root,
+					     outside, outside, link);
+	struct transaction tx;
+	struct error err = { 0 };
+
+	CHECK(system(cmd) == 0);
+	tx_init(&tx);
+	tx_set_root(&tx, root);
+	CHECK(tx_stage(&tx, "/etc/x.conf", "x\n", &err) == -1);
+	CHECK(strstr(err.msg, "a directory on the way is a symbolic link out of") != NULL);
+	CHECK(tx.n == 0);
+	memset(&err, 0, sizeof(err));
+	/* Directories made under the root are recorded root-relative, and rolled back. */
+	tx_free(&tx);
+	tx_set_root(&tx, root);
+	CHECK(tx_stage(&tx, "/srv/real/new/x.conf", "x\n", &err) == 0);
+	CHECK(tx_commit(&tx, &err) == 0);
+	CHECK(tx.created_dirs.n == 1 && strcmp(tx.created_dirs.items[0], "/srv/real/new") == 0);
+	CHECK(tx_rollback(&tx, &err) == 0);
+	CHECK(!exists(made));
+	tx_free(&tx);
+	{
+		DIR *d = opendir(outside);
+		struct dirent *e;
+		int n = 0;
+
+		while (d && (e = readdir(d)))
+			n++;
+		if (d)
+			closedir(d);
+		CHECK(n == 2); /* "." and "..": nothing written outside */
+	}
+	CHECK(tx_is_temp_name(".vfio-passthrough-setup.a1B2c3"));
+	CHECK(!tx_is_temp_name(".vfio-passthrough-setup.keep-me"));
+	CHECK(!tx_is_temp_name(".vfio-passthrough-setup.abcdefg"));
+	CHECK(!tx_is_temp_name("vfio-passthrough-setup.abcdef"));
 }
 
 int main(void)
@@ -376,6 +421,7 @@ int main(void)
 	test_enospc();
 	test_umask();
 	test_remove_empty_dirs();
+	test_root_boundary();
 	cmd = xasprintf("rm -rf '%s'", base);
 	CHECK(system(cmd) == 0);
 	return unit_done("writer");
