@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include "conflicts.h"
+#include "render.h"
 
 const char *const conflicts_default_watched[] = {
     "nouveau", "nvidia", "amdgpu", "radeon", "snd_hda_intel", "xhci_pci", NULL,
@@ -19,7 +20,7 @@ static const char *const vfio_modules[] = {
 };
 
 /* Our own files are the reference, never a conflict. */
-#define OWN_MODPROBE "/etc/modprobe.d/vfio-passthrough-setup.conf"
+#define OWN_MODPROBE MODPROBE_PATH
 #define OWN_GRUB "/etc/default/grub.d/vfio-passthrough-setup.cfg"
 
 void conflicts_init(struct conflict_list *l)
