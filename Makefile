@@ -26,7 +26,8 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-apply check-asan check-valgrind \
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-boot-stacks \
+        check-asan check-valgrind \
         check-shell lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
@@ -71,7 +72,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-status check-doc
+check: check-unit check-roots check-apply check-boot-stacks check-status check-doc
 
 # test-modules reads a real Debian kernel's module index, built once and cached outside the clone.
 check-unit: $(UNIT_BINS)
@@ -86,6 +87,10 @@ check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 # apply/remove round trips on the fake roots: golden files, idempotence, failures.
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
+
+# systemd-boot (kernel-install, /etc/kernel/cmdline) and proxmox-boot-tool, with stand-in tools.
+check-boot-stacks: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/boot-stacks/run
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "conflicts.h"
 #include "detect.h"
+#include "kernel-cmdline-file.h"
 #include "modules.h"
 #include "owned-files.h"
 #include "policy.h"
@@ -127,13 +128,22 @@ static void request_apply_options(struct request *req, struct apply_opts *o)
 }
 
 static int print_dry_run(const char *root, const struct rendered_file *files, size_t n_files,
-			 struct error *err)
+			 const char *params, struct error *err)
 {
+	struct kernel_cmdline_record kc = { 0 };
+	struct apply_state old;
 	struct transaction tx;
 	size_t changed = 0;
+	int r;
 
 	tx_init(&tx);
-	if (owned_files_stage(&tx, root, files, n_files, err) < 0) {
+	state_load(root, &old);
+	r = owned_files_stage(&tx, root, files, n_files, err);
+	if (r == 0)
+		r = kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err);
+	kernel_cmdline_record_free(&kc);
+	apply_state_free(&old);
+	if (r < 0) {
 		tx_free(&tx);
 		return -1;
 	}
@@ -191,6 +201,8 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		      struct error *err)
 {
 	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
+	const char *params = plan_is_empty(plan) ? NULL : plan->kernel_params;
+	struct kernel_cmdline_record kc = { 0 };
 	struct apply_state old, now = { 0 };
 	struct strlist created;
 	struct transaction tx;
@@ -198,13 +210,16 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	int ret = -1;
 
 	if (dry_run)
-		return print_dry_run(root, files, n_files, err);
+		return print_dry_run(root, files, n_files, params, err);
 	tx_init(&tx);
 	sl_init(&created);
 	state_load(root, &old);
 	rendered_hash(files, n_files, hash);
 	if (owned_files_stage(&tx, root, files, n_files, err) < 0)
 		goto out;
+	if (kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err) < 0)
+		goto out;
+	now.kernel_cmdline = kc;
 	now.config_hash = hash;
 	now.cards = cards;
 	if (tx_changed(&tx) == 0) {
@@ -246,11 +261,13 @@ failed:
 	now.created_dirs = sl_join(&created, " ");
 	now.config_hash = old.config_hash;
 	now.cards = old.cards;
+	now.kernel_cmdline = old.kernel_cmdline;
 	now.last_apply_failed = true;
 	now.last_apply_message = err->msg;
 	record(root, &now);
 	free(now.created_dirs);
 out:
+	kernel_cmdline_record_free(&kc);
 	apply_state_free(&old);
 	sl_free(&created);
 	tx_free(&tx);
