@@ -26,8 +26,9 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-asan check-valgrind \
-        check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test fuzz bench test-all
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
+        check-asan check-valgrind check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test \
+        fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
 
@@ -79,7 +80,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-settings check-status check-doc
+check: check-unit check-roots check-apply check-settings check-boot-stacks check-status check-doc
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -100,6 +101,10 @@ check-apply: $(BUILD)/$(PACKAGE)
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/settings/run
+
+# systemd-boot (kernel-install, /etc/kernel/cmdline) and proxmox-boot-tool, with stand-in tools.
+check-boot-stacks: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/boot-stacks/run
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:

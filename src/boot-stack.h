@@ -8,6 +8,9 @@
  * Boot loader ("where do kernel parameters go, how are they made active"):
  *   params_file   the drop-in render.c writes the kernel parameters to, which this boot
  *                 loader's own tool reads (GRUB: /etc/default/grub.d/...cfg)
+ *   shared_params_file  or a file it reads that belongs to the admin (kernel-install:
+ *                 /etc/kernel/cmdline): our words are added to it and taken out again
+ *                 (kernel-cmdline-file.c), in the same transaction as the drop-ins
  *   detect        whether it is in use under root: NULL if so, else why not, as a sentence
  *                 for the admin (caller frees)
  *   regenerate    make the parameters active for every boot entry (update-grub)
@@ -28,6 +31,7 @@ struct boot_loader {
 	const char *name; /* "grub" */
 	const char *tool; /* the command that makes parameters active, for messages */
 	const char *params_file;
+	const char *shared_params_file; /* NULL: the drop-in is all it reads */
 	char *(*detect)(const char *root);
 	int (*regenerate)(const char *root, struct error *err);
 };
@@ -40,4 +44,6 @@ struct initramfs_generator {
 };
 
 extern const struct boot_loader boot_loader_grub;
+extern const struct boot_loader boot_loader_kernel_install;
+extern const struct boot_loader boot_loader_proxmox;
 extern const struct initramfs_generator initramfs_tools;

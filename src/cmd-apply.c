@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "conflicts.h"
 #include "detect.h"
+#include "kernel-cmdline-file.h"
 #include "owned-files.h"
 #include "policy.h"
 #include "regen.h"
@@ -118,13 +119,22 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 }
 
 static int print_dry_run(const char *root, const struct rendered_file *files, size_t n_files,
-			 struct error *err)
+			 const char *params, struct error *err)
 {
+	struct kernel_cmdline_record kc = { 0 };
+	struct apply_state old;
 	struct transaction tx;
 	size_t changed = 0;
+	int r;
 
 	tx_init(&tx);
-	if (owned_files_stage(&tx, root, files, n_files, err) < 0) {
+	state_load(root, &old);
+	r = owned_files_stage(&tx, root, files, n_files, err);
+	if (r == 0)
+		r = kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err);
+	kernel_cmdline_record_free(&kc);
+	apply_state_free(&old);
+	if (r < 0) {
 		tx_free(&tx);
 		return -1;
 	}
@@ -209,12 +219,15 @@ static void record(const char *root, const struct apply_state *st)
 /* The old record with the regeneration about to run marked pending: written before any
  * file changes, so that a crash from here on is repaired by the next run. */
 static int record_pending(const char *root, const struct apply_state *old,
-			  const struct strlist *created, const char *pending, struct error *err)
+			  const struct strlist *created, const struct kernel_cmdline_record *kc,
+			  const char *pending, struct error *err)
 {
 	_cleanup_free_ char *dirs = sl_join(created, " ");
 	struct apply_state journal = *old;
 
 	journal.created_dirs = dirs;
+	if (kc)
+		journal.kernel_cmdline = *kc;
 	journal.regen_pending = (char *)pending;
 	return state_save(root, &journal, err);
 }
@@ -227,6 +240,8 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 {
 	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
 	_cleanup_free_ char *journal = NULL, *dirs = NULL;
+	const char *params = plan_is_empty(plan) ? NULL : plan->kernel_params;
+	struct kernel_cmdline_record kc = { 0 };
 	struct apply_state old, now = { 0 };
 	struct regen_needs pending, needs;
 	struct strlist created;
@@ -247,6 +262,9 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	rendered_hash(files, n_files, hash);
 	if (owned_files_stage(&tx, root, files, n_files, err) < 0)
 		goto out;
+	if (kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err) < 0)
+		goto out;
+	now.kernel_cmdline = kc;
 	now.config_hash = hash;
 	now.cards = cards;
 	if (regen_needs_any(pending))
@@ -283,14 +301,16 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		goto out;
 	}
 	/* Without the journal a crash could go unrepaired: do not start. */
-	if (regen_needs_any(needs) && record_pending(root, &old, &created, journal, err) < 0)
+	if (regen_needs_any(needs) &&
+	    record_pending(root, &old, &created, NULL, journal, err) < 0)
 		goto failed;
 	if (tx_commit(&tx, err) < 0)
 		goto failed;
 	created_dirs_merge(NULL, &tx, &created);
-	/* The directories this commit made, for remove, should the regeneration be cut short. */
-	if (regen_needs_any(needs) && tx.created_dirs.n)
-		record_pending(root, &old, &created, journal, &(struct error){ 0 });
+	/* The directories this commit made and our words now in /etc/kernel/cmdline, for remove,
+	 * should the regeneration be cut short. */
+	if (regen_needs_any(needs))
+		record_pending(root, &old, &created, &kc, journal, &(struct error){ 0 });
 	owned_files_print_changes(&tx);
 	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
 		goto failed;
@@ -304,8 +324,8 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	ret = 0;
 	goto out;
 failed:
-	/* The files are as before: record the failure, keep the old record otherwise. A
-	 * regeneration that may not have happened stays pending. */
+	/* The files are as before (/etc/kernel/cmdline too): record the failure, keep the old
+	 * record otherwise. A regeneration that may not have happened stays pending. */
 	now = old;
 	now.created_dirs = dirs = sl_join(&created, " ");
 	now.last_apply_failed = true;
@@ -313,6 +333,7 @@ failed:
 	now.regen_pending = in_doubt ? journal : NULL;
 	record(root, &now);
 out:
+	kernel_cmdline_record_free(&kc);
 	apply_state_free(&old);
 	sl_free(&created);
 	tx_free(&tx);
@@ -328,7 +349,8 @@ static int write_plan_locked(const char *root, const struct plan *plan,
 	int r;
 
 	if (o->dry_run)
-		return print_dry_run(root, files, n_files, err);
+		return print_dry_run(root, files, n_files,
+				     plan_is_empty(plan) ? NULL : plan->kernel_params, err);
 	if (run_lock_acquire(root, &lock, err) < 0)
 		return -1;
 	r = write_plan(root, plan, req, files, n_files, o, err);

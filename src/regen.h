@@ -16,6 +16,10 @@ struct regen_needs {
  * VFIO_PASSTHROUGH_SETUP_REGEN_UNDER_ROOT=1 is set: then the tools come from PATH).
  * On a tool's failure: -1, err holds the tool's name, exit status and last output lines. */
 int regen_run(const char *root, struct regen_needs needs, struct error *err);
+/* The boot loader regen_run would drive under root (detected from root's files); NULL if
+ * none is found. */
+struct boot_loader;
+const struct boot_loader *boot_loader_in_use(const char *root);
 /* "bootloader initramfs" (the state's regen_pending= value; "" for none), and back. Unknown
  * words are ignored: a hand-edited state must not make us run anything unexpected. */
 char *regen_needs_format(struct regen_needs needs);
