@@ -86,6 +86,7 @@ check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 # apply/remove round trips on the fake roots: golden files, idempotence, failures.
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
+	BUILD=$(BUILD) tests/apply/dracut-root
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:

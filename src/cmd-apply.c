@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot-stack-plan.h"
 #include "commands.h"
 #include "conflicts.h"
 #include "detect.h"
@@ -287,6 +288,7 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 	request_apply_options(&req, &o);
 	if (policy_plan(&inv, &req, &plan, &err) < 0)
 		goto out;
+	boot_stack_plan(ctx->root, &inv, &plan);
 	for (size_t i = 0; i < plan.warnings.n; i++)
 		fprintf(stderr, PROG ": warning: %s\n", plan.warnings.items[i]);
 	if (!plan_is_empty(&plan) && inv.kernels.n == 0)

@@ -12,6 +12,8 @@
 
 #include "util.h"
 
+#include "boot-stack-plan.h"
+#include "boot-stack.h"
 #include "commands.h"
 #include "conflicts.h"
 #include "detect.h"
@@ -196,15 +198,6 @@ static bool have_program(const char *name)
 	return false;
 }
 
-/* The file list of a compressed initramfs, from initramfs-tools' own lister. */
-static int lsinitramfs_list(const char *img, struct strlist *names)
-{
-	_cleanup_free_ char *tool = tool_find("lsinitramfs");
-	char *argv[] = { "lsinitramfs", (char *)img, NULL };
-
-	return tool ? tool_capture(tool, argv, names) : -1;
-}
-
 static void gather_initramfs(const char *root, struct gathered *g,
 			     struct status_input *in)
 {
@@ -256,19 +249,22 @@ static void gather_initramfs(const char *root, struct gathered *g,
 		in->initramfs = INITRAMFS_UNKNOWN;
 		g->initramfs_reason = xasprintf("cannot read %s", g->initramfs_path);
 	} else if (cpio_newc_list(data, len, &names) != len) {
-		/* Plain cpio first (microcode), then a compressed archive:
-		 * initramfs-tools knows every compression it builds with. */
+		/* Plain cpio first (microcode), then a compressed archive: the
+		 * generator's own lister knows every compression it builds with. */
+		const struct initramfs_generator *gen = initramfs_generator_in_use(root);
+
+		gen = gen ? gen : &initramfs_tools;
 		sl_free(&names);
 		sl_init(&names);
-		if (!have_program("lsinitramfs")) {
+		if (!have_program(gen->lister)) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
-			    xstrdup("the image is compressed and lsinitramfs "
-				    "(initramfs-tools) is not installed");
-		} else if (lsinitramfs_list(full, &names) < 0) {
+			    xasprintf("the image is compressed and %s (%s) is not installed",
+				      gen->lister, gen->name);
+		} else if (gen->list_image(full, &names) < 0) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
-			    xasprintf("lsinitramfs could not read %s", g->initramfs_path);
+			    xasprintf("%s could not read %s", gen->lister, g->initramfs_path);
 		} else {
 			in->initramfs = INITRAMFS_OK;
 		}
@@ -353,6 +349,7 @@ static void gather(const char *root, struct gathered *g, struct status_input *in
 		if (policy_plan(&g->inv, &g->req, &g->plan, &g->err) < 0) {
 			in->config_error = g->err.msg;
 		} else {
+			boot_stack_plan(root, &g->inv, &g->plan);
 			g->have_plan = true;
 			in->configured = !plan_is_empty(&g->plan);
 			in->expected_params = g->plan.kernel_params;

@@ -13,7 +13,8 @@
 
 /* In order of preference: the first one detected is used. */
 static const struct boot_loader *const boot_loaders[] = { &boot_loader_grub };
-static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_tools };
+static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_dracut,
+									     &initramfs_tools };
 
 static int regenerate_boot_loader(const char *root, struct error *err)
 {
@@ -57,8 +58,19 @@ static int rebuild_initramfs(const char *root, struct error *err)
 	return 0;
 }
 
+const struct initramfs_generator *initramfs_generator_in_use(const char *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(initramfs_generators); i++) {
+		_cleanup_free_ char *why = initramfs_generators[i]->detect(root);
+
+		if (!why)
+			return initramfs_generators[i];
+	}
+	return NULL;
+}
+
 /* "update-grub and update-initramfs": what would run, for the --root message. */
-static char *tools_named(struct regen_needs needs)
+static char *tools_named(const char *root, struct regen_needs needs)
 {
 	struct strlist tools;
 	char *s;
@@ -66,8 +78,11 @@ static char *tools_named(struct regen_needs needs)
 	sl_init(&tools);
 	for (size_t i = 0; needs.bootloader && i < ARRAY_SIZE(boot_loaders); i++)
 		sl_add_unique(&tools, boot_loaders[i]->tool);
-	for (size_t i = 0; needs.initramfs && i < ARRAY_SIZE(initramfs_generators); i++)
-		sl_add_unique(&tools, initramfs_generators[i]->tool);
+	if (needs.initramfs) {
+		const struct initramfs_generator *g = initramfs_generator_in_use(root);
+
+		sl_add_unique(&tools, (g ? g : &initramfs_tools)->tool);
+	}
 	s = sl_join(&tools, " and ");
 	sl_free(&tools);
 	return s;
@@ -79,7 +94,7 @@ int regen_run(const char *root, struct regen_needs needs, struct error *err)
 		return 0;
 	/* "--root //" writes the real /etc: its boot files must follow. */
 	if (!root_is_host(root) && !getenv(REGEN_UNDER_ROOT_ENV)) {
-		_cleanup_free_ char *tools = tools_named(needs);
+		_cleanup_free_ char *tools = tools_named(root, needs);
 
 		printf("Not running %s under --root %s: regenerate inside that system.\n", tools,
 		       root);
