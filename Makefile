@@ -97,6 +97,7 @@ check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 # apply/remove round trips on the fake roots: golden files, idempotence, failures.
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
+	BUILD=$(BUILD) tests/apply/dracut-root
 
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)

@@ -20,6 +20,8 @@
  * generator's hooks (initramfs-tools: hooks/ and init-top/ in this package);
  *   detect        as above
  *   rebuild_all   rebuild the initramfs of every installed kernel (update-initramfs -u -k all)
+ *   list_image    the file names inside a built image, through the generator's own lister
+ *                 (lister: lsinitramfs, lsinitrd); -1 if it is missing or fails
  *
  * Both run tools only for the host's own root or under the test hook (regen.c decides);
  * they print one line saying what they run, and on failure set err with the tool's words. */
@@ -41,9 +43,22 @@ struct initramfs_generator {
 	const char *tool;
 	char *(*detect)(const char *root);
 	int (*rebuild_all)(const char *root, struct error *err);
+	const char *lister;
+	int (*list_image)(const char *image, struct strlist *names);
 };
 
 extern const struct boot_loader boot_loader_grub;
 extern const struct boot_loader boot_loader_kernel_install;
 extern const struct boot_loader boot_loader_proxmox;
 extern const struct initramfs_generator initramfs_tools;
+extern const struct initramfs_generator initramfs_dracut;
+
+/* The generator regen.c would use under root: the first one detected, else NULL. */
+const struct initramfs_generator *initramfs_generator_in_use(const char *root);
+
+/* dracut (initramfs-dracut.c): whether it builds root's images (decided from root's files,
+ * so that rendering under --root matches that system); the kernels it rebuilds, oldest
+ * first; the names in lsinitrd's listing. */
+bool dracut_is_generator(const char *root);
+void dracut_installed_kernels(const char *root, struct strlist *out);
+void dracut_names_from_listing(const struct strlist *lines, struct strlist *names);

@@ -17,7 +17,8 @@
 static const struct boot_loader *const boot_loaders[] = { &boot_loader_proxmox,
 							  &boot_loader_kernel_install,
 							  &boot_loader_grub };
-static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_tools };
+static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_dracut,
+									     &initramfs_tools };
 
 const struct boot_loader *boot_loader_in_use(const char *root)
 {
@@ -74,6 +75,17 @@ static int rebuild_initramfs(const char *root, struct error *err)
 	return 0;
 }
 
+const struct initramfs_generator *initramfs_generator_in_use(const char *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(initramfs_generators); i++) {
+		_cleanup_free_ char *why = initramfs_generators[i]->detect(root);
+
+		if (!why)
+			return initramfs_generators[i];
+	}
+	return NULL;
+}
+
 /* "update-grub and update-initramfs": what would run, for the --root message. */
 static char *tools_named(const char *root, struct regen_needs needs)
 {
@@ -87,8 +99,11 @@ static char *tools_named(const char *root, struct regen_needs needs)
 		/* none found: name GRUB's tool, the default */
 		sl_add(&tools, (in_use ? in_use : boot_loaders[ARRAY_SIZE(boot_loaders) - 1])->tool);
 	}
-	for (size_t i = 0; needs.initramfs && i < ARRAY_SIZE(initramfs_generators); i++)
-		sl_add_unique(&tools, initramfs_generators[i]->tool);
+	if (needs.initramfs) {
+		const struct initramfs_generator *g = initramfs_generator_in_use(root);
+
+		sl_add_unique(&tools, (g ? g : &initramfs_tools)->tool);
+	}
 	s = sl_join(&tools, " and ");
 	sl_free(&tools);
 	return s;
