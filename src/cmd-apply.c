@@ -226,6 +226,7 @@ static int record_pending(const char *root, const struct apply_state *old,
 	struct apply_state journal = *old;
 
 	journal.created_dirs = dirs;
+	journal.boot_id = NULL; /* files change in this boot */
 	if (kc)
 		journal.kernel_cmdline = *kc;
 	journal.regen_pending = (char *)pending;
@@ -293,6 +294,9 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		/* Rewrite the state only if it does not say this already: a no-op writes nothing. */
 		if (old.last_apply_failed || !old.config_hash || strcmp(old.config_hash, hash) != 0 ||
 		    regen_needs_any(pending)) {
+			/* The files are those the record describes: they date from its boot. */
+			if (old.config_hash && strcmp(old.config_hash, hash) == 0)
+				now.boot_id = old.boot_id;
 			now.created_dirs = dirs = sl_join(&created, " ");
 			now.last_apply_message = "configuration in place";
 			record(root, &now);

@@ -71,6 +71,7 @@ static int remove_owned(const char *root, bool no_initramfs, struct error *err)
 		needs.initramfs = false;
 	journal = regen_needs_format(needs);
 	now = old;
+	now.boot_id = NULL; /* files change in this boot */
 	now.created_dirs = dirs_text = sl_join(&dirs, " ");
 	now.regen_pending = journal;
 	if (regen_needs_any(needs) && state_save(root, &now, err) < 0)
@@ -93,6 +94,7 @@ static int remove_owned(const char *root, bool no_initramfs, struct error *err)
 failed:
 	/* The files are back; the journal stays only if the boot files may not match. */
 	now.kernel_cmdline = old.kernel_cmdline;
+	now.boot_id = old.boot_id;
 	if (in_doubt || had_state) {
 		now.regen_pending = in_doubt ? journal : NULL;
 		state_save(root, &now, &(struct error){ 0 });

@@ -135,7 +135,7 @@ void state_note_created_dirs(const char *root, struct strlist *created)
 int state_save(const char *root, const struct apply_state *st, struct error *err)
 {
 	_cleanup_free_ char *boot_path = path_join(root, "/proc/sys/kernel/random/boot_id");
-	_cleanup_free_ char *boot_raw = read_attr(boot_path);
+	_cleanup_free_ char *boot_raw = st->boot_id ? xstrdup(st->boot_id) : read_attr(boot_path);
 	_cleanup_free_ char *boot_id = single_line(boot_raw ? boot_raw : "unknown");
 	_cleanup_free_ char *msg = single_line(st->last_apply_message);
 	_cleanup_free_ char *hash = single_line(st->config_hash ? st->config_hash : "none");

@@ -40,8 +40,9 @@ void apply_state_parse(const char *text, struct apply_state *st);
 void apply_state_free(struct apply_state *st);
 /* Read ROOT's state file; returns whether it exists (st is empty if not). */
 bool state_load(const char *root, struct apply_state *st);
-/* Replace the state file atomically with st (boot_id: the running boot's, whatever st
- * says). Control characters in values become spaces: one line per key. */
+/* Replace the state file atomically with st. boot_id: st's when set (the files date from
+ * that boot: a failed or no-op run changed nothing), else the running boot's. Control
+ * characters in values become spaces: one line per key. */
 int state_save(const char *root, const struct apply_state *st, struct error *err);
 /* Add the state's directories that do not exist yet (the first save will make them: they
  * are ours to remove) to created, sorted. state_save does this too; a caller that saves
