@@ -371,6 +371,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	in->state_boot_id = g->state.boot_id;
 	in->last_apply_failed = g->state.last_apply_failed;
 	in->last_apply_error = g->state.last_apply_message;
+	in->regen_pending = g->state.regen_pending;
 	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");

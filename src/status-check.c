@@ -43,6 +43,12 @@ static void check_state(const struct status_input *in, struct status_report *r)
 	else
 		report_add(r, "last-apply", NULL, CHECK_PASS, NULL, NULL,
 			  "the last apply succeeded");
+	if (in->regen_pending && in->regen_pending[0])
+		report_add(r, "regeneration", NULL, CHECK_FAIL,
+			  "a run of vfio-passthrough-setup was interrupted (killed, crashed or the power went) after it changed its files and before the boot files were regenerated",
+			  "run `vfio-passthrough-setup apply` (or `remove`, or `dpkg-reconfigure vfio-passthrough-setup`): it finishes the regeneration first",
+			  "regeneration pending (%s): the boot files may not match the configuration",
+			  in->regen_pending);
 	if (nothing_configured(in)) {
 		/* Only a binding left from a configuration removed in this boot waits for
 		 * a reboot; a machine where nothing was configured waits for nothing. */

@@ -98,6 +98,9 @@ struct status_input {
 	const char *boot_id;	   /* this boot's, NULL if unknown */
 	bool last_apply_failed;	 /* the state file records a failed apply (result=failed) */
 	const char *last_apply_error; /* its message */
+	/* Regenerations a run started and did not see finish (the state's regen_pending=,
+	 * "bootloader initramfs"): NULL or "" when none. */
+	const char *regen_pending;
 
 	const struct conflict *conflicts;
 	size_t n_conflicts;
