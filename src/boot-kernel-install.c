@@ -16,15 +16,9 @@
 
 #include "boot-stack.h"
 #include "kernel-cmdline-edit.h"
+#include "modules.h"
 #include "run-tool.h"
 #include "util.h"
-
-static bool exists_under(const char *root, const char *path)
-{
-	_cleanup_free_ char *full = path_join(root, path);
-
-	return access(full, F_OK) == 0;
-}
 
 static bool has_systemd_boot_binary(const char *root, const char *esp)
 {
@@ -60,27 +54,6 @@ static char *kernel_install_detect(const char *root)
 		       "/efi or /boot).");
 }
 
-/* Installed kernels: module directories under /lib/modules or /usr/lib/modules (the same
- * directory on merged-/usr) that have a kernel image, sorted. */
-static void installed_kernels(const char *root, struct strlist *out)
-{
-	static const char *const module_dirs[] = { "/lib/modules", "/usr/lib/modules" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(module_dirs); i++) {
-		_cleanup_free_ char *dir = path_join(root, module_dirs[i]);
-		DIR *d = opendir(dir);
-		struct dirent *de;
-
-		if (!d)
-			continue;
-		while ((de = readdir(d)))
-			if (de->d_name[0] != '.')
-				sl_add_unique(out, de->d_name);
-		closedir(d);
-	}
-	sl_sort(out);
-}
-
 /* The image kernel-install is given: Debian's /boot/vmlinuz-KVER, else the kernel-install
  * layout's /usr/lib/modules/KVER/vmlinuz. NULL: a module directory without a kernel. */
 static char *kernel_image(const char *root, const char *kver)
@@ -107,7 +80,7 @@ static int kernel_install_regenerate(const char *root, struct error *err)
 	if (!tool)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "kernel-install is not installed");
 	sl_init(&kernels);
-	installed_kernels(root, &kernels);
+	installed_kernels(root, false, &kernels); /* those without an image are skipped */
 	for (size_t i = 0; i < kernels.n && r == 0; i++) {
 		const char *kver = kernels.items[i];
 		_cleanup_free_ char *image = kernel_image(root, kver);

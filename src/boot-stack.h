@@ -57,8 +57,6 @@ extern const struct initramfs_generator initramfs_dracut;
 const struct initramfs_generator *initramfs_generator_in_use(const char *root);
 
 /* dracut (initramfs-dracut.c): whether it builds root's images (decided from root's files,
- * so that rendering under --root matches that system); the kernels it rebuilds, oldest
- * first; the names in lsinitrd's listing. */
+ * so that rendering under --root matches that system); the names in lsinitrd's listing. */
 bool dracut_is_generator(const char *root);
-void dracut_installed_kernels(const char *root, struct strlist *out);
 void dracut_names_from_listing(const struct strlist *lines, struct strlist *names);

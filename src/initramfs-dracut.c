@@ -18,14 +18,11 @@
 #include "run-tool.h"
 #include "util.h"
 
-static bool exists_under(const char *root, const char *const paths[], size_t n)
+static bool any_exists_under(const char *root, const char *const paths[], size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *full = path_join(root, paths[i]);
-
-		if (access(full, F_OK) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (exists_under(root, paths[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -36,8 +33,8 @@ bool dracut_is_generator(const char *root)
 	static const char *const update_initramfs[] = { "/usr/sbin/update-initramfs",
 							"/sbin/update-initramfs" };
 
-	return exists_under(root, dracut, ARRAY_SIZE(dracut)) &&
-	       !exists_under(root, update_initramfs, ARRAY_SIZE(update_initramfs));
+	return any_exists_under(root, dracut, ARRAY_SIZE(dracut)) &&
+	       !any_exists_under(root, update_initramfs, ARRAY_SIZE(update_initramfs));
 }
 
 static char *dracut_detect(const char *root)
@@ -46,40 +43,6 @@ static char *dracut_detect(const char *root)
 	if (!dracut_is_generator(root))
 		return xstrdup("dracut is not installed.");
 	return NULL;
-}
-
-/* Every kernel with a module index under root's /lib/modules or /usr/lib/modules, oldest
- * first: the kernels dracut --regenerate-all would visit, on either layout. */
-void dracut_installed_kernels(const char *root, struct strlist *out)
-{
-	static const char *const dirs[] = { "/lib/modules", "/usr/lib/modules" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		_cleanup_free_ char *dir = path_join(root, dirs[i]);
-		DIR *d = opendir(dir);
-		struct dirent *e;
-
-		while (d && (e = readdir(d))) {
-			_cleanup_free_ char *dep = NULL, *bin = NULL;
-
-			if (e->d_name[0] == '.')
-				continue;
-			dep = xasprintf("%s/%s/modules.dep", dir, e->d_name);
-			bin = xasprintf("%s/%s/modules.dep.bin", dir, e->d_name);
-			if (access(dep, F_OK) == 0 || access(bin, F_OK) == 0)
-				sl_add_unique(out, e->d_name);
-		}
-		if (d)
-			closedir(d);
-	}
-	for (size_t i = 1; i < out->n; i++) /* insertion sort: a handful of kernels */
-		for (size_t j = i; j > 0 && kernel_version_cmp(out->items[j - 1], out->items[j]) > 0;
-		     j--) {
-			char *t = out->items[j];
-
-			out->items[j] = out->items[j - 1];
-			out->items[j - 1] = t;
-		}
 }
 
 /* One image per kernel, at the path Debian's /etc/kernel/postinst.d/dracut writes and GRUB
@@ -95,7 +58,7 @@ static int dracut_rebuild_all(const char *root, struct error *err)
 	if (!tool)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "dracut is not installed");
 	sl_init(&kernels);
-	dracut_installed_kernels(root, &kernels);
+	installed_kernels(root, true, &kernels); /* the kernels --regenerate-all visits */
 	if (kernels.n == 0)
 		printf("No kernel under /lib/modules or /usr/lib/modules: no initramfs to rebuild.\n");
 	for (size_t i = 0; i < kernels.n && ret == 0; i++) {

@@ -172,17 +172,6 @@ char *kcmdline_escape(const char *content)
 	return sb_steal(&sb);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *kcmdline_unescape(const char *value)
 {
 	char *out = xmalloc(strlen(value) + 1), *o = out;

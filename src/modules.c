@@ -76,27 +76,12 @@ int kernel_version_cmp(const char *a, const char *b)
 	return *a ? 1 : -1;
 }
 
-static int kernel_cmp(const void *a, const void *b)
-{
-	const struct kernel *ka = a, *kb = b;
-
-	return kernel_version_cmp(ka->version, kb->version);
-}
-
 static bool has_index(const char *dir)
 {
 	_cleanup_free_ char *dep = xasprintf("%s/modules.dep.bin", dir);
 	_cleanup_free_ char *alias = xasprintf("%s/modules.alias.bin", dir);
 
 	return access(dep, R_OK) == 0 && access(alias, R_OK) == 0;
-}
-
-static bool kernels_has(const struct kernels *ks, const char *version)
-{
-	for (size_t i = 0; i < ks->n; i++)
-		if (strcmp(ks->items[i].version, version) == 0)
-			return true;
-	return false;
 }
 
 static void kernels_free(struct kernels *ks)
@@ -112,39 +97,62 @@ static void kernels_free(struct kernels *ks)
 	ks->n = 0;
 }
 
-/* Every kernel with a module index under root, oldest first; the first directory wins
- * (on usrmerged systems /lib/modules and /usr/lib/modules are the same). */
-static void kernels_find(const char *root, struct kernels *ks)
+void installed_kernels(const char *root, bool with_index, struct strlist *out)
 {
-	ks->items = NULL;
-	ks->n = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(module_dirs); i++) {
 		_cleanup_free_ char *base = path_join(root, module_dirs[i]);
 		DIR *d = opendir(base);
 		struct dirent *e;
 
-		if (!d)
-			continue;
-		while ((e = readdir(d))) {
-			char *dir;
+		while (d && (e = readdir(d))) {
+			_cleanup_free_ char *dir = NULL;
 
-			if (e->d_name[0] == '.' || kernels_has(ks, e->d_name))
+			if (e->d_name[0] == '.')
 				continue;
 			dir = xasprintf("%s/%s", base, e->d_name);
+			if (!with_index || has_index(dir))
+				sl_add_unique(out, e->d_name);
+		}
+		if (d)
+			closedir(d);
+	}
+	for (size_t i = 1; i < out->n; i++) /* insertion sort: a handful of kernels */
+		for (size_t j = i; j > 0 && kernel_version_cmp(out->items[j - 1], out->items[j]) > 0;
+		     j--) {
+			char *t = out->items[j];
+
+			out->items[j] = out->items[j - 1];
+			out->items[j - 1] = t;
+		}
+}
+
+/* Every kernel with a module index under root, oldest first; the first directory that has
+ * its index wins (on usrmerged systems /lib/modules and /usr/lib/modules are the same). */
+static void kernels_find(const char *root, struct kernels *ks)
+{
+	struct strlist versions;
+
+	ks->items = NULL;
+	ks->n = 0;
+	sl_init(&versions);
+	installed_kernels(root, true, &versions);
+	ks->items = versions.n ? xcalloc(versions.n, sizeof(*ks->items)) : NULL;
+	for (size_t v = 0; v < versions.n; v++)
+		for (size_t i = 0; i < ARRAY_SIZE(module_dirs); i++) {
+			_cleanup_free_ char *base = path_join(root, module_dirs[i]);
+			char *dir = xasprintf("%s/%s", base, versions.items[v]);
+
 			if (!has_index(dir)) {
 				free(dir);
 				continue;
 			}
-			ks->items = xrealloc(ks->items, (ks->n + 1) * sizeof(*ks->items));
 			ks->items[ks->n++] = (struct kernel){
-			    .version = xstrdup(e->d_name),
+			    .version = xstrdup(versions.items[v]),
 			    .dir = dir,
 			};
+			break;
 		}
-		closedir(d);
-	}
-	if (ks->n)
-		qsort(ks->items, ks->n, sizeof(*ks->items), kernel_cmp);
+	sl_free(&versions);
 }
 
 static int kernel_open(struct kernel *k, struct error *err)

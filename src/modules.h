@@ -13,5 +13,9 @@ int modules_resolve_cards(const char *root, struct inventory *inv, struct error 
 /* The modules the initramfs hook adds for kernel kver: vfio, vfio_iommu_type1, vfio_pci,
  * and vfio_virqfd where that kernel still has it as a module; builtins omitted. */
 int initramfs_modules(const char *root, const char *kver, struct strlist *out, struct error *err);
+/* Kernel versions under root's /lib/modules and /usr/lib/modules, each once, oldest first.
+ * with_index: only those whose module index depmod built (modules.dep.bin and
+ * modules.alias.bin): the kernels libkmod, the initramfs generators and kernel-install see. */
+void installed_kernels(const char *root, bool with_index, struct strlist *out);
 /* Compare kernel versions as the kernels sort: digit runs numerically (6.10 > 6.9). <0, 0, >0. */
 int kernel_version_cmp(const char *a, const char *b);

@@ -7,27 +7,16 @@
 #include "pci-addr.h"
 #include "util.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Parse 1..maxdigits hex digits at *s into *out; advances *s. */
 static int parse_hex(const char **s, int maxdigits, uint32_t *out)
 {
 	uint32_t v = 0;
 	int n = 0;
 
-	while (hexval(**s) >= 0) {
+	while (hex_digit(**s) >= 0) {
 		if (++n > maxdigits)
 			return -1;
-		v = v * 16 + (uint32_t)hexval(**s);
+		v = v * 16 + (uint32_t)hex_digit(**s);
 		(*s)++;
 	}
 	if (n == 0)
@@ -129,7 +118,7 @@ int pci_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
 		/* lower-case only: these strings end up verbatim in vfio-pci.ids= */
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return -1;
-		v[i > 4] = (uint16_t)(v[i > 4] * 16 + hexval(s[i]));
+		v[i > 4] = (uint16_t)(v[i > 4] * 16 + hex_digit(s[i]));
 	}
 	*vendor = v[0];
 	*device = v[1];

@@ -32,49 +32,6 @@ const struct boot_loader *boot_loader_in_use(const char *root)
 	return NULL;
 }
 
-static int regenerate_boot_loader(const char *root, struct error *err)
-{
-	struct strlist why_not;
-
-	sl_init(&why_not);
-	for (size_t i = 0; i < ARRAY_SIZE(boot_loaders); i++) {
-		char *why = boot_loaders[i]->detect(root);
-
-		if (!why) {
-			sl_free(&why_not);
-			return boot_loaders[i]->regenerate(root, err);
-		}
-		sl_add(&why_not, why);
-		free(why);
-	}
-	/* Only the default's (GRUB's) reason: "proxmox-boot-tool is not installed" is noise
-	 * on nearly every machine. */
-	printf("%s\n", why_not.items[why_not.n - 1]);
-	sl_free(&why_not);
-	return 0;
-}
-
-static int rebuild_initramfs(const char *root, struct error *err)
-{
-	struct strlist why_not;
-
-	sl_init(&why_not);
-	for (size_t i = 0; i < ARRAY_SIZE(initramfs_generators); i++) {
-		char *why = initramfs_generators[i]->detect(root);
-
-		if (!why) {
-			sl_free(&why_not);
-			return initramfs_generators[i]->rebuild_all(root, err);
-		}
-		sl_add(&why_not, why);
-		free(why);
-	}
-	for (size_t i = 0; i < why_not.n; i++)
-		printf("%s\n", why_not.items[i]);
-	sl_free(&why_not);
-	return 0;
-}
-
 const struct initramfs_generator *initramfs_generator_in_use(const char *root)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(initramfs_generators); i++) {
@@ -84,6 +41,36 @@ const struct initramfs_generator *initramfs_generator_in_use(const char *root)
 			return initramfs_generators[i];
 	}
 	return NULL;
+}
+
+static int regenerate_boot_loader(const char *root, struct error *err)
+{
+	const struct boot_loader *in_use = boot_loader_in_use(root);
+	_cleanup_free_ char *why = NULL;
+
+	if (in_use)
+		return in_use->regenerate(root, err);
+	/* None: only the default's (GRUB's) reason; "proxmox-boot-tool is not installed" is
+	 * noise on nearly every machine. */
+	why = boot_loaders[ARRAY_SIZE(boot_loaders) - 1]->detect(root);
+	if (why)
+		printf("%s\n", why);
+	return 0;
+}
+
+static int rebuild_initramfs(const char *root, struct error *err)
+{
+	const struct initramfs_generator *in_use = initramfs_generator_in_use(root);
+
+	if (in_use)
+		return in_use->rebuild_all(root, err);
+	for (size_t i = 0; i < ARRAY_SIZE(initramfs_generators); i++) {
+		_cleanup_free_ char *why = initramfs_generators[i]->detect(root);
+
+		if (why)
+			printf("%s\n", why);
+	}
+	return 0;
 }
 
 /* "update-grub and update-initramfs": what would run, for the --root message. */

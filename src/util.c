@@ -314,6 +314,24 @@ char *path_join(const char *root, const char *abs_path)
 	return xasprintf("%.*s%s%s", (int)n, root, abs_path[0] == '/' ? "" : "/", abs_path);
 }
 
+bool exists_under(const char *root, const char *path)
+{
+	_cleanup_free_ char *full = path_join(root, path);
+
+	return access(full, F_OK) == 0;
+}
+
+int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 bool root_is_host(const char *root)
 {
 	_cleanup_free_ char *real = NULL;

@@ -76,6 +76,11 @@ const char *file_error(int e);
 char *read_attr(const char *path);
 /* Join root and an absolute path ("/" root gives the path itself). Caller frees. */
 char *path_join(const char *root, const char *abs_path);
+/* Whether path (absolute) exists under root, links followed: for "is this tool installed"
+ * facts, never for files read or written (root-path.h keeps those inside the root). */
+bool exists_under(const char *root, const char *path);
+/* The value of one hex digit, -1 if c is none. */
+int hex_digit(char c);
 /* Whether root is the running system's / however spelled: "", "/", "//", "/tmp/..". */
 bool root_is_host(const char *root);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "boot-stack.h"
+#include "modules.h"
 #include "unit.h"
 #include "util.h"
 
@@ -44,13 +45,24 @@ static void test_kernels(void)
 	struct strlist k;
 	char *s;
 
-	touch("/lib/modules/6.1.0-50-amd64/modules.dep");
-	touch("/usr/lib/modules/6.12.117+deb13-amd64/modules.dep.bin");
-	touch("/usr/lib/modules/6.1.0-50-amd64/modules.dep"); /* usrmerge: the same kernel */
-	touch("/lib/modules/6.9.0-1-amd64/modules.dep");
+	static const char *const indexed[] = {
+		"/lib/modules/6.1.0-50-amd64", "/usr/lib/modules/6.12.117+deb13-amd64",
+		"/usr/lib/modules/6.1.0-50-amd64", /* usrmerge: the same kernel */
+		"/lib/modules/6.9.0-1-amd64",
+	};
+
+	for (size_t i = 0; i < sizeof(indexed) / sizeof(indexed[0]); i++) {
+		char *dep = xasprintf("%s/modules.dep.bin", indexed[i]);
+		char *alias = xasprintf("%s/modules.alias.bin", indexed[i]);
+
+		touch(dep);
+		touch(alias);
+		free(dep);
+		free(alias);
+	}
 	touch("/lib/modules/5.10.0-gone/modules.builtin"); /* left behind, no index */
 	sl_init(&k);
-	dracut_installed_kernels(base, &k);
+	installed_kernels(base, true, &k);
 	s = sl_join(&k, " ");
 	CHECK_STR(s, "6.1.0-50-amd64 6.9.0-1-amd64 6.12.117+deb13-amd64");
 	free(s);
