@@ -11,6 +11,12 @@
 
 #define JSON_MAX_DEPTH 32
 
+/* The "schema_version" of each JSON output, described by doc/schema/NAME.schema.json.
+ * A breaking change (a key removed or renamed, a type or a meaning changed) bumps it;
+ * a new key does not. */
+#define DETECT_JSON_SCHEMA_VERSION 1
+#define STATUS_JSON_SCHEMA_VERSION 1
+
 struct json {
 	struct strbuf sb;
 	int depth;

@@ -152,6 +152,8 @@ void status_format_json(const struct status_input *in, const struct status_repor
 	json_string(&j, result_word(r, code));
 	json_key(&j, "exit_status");
 	json_int(&j, code);
+	json_key(&j, "schema_version");
+	json_int(&j, STATUS_JSON_SCHEMA_VERSION);
 	json_key(&j, "reboot_pending");
 	json_bool(&j, r->reboot_pending);
 	json_key(&j, "kernel");
