@@ -27,7 +27,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-asan check-valgrind \
-        check-schema check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test fuzz bench test-all
+        check-schema check-metrics check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
 
@@ -82,7 +82,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-settings check-status check-doc check-schema
+check: check-unit check-roots check-apply check-settings check-status check-doc check-schema check-metrics
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -123,6 +123,10 @@ check-status: $(BUILD)/$(PACKAGE)
 # outputs broken on purpose do not.
 check-schema:
 	tests/schema/run
+
+# Every `status --prometheus` golden passes `promtool check metrics`; broken ones do not.
+check-metrics:
+	tests/metrics/run
 
 # The man page renders without warnings; the bash completion answers as bash would; the
 # troubleshooting text quotes real `status` output.

@@ -38,3 +38,5 @@ void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* Append s as a JSON string literal (with quotes) to sb. */
 void json_escape(struct strbuf *sb, const char *s);
+/* Length of the valid UTF-8 sequence at s; 0 if overlong, surrogate or truncated. */
+size_t utf8_len(const unsigned char *s);

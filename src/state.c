@@ -58,6 +58,8 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->created_dirs;
 			else if (key_is(text, klen, "regen_pending"))
 				slot = &st->regen_pending;
+			else if (key_is(text, klen, "trial"))
+				slot = &st->trial;
 			else if (key_is(text, klen, "result")) {
 				_cleanup_free_ char *val = dup_value(v, vlen);
 
@@ -85,6 +87,7 @@ void apply_state_free(struct apply_state *st)
 	free(st->last_apply_message);
 	free(st->created_dirs);
 	free(st->regen_pending);
+	free(st->trial);
 	memset(st, 0, sizeof(*st));
 }
 

@@ -23,6 +23,8 @@ struct apply_state {
 	 * before update-grub/update-initramfs run, cleared after they succeeded. A crash in
 	 * between leaves it set, and the next apply or remove runs them first. */
 	char *regen_pending;
+	/* trial=: a trial configuration (apply --trial) waiting for confirm; read only. */
+	char *trial;
 };
 
 /* Parse the state text (NULL: no state). Unknown keys and malformed lines are skipped:

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conflicts.h"
 #include "inventory.h"
@@ -98,6 +99,8 @@ struct status_input {
 	const char *boot_id;	   /* this boot's, NULL if unknown */
 	bool last_apply_failed;	 /* the state file records a failed apply (result=failed) */
 	const char *last_apply_error; /* its message */
+	int64_t last_apply_time;      /* when the state file was written (epoch s); -1 unknown */
+	bool trial_pending;	      /* the state names a trial that waits for confirm */
 
 	const struct conflict *conflicts;
 	size_t n_conflicts;
