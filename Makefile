@@ -27,8 +27,8 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
-        check-asan check-valgrind check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test \
-        fuzz bench test-all
+        check-asan check-valgrind check-schema check-metrics check-shell check-ansible check-ansible-lint lint deb \
+        chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
 
@@ -67,12 +67,15 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/lib$(PACKAGE).a
 install: all
 	install -D -m 0755 $(BUILD)/$(PACKAGE) $(DESTDIR)$(SBINDIR)/$(PACKAGE)
 	install -D -m 0644 conf/settings.template $(DESTDIR)$(DATADIR)/settings.template
+	install -D -m 0644 -t $(DESTDIR)$(DATADIR)/schema doc/schema/detect.schema.json \
+	  doc/schema/status.schema.json
 	install -D -m 0644 doc/$(PACKAGE).8 $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8
 	install -D -m 0644 conf/bash-completion/$(PACKAGE) \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)$(DATADIR)/settings.template \
+	  $(DESTDIR)$(DATADIR)/schema/detect.schema.json $(DESTDIR)$(DATADIR)/schema/status.schema.json \
 	  $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
@@ -80,7 +83,8 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-settings check-boot-stacks check-status check-doc
+check: check-unit check-roots check-apply check-settings check-boot-stacks check-status check-doc \
+       check-schema check-metrics
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -121,6 +125,15 @@ check-valgrind:
 # `status` on fake roots after a real apply: every pass and fail path against golden output.
 check-status: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/status/run
+
+# Every JSON golden of the suite validates against doc/schema (python3-jsonschema), and
+# outputs broken on purpose do not.
+check-schema:
+	tests/schema/run
+
+# Every `status --prometheus` golden passes `promtool check metrics`; broken ones do not.
+check-metrics:
+	tests/metrics/run
 
 # The man page renders without warnings; the bash completion answers as bash would; the
 # troubleshooting text quotes real `status` output.

@@ -4,7 +4,9 @@
  * detect [--json|--shell]: what is there and what apply would propose. Writes nothing;
  * exit 0 even without a PCI bus (a chroot or container), which it reports.
  *
- * --json prints one object (keys in this order; ADDR is "dddd:bb:ss.f", lower-case hex):
+ * --json prints one object (keys in this order; ADDR is "dddd:bb:ss.f", lower-case hex;
+ * doc/schema/detect.schema.json is its contract):
+ *   schema_version  DETECT_JSON_SCHEMA_VERSION (json.h)
  *   have_pci    false when root/sys/bus/pci is missing (gpus is then empty, hints says why)
  *   cpu_vendor  "intel" | "amd" | "unknown"
  *   iommu       {"enabled": groups > 0, "groups": entries in /sys/kernel/iommu_groups}
@@ -87,6 +89,8 @@ static void print_json(const struct inventory *inv, const struct strlist *sugges
 
 	json_init(&j);
 	json_object_begin(&j);
+	json_key(&j, "schema_version");
+	json_int(&j, DETECT_JSON_SCHEMA_VERSION);
 	json_key(&j, "have_pci");
 	json_bool(&j, inv->have_pci);
 	json_key(&j, "cpu_vendor");

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* `status [--json]`: did it work after the reboot, and if not, why. Gathers the facts
- * under
- * --root (libpci and sysfs through detect, the settings re-rendered, /proc, /boot, the
+/* `status [--json|--prometheus [--output FILE]]`: did it work after the reboot, and if
+ * not, why. Gathers the facts under --root (libpci and sysfs through detect, the settings re-rendered, /proc, /boot, the
  * state file) into a status_input; status-check.c decides and formats. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "modules.h"
 #include "policy.h"
 #include "render.h"
+#include "root-path.h"
 #include "run-tool.h"
 #include "settings.h"
 #include "state.h"
@@ -26,7 +29,9 @@
 #include "kernel-cmdline.h"
 #include "status-check.h"
 #include "status-format.h"
+#include "status-prometheus.h"
 #include "system.h"
+#include "writer.h"
 
 /* An initramfs is tens of MB; anything beyond this is not one we can judge. */
 #define INITRAMFS_MAX (512u << 20)
@@ -354,6 +359,21 @@ static void gather_hypervisor(const char *root, struct status_facts *g,
 	in->hypervisor = g->hypervisor;
 }
 
+/* When the state file was last written: by the last apply, or by a regeneration it or
+ * remove journalled. -1 if there is none. */
+static int64_t state_time(const char *root)
+{
+	struct stat st;
+	int fd = root_open(root, STATE_PATH, O_RDONLY);
+	int r;
+
+	if (fd < 0)
+		return -1;
+	r = fstat(fd, &st);
+	close(fd);
+	return r < 0 ? -1 : (int64_t)st.st_mtime;
+}
+
 static bool have_settings(const char *root)
 {
 	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
@@ -372,6 +392,8 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	in->last_apply_failed = g->state.last_apply_failed;
 	in->last_apply_error = g->state.last_apply_message;
 	in->regen_pending = g->state.regen_pending;
+	in->last_apply_time = in->have_state ? state_time(root) : -1;
+	in->trial_pending = g->state.trial && *g->state.trial && strcmp(g->state.trial, "no") != 0;
 	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
@@ -441,10 +463,44 @@ static void status_facts_free(struct status_facts *g)
 	inventory_free(&g->inv);
 }
 
+/* The metrics into FILE for node_exporter's textfile collector: a temporary file in the
+ * same directory renamed over it, so the collector never reads half a file. An unchanged
+ * file is touched: the collector's node_textfile_mtime_seconds tells a stale writer. */
+static int write_metrics(const char *output, const char *text)
+{
+	_cleanup_free_ char *cwd = output[0] == '/' ? NULL : getcwd(NULL, 0);
+	_cleanup_free_ char *path = cwd ? xasprintf("%s/%s", cwd, output) : xstrdup(output);
+	_cleanup_free_ char *dir = path_dir(path);
+	_cleanup_free_ char *shown = str_printable(path);
+	struct error err = {0};
+	struct transaction tx;
+	struct stat st;
+	int r = EXIT_OK;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "vfio-passthrough-setup: status: cannot write %s: its directory does not exist\n",
+			shown);
+		return EXIT_FAILURE_RUNTIME;
+	}
+	tx_init(&tx);
+	if (tx_stage(&tx, path, text, &err) < 0 || tx_commit(&tx, &err) < 0) {
+		fprintf(stderr, "vfio-passthrough-setup: status: %s\n", err.msg);
+		r = EXIT_FAILURE_RUNTIME;
+	} else if (!tx_changed(&tx) && utimensat(AT_FDCWD, path, NULL, 0) < 0) {
+		fprintf(stderr, "vfio-passthrough-setup: status: cannot touch %s: %s\n", shown,
+			file_error(errno));
+		r = EXIT_FAILURE_RUNTIME;
+	}
+	tx_free(&tx);
+	return r;
+}
+
 static int run_status(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"prometheus", no_argument, NULL, 'p'},
+	    {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -452,7 +508,8 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	struct status_input in;
 	struct status_report report;
 	struct strbuf out;
-	bool json = false;
+	bool json = false, prometheus = false;
+	const char *output = NULL;
 	int c, code;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -460,10 +517,18 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'p':
+			prometheus = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
 		case 'h':
-			puts("Usage: vfio-passthrough-setup status [--json]\n"
+			puts("Usage: vfio-passthrough-setup status [--json | --prometheus [--output FILE]]\n"
 			     "Check that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\n"
 			     "files, initramfs and IOMMU group are right, and whether a reboot is pending.\n"
+			     "--prometheus prints metrics in the Prometheus text format; --output writes them to FILE\n"
+			     "atomically (node_exporter's textfile collector) and exits 0 once written.\n"
 			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.");
 			return EXIT_OK;
 		default:
@@ -477,6 +542,15 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			shown);
 		return EXIT_USAGE;
 	}
+	if (json && prometheus) {
+		fputs("vfio-passthrough-setup: status: --json and --prometheus exclude each other\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	if (output && !prometheus) {
+		fputs("vfio-passthrough-setup: status: --output needs --prometheus\n", stderr);
+		return EXIT_USAGE;
+	}
 	memset(&g, 0, sizeof(g));
 	sl_init(&g.initramfs_missing);
 	conflicts_init(&g.conflicts);
@@ -485,10 +559,15 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	sb_init(&out);
 	if (json)
 		status_format_json(&in, &report, &out);
+	else if (prometheus)
+		status_format_prometheus(&in, &report, &out);
 	else
 		status_format_text(&in, &report, &out);
-	fputs(out.buf, stdout);
 	code = status_exit_code(&report);
+	if (output)
+		code = write_metrics(output, out.buf);
+	else
+		fputs(out.buf, stdout);
 	sb_free(&out);
 	status_report_free(&report);
 	status_facts_free(&g);
@@ -498,6 +577,6 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 const struct command cmd_status = {
     .name = "status",
     .run = run_status,
-    .usage = "status [--json]",
+    .usage = "status [--json | --prometheus [--output FILE]]",
     .help = "check that passthrough is active after the reboot (exit 3: reboot pending)",
 };

@@ -78,8 +78,7 @@ void json_key(struct json *j, const char *key)
 	j->after_key = true;
 }
 
-/* Length of the valid UTF-8 sequence at s; 0 if overlong, surrogate or truncated. */
-static size_t utf8_len(const unsigned char *s)
+size_t utf8_len(const unsigned char *s)
 {
 	uint32_t cp;
 	size_t n;

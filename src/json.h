@@ -11,6 +11,12 @@
 
 #define JSON_MAX_DEPTH 32
 
+/* The "schema_version" of each JSON output, described by doc/schema/NAME.schema.json.
+ * A breaking change (a key removed or renamed, a type or a meaning changed) bumps it;
+ * a new key does not. */
+#define DETECT_JSON_SCHEMA_VERSION 1
+#define STATUS_JSON_SCHEMA_VERSION 1
+
 struct json {
 	struct strbuf sb;
 	int depth;
@@ -32,3 +38,5 @@ void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* Append s as a JSON string literal (with quotes) to sb. */
 void json_escape(struct strbuf *sb, const char *s);
+/* Length of the valid UTF-8 sequence at s; 0 if overlong, surrogate or truncated. */
+size_t utf8_len(const unsigned char *s);

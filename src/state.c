@@ -64,6 +64,8 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->kernel_cmdline.written;
 			else if (key_is(text, klen, "kernel_cmdline_original"))
 				slot = &st->kernel_cmdline.original;
+			else if (key_is(text, klen, "trial"))
+				slot = &st->trial;
 			else if (key_is(text, klen, "result")) {
 				_cleanup_free_ char *val = dup_value(v, vlen);
 
@@ -94,6 +96,7 @@ void apply_state_free(struct apply_state *st)
 	free(st->kernel_cmdline.added);
 	free(st->kernel_cmdline.written);
 	free(st->kernel_cmdline.original);
+	free(st->trial);
 	memset(st, 0, sizeof(*st));
 }
 

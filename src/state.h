@@ -32,6 +32,8 @@ struct apply_state {
 	 * between leaves it set, and the next apply or remove runs them first. */
 	char *regen_pending;
 	struct kernel_cmdline_record kernel_cmdline;
+	/* trial=: a trial configuration (apply --trial) waiting for confirm; read only. */
+	char *trial;
 };
 
 /* Parse the state text (NULL: no state). Unknown keys and malformed lines are skipped:

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conflicts.h"
 #include "inventory.h"
@@ -101,6 +102,8 @@ struct status_input {
 	/* Regenerations a run started and did not see finish (the state's regen_pending=,
 	 * "bootloader initramfs"): NULL or "" when none. */
 	const char *regen_pending;
+	int64_t last_apply_time;      /* when the state file was written (epoch s); -1 unknown */
+	bool trial_pending;	      /* the state names a trial that waits for confirm */
 
 	const struct conflict *conflicts;
 	size_t n_conflicts;

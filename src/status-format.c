@@ -88,8 +88,10 @@ void status_format_text(const struct status_input *in, const struct status_repor
 	sb_add(out, "\nUndo: `vfio-passthrough-setup remove` (or `apt purge vfio-passthrough-setup`), then reboot.\n");
 }
 
-static const char *result_word(const struct status_report *r, int code)
+const char *status_result_word(const struct status_report *r)
 {
+	int code = status_exit_code(r);
+
 	if (code == EXIT_OK && r->nothing_configured)
 		return "not-configured";
 	if (code == EXIT_OK)
@@ -149,9 +151,11 @@ void status_format_json(const struct status_input *in, const struct status_repor
 	json_init(&j);
 	json_object_begin(&j);
 	json_key(&j, "result");
-	json_string(&j, result_word(r, code));
+	json_string(&j, status_result_word(r));
 	json_key(&j, "exit_status");
 	json_int(&j, code);
+	json_key(&j, "schema_version");
+	json_int(&j, STATUS_JSON_SCHEMA_VERSION);
 	json_key(&j, "reboot_pending");
 	json_bool(&j, r->reboot_pending);
 	json_key(&j, "kernel");

@@ -15,6 +15,8 @@ void status_format_text(const struct status_input *in, const struct status_repor
 /* The same as one JSON object, with a newline after it. */
 void status_format_json(const struct status_input *in, const struct status_report *r,
 			struct strbuf *out);
+/* "ready", "reboot-pending", "failed" or "not-configured": the report in one word. */
+const char *status_result_word(const struct status_report *r);
 /* libvirt <hostdev> XML for one function, and the virt-install argument for it. */
 void hostdev_xml(const struct pci_addr *a, struct strbuf *out);
 void virt_install_arg(const struct pci_addr *a, struct strbuf *out);
