@@ -25,8 +25,9 @@ static int run(const struct context *ctx, int argc, char **argv)
 			     "[KERNEL_VERSION]\n"
 			     "Print, one per line, the vfio modules an initramfs for "
 			     "that kernel (default:\n"
-			     "the newest under /lib/modules) must contain; built-in ones "
-			     "are left out.");
+			     "the newest under /lib/modules and /usr/lib/modules) must "
+			     "contain; built-in\n"
+			     "ones are left out.");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
