@@ -397,8 +397,9 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 	for (size_t i = 0; i < plan.warnings.n; i++)
 		fprintf(stderr, PROG ": warning: %s\n", plan.warnings.items[i]);
 	if (!plan_is_empty(&plan) && inv.kernels.n == 0)
-		fprintf(stderr, PROG ": warning: no kernel found under /lib/modules: the drivers "
-				"that must wait for vfio-pci cannot be looked up\n");
+		fprintf(stderr, PROG ": warning: no kernel found under /lib/modules or "
+				"/usr/lib/modules: the drivers that must wait for vfio-pci "
+				"cannot be looked up\n");
 	else if (!plan_is_empty(&plan) && inv.vfio_pci == VFIO_MISSING)
 		fprintf(stderr, PROG ": warning: no installed kernel has vfio-pci; the card will "
 				"not be bound until one does\n");

@@ -321,10 +321,12 @@ int initramfs_modules(const char *root, const char *kver, struct strlist *out,
 
 	kernels_find(root, &ks);
 	if (ks.n == 0) {
-		_cleanup_free_ char *dir = path_join(root, "/lib/modules");
+		_cleanup_free_ char *dir = path_join(root, module_dirs[0]);
+		_cleanup_free_ char *usr_dir = path_join(root, module_dirs[1]);
 
 		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 "no kernel with a module index under %s", dir);
+				 "no kernel with a module index under %s or %s", dir,
+				 usr_dir);
 	}
 	if (!kver) {
 		k = &ks.items[ks.n - 1]; /* sorted: the newest */
