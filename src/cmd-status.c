@@ -29,6 +29,7 @@
 #include "kernel-cmdline.h"
 #include "status-check.h"
 #include "status-format.h"
+#include "status-kubevirt.h"
 #include "status-prometheus.h"
 #include "system.h"
 #include "writer.h"
@@ -60,6 +61,8 @@ struct status_facts {
 	char *initramfs_reason;
 	struct strlist initramfs_missing;
 	struct conflict_list conflicts;
+	struct kubevirt_device *kubevirt;
+	size_t n_kubevirt;
 };
 
 static char *read_under(const char *root, const char *path)
@@ -428,6 +431,10 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	}
 	request_free(&state_devices);
 	gather_functions(g, in);
+	if (g->have_plan)
+		g->n_kubevirt = kubevirt_devices(&g->inv, &g->plan.functions, &g->kubevirt);
+	in->kubevirt = g->kubevirt;
+	in->n_kubevirt = g->n_kubevirt;
 	gather_cards(g, in);
 	gather_host_card(g, in);
 	gather_stray_vfio(g, in);
@@ -460,6 +467,7 @@ static void status_facts_free(struct status_facts *g)
 	free(g->initramfs_reason);
 	sl_free(&g->initramfs_missing);
 	conflicts_free(&g->conflicts);
+	kubevirt_devices_free(g->kubevirt, g->n_kubevirt);
 	inventory_free(&g->inv);
 }
 

@@ -165,7 +165,9 @@ static char *lookup(struct pci_access *acc, int flags, int arg1, int arg2)
 	return name ? xstrdup(name) : NULL;
 }
 
-char *detect_class_name(uint16_t class_id)
+/* A name from pci.ids alone: no bus scan, no pci_init(). A missing pci.ids makes libpci
+ * give the number, which the caller then prints itself. */
+static char *ids_name(int flags, int arg1, int arg2)
 {
 	struct pci_access *acc = pci_alloc();
 	char *name;
@@ -174,15 +176,28 @@ char *detect_class_name(uint16_t class_id)
 	acc->warning = libpci_quiet;
 	acc->debug = libpci_quiet;
 	pci_set_param(acc, "hwdb.disable", "1");
-	/* No bus scan, no pci_init(): names come from pci.ids alone. A missing pci.ids
-	 * makes libpci give the number, which the caller then prints itself. */
 	if (setjmp(libpci_jump)) {
 		pci_cleanup(acc);
 		return NULL;
 	}
-	name = lookup(acc, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS, class_id, 0);
+	name = lookup(acc, flags | PCI_LOOKUP_NO_NUMBERS, arg1, arg2);
 	pci_cleanup(acc);
 	return name;
+}
+
+char *detect_class_name(uint16_t class_id)
+{
+	return ids_name(PCI_LOOKUP_CLASS, class_id, 0);
+}
+
+char *detect_vendor_name(uint16_t vendor)
+{
+	return ids_name(PCI_LOOKUP_VENDOR, vendor, 0);
+}
+
+char *detect_device_name(uint16_t vendor, uint16_t device)
+{
+	return ids_name(PCI_LOOKUP_DEVICE, vendor, device);
 }
 
 /* libpci hands over sysfs values as read, newline included. NULL if nothing is left. */

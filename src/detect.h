@@ -17,5 +17,9 @@ int detect_inventory_flags(const char *root, unsigned flags, struct inventory *i
 			   struct error *err);
 /* pci.ids' name of a class ("Network controller"), NULL if unknown. Caller frees. */
 char *detect_class_name(uint16_t class_id);
+/* pci.ids' vendor name ("NVIDIA Corporation") and device name ("GA106 [GeForce RTX 3060]"),
+ * NULL if unknown. Caller frees. */
+char *detect_vendor_name(uint16_t vendor);
+char *detect_device_name(uint16_t vendor, uint16_t device);
 /* Pure parsers, separate for tests and fuzzing. */
 enum cpu_vendor cpuinfo_parse_vendor(const char *cpuinfo_text);

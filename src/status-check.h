@@ -14,6 +14,8 @@
 #include "status-report.h"
 #include "util.h"
 
+struct kubevirt_device;
+
 /* One function the configuration hands to vfio-pci, and what holds it now. */
 struct status_function {
 	struct pci_addr addr;
@@ -107,6 +109,10 @@ struct status_input {
 
 	const struct conflict *conflicts;
 	size_t n_conflicts;
+
+	/* KubeVirt's pciHostDevices entries for the passed functions (status-kubevirt.h). */
+	const struct kubevirt_device *kubevirt;
+	size_t n_kubevirt;
 };
 
 /* vfio-pci itself, or a vfio-pci variant driver (a name ending in "_vfio_pci"). */

@@ -6,6 +6,7 @@
 
 #include "json.h"
 #include "status-format.h"
+#include "status-kubevirt.h"
 
 void hostdev_xml(const struct pci_addr *a, struct strbuf *out)
 {
@@ -85,7 +86,9 @@ void status_format_text(const struct status_input *in, const struct status_repor
 		sb_add(out, " ");
 		virt_install_arg(&in->functions[i].addr, out);
 	}
-	sb_add(out, "\nUndo: `vfio-passthrough-setup remove` (or `apt purge vfio-passthrough-setup`), then reboot.\n");
+	sb_add(out, "\n");
+	kubevirt_text(in->kubevirt, in->n_kubevirt, out);
+	sb_add(out, "Undo: `vfio-passthrough-setup remove` (or `apt purge vfio-passthrough-setup`), then reboot.\n");
 }
 
 const char *status_result_word(const struct status_report *r)
@@ -166,6 +169,8 @@ void status_format_json(const struct status_input *in, const struct status_repor
 		json_check(&j, &r->checks[i]);
 	json_array_end(&j);
 	/* Only a working configuration is worth handing to a VM (none: no functions). */
+	json_key(&j, "kubevirt");
+	kubevirt_json(&j, in->kubevirt, code == EXIT_OK ? in->n_kubevirt : 0);
 	json_key(&j, "hostdevs");
 	json_array_begin(&j);
 	for (size_t i = 0; code == EXIT_OK && i < in->n_functions; i++)
