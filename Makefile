@@ -26,7 +26,7 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-asan check-valgrind \
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-rebind check-settings check-asan check-valgrind \
         check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
@@ -79,7 +79,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-settings check-status check-doc
+check: check-unit check-roots check-apply check-rebind check-settings check-status check-doc
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -96,6 +96,10 @@ check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 # apply/remove round trips on the fake roots: golden files, idempotence, failures.
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
+
+# apply --now / remove --now on fake sysfs trees: the exact writes, every refusal.
+check-rebind: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/rebind/run
 
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)

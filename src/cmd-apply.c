@@ -13,6 +13,7 @@
 #include "detect.h"
 #include "owned-files.h"
 #include "policy.h"
+#include "rebind.h"
 #include "regen.h"
 #include "run-lock.h"
 #include "render.h"
@@ -31,12 +32,13 @@ static void usage_apply(FILE *out)
 {
 	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]|none] "
 	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] "
-	      "[--force|--no-force] [--dry-run] [--changed-file FILE] [--refresh-initramfs]\n",
+	      "[--force|--no-force] [--now] [--dry-run] [--changed-file FILE] [--refresh-initramfs]\n",
 	      out);
 }
 
 struct apply_opts {
 	bool devices_set, busid_set, no_xorg, force, no_force, dry_run, refresh_initramfs;
+	bool now; /* also bind to vfio-pci at once where safe */
 	const char *changed_file; /* gets the paths written, one a line (empty: none) */
 	struct request devices; /* only its devices fields */
 	struct pci_addr busid;
@@ -55,6 +57,7 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		{ "changed-file", required_argument, NULL, 'c' },
 		{ "refresh-initramfs", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "now", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -100,6 +103,9 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 			break;
 		case 'R':
 			o->refresh_initramfs = true;
+			break;
+		case 'N':
+			o->now = true;
 			break;
 		case 'h':
 			usage_apply(stdout);
@@ -319,19 +325,27 @@ out:
 	return ret;
 }
 
-/* Lock, then write: one writer at a time on a root. */
-static int write_plan_locked(const char *root, const struct plan *plan,
-			     const struct request *req, const struct rendered_file *files,
-			     size_t n_files, const struct apply_opts *o, struct error *err)
+/* Lock, then write (and with --now bind): one writer at a time on a root. Returns the
+ * exit status, -1 with err set on failure. */
+static int write_plan_locked(const char *root, const struct inventory *inv,
+			     const struct plan *plan, const struct request *req,
+			     const struct rendered_file *files, size_t n_files,
+			     const struct apply_opts *o, struct error *err)
 {
 	struct run_lock lock;
 	int r;
 
-	if (o->dry_run)
-		return print_dry_run(root, files, n_files, err);
+	if (o->dry_run) {
+		r = print_dry_run(root, files, n_files, err);
+		if (r == 0 && o->now)
+			r = rebind_now(root, inv, &plan->cards, true, true, err);
+		return r;
+	}
 	if (run_lock_acquire(root, &lock, err) < 0)
 		return -1;
 	r = write_plan(root, plan, req, files, n_files, o, err);
+	if (r == 0 && o->now)
+		r = rebind_now(root, inv, &plan->cards, true, false, err);
 	run_lock_release(&lock);
 	return r;
 }
@@ -382,7 +396,9 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 		conflicts_warn(ctx->root, &plan.softdeps, stderr);
 
 	n_files = render_plan(&plan, files);
-	write_plan_locked(ctx->root, &plan, &req, files, n_files, &o, &err);
+	r = write_plan_locked(ctx->root, &inv, &plan, &req, files, n_files, &o, &err);
+	if (r > 0)
+		ret = r;
 out:
 	if (err.code != EXIT_OK) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
@@ -402,6 +418,6 @@ const struct command cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
 	.usage = "apply [--devices ADDR,...] [--host-busid PCI:b:d:f] [--no-xorg] "
-		 "[--kernel-params \"...\"] [--force] [--dry-run]",
+		 "[--kernel-params \"...\"] [--force] [--now] [--dry-run]",
 	.help = "write the vfio-pci configuration for the chosen cards (default: suggested)",
 };
