@@ -26,7 +26,7 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-apply check-rebind check-settings check-asan check-valgrind \
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-rebind check-trial check-settings check-asan check-valgrind \
         check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
@@ -65,13 +65,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/lib$(PACKAGE).a
 
 install: all
 	install -D -m 0755 $(BUILD)/$(PACKAGE) $(DESTDIR)$(SBINDIR)/$(PACKAGE)
+	install -D -m 0755 hooks/grub.d/42_$(PACKAGE)-trial $(DESTDIR)/etc/grub.d/42_$(PACKAGE)-trial
 	install -D -m 0644 conf/settings.template $(DESTDIR)$(DATADIR)/settings.template
 	install -D -m 0644 doc/$(PACKAGE).8 $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8
 	install -D -m 0644 conf/bash-completion/$(PACKAGE) \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)$(DATADIR)/settings.template \
+	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)/etc/grub.d/42_$(PACKAGE)-trial $(DESTDIR)$(DATADIR)/settings.template \
 	  $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
@@ -79,7 +80,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-rebind check-settings check-status check-doc
+check: check-unit check-roots check-apply check-rebind check-trial check-settings check-status check-doc
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -100,6 +101,10 @@ check-apply: $(BUILD)/$(PACKAGE)
 # apply --now / remove --now on fake sysfs trees: the exact writes, every refusal.
 check-rebind: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/rebind/run
+
+# apply --trial, confirm and a trial's status on fake roots, GRUB played by stand-ins.
+check-trial: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/trial/run
 
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)

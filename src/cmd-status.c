@@ -26,6 +26,7 @@
 #include "status-check.h"
 #include "status-format.h"
 #include "system.h"
+#include "trial.h"
 
 /* An initramfs is tens of MB; anything beyond this is not one we can judge. */
 #define INITRAMFS_MAX (512u << 20)
@@ -467,7 +468,9 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			puts("Usage: vfio-passthrough-setup status [--json]\n"
 			     "Check that the configured card is bound to vfio-pci, the kernel command line, IOMMU,\n"
 			     "files, initramfs and IOMMU group are right, and whether a reboot is pending.\n"
-			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.");
+			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.\n"
+			     "With a trial pending (apply --trial): 3 before the trial boot, 0 in it with the\n"
+			     "cards on vfio-pci, 1 in a later boot (the trial was not confirmed).");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -480,6 +483,10 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			shown);
 		return EXIT_USAGE;
 	}
+	/* A trial is not a permanent configuration yet: its own report. */
+	code = trial_status(ctx->root, json);
+	if (code >= 0)
+		return code;
 	memset(&g, 0, sizeof(g));
 	sl_init(&g.initramfs_missing);
 	conflicts_init(&g.conflicts);

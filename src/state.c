@@ -58,6 +58,8 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->created_dirs;
 			else if (key_is(text, klen, "regen_pending"))
 				slot = &st->regen_pending;
+			else if (key_is(text, klen, "trial"))
+				slot = &st->trial;
 			else if (key_is(text, klen, "result")) {
 				_cleanup_free_ char *val = dup_value(v, vlen);
 
@@ -85,6 +87,7 @@ void apply_state_free(struct apply_state *st)
 	free(st->last_apply_message);
 	free(st->created_dirs);
 	free(st->regen_pending);
+	free(st->trial);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -133,6 +136,7 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	_cleanup_free_ char *cards = single_line(st->cards);
 	_cleanup_free_ char *pending = single_line(st->regen_pending);
 	_cleanup_free_ char *recorded = single_line(st->created_dirs);
+	_cleanup_free_ char *trial = single_line(st->trial);
 	_cleanup_free_ char *dirs = NULL, *text = NULL;
 	struct strlist created;
 	struct transaction tx;
@@ -147,9 +151,9 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	sl_free(&created);
 	text = xasprintf("# Last result of vfio-passthrough-setup apply, read by its status "
 			 "command.\nresult=%s\nmessage=%s\nconfig_hash=%s\ncards=%s\n"
-			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n",
+			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s%s",
 			 st->last_apply_failed ? "failed" : "ok", msg, hash, cards, boot_id, dirs,
-			 pending);
+			 pending, *trial ? "trial=" : "", trial, *trial ? "\n" : "");
 	tx_init(&tx);
 	tx_set_root(&tx, root);
 	if (tx_stage(&tx, STATE_PATH, text, err) == 0)

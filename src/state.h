@@ -11,7 +11,7 @@
 #define STATE_PATH STATE_DIR "/state"
 
 /* Keys, as written: result= ok|failed, message=, config_hash=, cards=, boot_id=,
- * created_dirs=, regen_pending=. */
+ * created_dirs=, regen_pending=, trial=. */
 struct apply_state {
 	char *boot_id;            /* boot_id at the last change; NULL if unknown */
 	char *cards;              /* space-separated card addresses the last apply configured */
@@ -23,6 +23,10 @@ struct apply_state {
 	 * before update-grub/update-initramfs run, cleared after they succeeded. A crash in
 	 * between leaves it set, and the next apply or remove runs them first. */
 	char *regen_pending;
+	/* A trial (apply --trial) not confirmed yet: its token, which the trial boot entry's
+	 * command line carries as vfio_passthrough_setup.trial=TOKEN; NULL if none. Written
+	 * only when set. */
+	char *trial;
 };
 
 /* Parse the state text (NULL: no state). Unknown keys and malformed lines are skipped:

@@ -16,11 +16,8 @@ mkdir -p "$O"
 GENERATED="/etc/modprobe.d/$NAME.conf /etc/default/grub.d/$NAME.cfg
 /etc/X11/xorg.conf.d/10-$NAME.conf /etc/default/$NAME"
 
-collect() {
-	uname -r >"$O/uname"
-	cat /proc/cmdline >"$O/cmdline"
-	sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | sort -u >"$O/cpu-vendor"
-	# one line per PCI function: address id class driver boot_vga iommu_group (from sysfs)
+# one line per PCI function: address id class driver boot_vga iommu_group (from sysfs)
+list_devices() {
 	for d in /sys/bus/pci/devices/*; do
 		drv=-
 		[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
@@ -30,7 +27,14 @@ collect() {
 		[ -e "$d/iommu_group" ] && grp=$(basename "$(readlink "$d/iommu_group")")
 		echo "${d##*/} $(cut -c3- "$d/vendor"):$(cut -c3- "$d/device")" \
 			"$(cut -c3-6 "$d/class") $drv $vga $grp"
-	done >"$O/devices"
+	done
+}
+
+collect() {
+	uname -r >"$O/uname"
+	cat /proc/cmdline >"$O/cmdline"
+	sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | sort -u >"$O/cpu-vendor"
+	list_devices >"$O/devices"
 	lspci -nnk >"$O/lspci" 2>&1
 	dmesg >"$O/dmesg" 2>&1
 	ls /dev/vfio >"$O/dev-vfio" 2>&1
@@ -79,6 +83,39 @@ act_kernel2() {
 	lsinitramfs "/boot/initrd.img-$kver" >"$O/kernel2.initramfs"
 	# gone again, so that later steps rebuild one initramfs, not two (each costs a minute here)
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "linux-image-$kver"
+}
+
+# Binding at run time (scenario 7): the command's exit status and the drivers right after.
+act_remove_now() {
+	rc=0
+	"$NAME" remove --now || rc=$?
+	list_devices >"$O/remove_now.devices"
+	return "$rc"
+}
+
+act_apply_now() {
+	rc=0
+	"$NAME" apply --now --devices "$1" || rc=$?
+	list_devices >"$O/apply_now.devices"
+	return "$rc"
+}
+
+# The boot VGA is refused (exit 3, the reason): a dry run, so nothing else changes.
+act_vga_now() {
+	vga=
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/boot_vga" 2>/dev/null)" = 1 ]; then vga=${d##*/}; fi
+	done
+	rc=0
+	"$NAME" apply --now --dry-run --force --devices "$vga" || rc=$?
+	echo "$rc" >"$O/vga_now.exit"
+	list_devices >"$O/vga_now.devices"
+}
+
+# A trial (scenario 8): apply --trial, and grubenv's one-shot choice it left.
+act_apply_trial() {
+	"$NAME" apply --trial --devices "$1" || return
+	grub-editenv list >"$O/grubenv"
 }
 
 act_purge() {
