@@ -26,8 +26,9 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall clean check check-unit check-roots check-apply check-rebind check-trial check-settings check-asan check-valgrind \
-        check-shell check-ansible check-ansible-lint lint deb chroot-test vm-test fuzz bench test-all
+.PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
+        check-rebind check-trial check-asan check-valgrind check-shell check-ansible check-ansible-lint lint deb \
+        chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
 
@@ -80,7 +81,7 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-rebind check-trial check-settings check-status check-doc
+check: check-unit check-roots check-apply check-rebind check-trial check-settings check-boot-stacks check-status check-doc
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -97,6 +98,7 @@ check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 # apply/remove round trips on the fake roots: golden files, idempotence, failures.
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
+	BUILD=$(BUILD) tests/apply/dracut-root
 
 # apply --now / remove --now on fake sysfs trees: the exact writes, every refusal.
 check-rebind: $(BUILD)/$(PACKAGE)
@@ -109,6 +111,10 @@ check-trial: $(BUILD)/$(PACKAGE)
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/settings/run
+
+# systemd-boot (kernel-install, /etc/kernel/cmdline) and proxmox-boot-tool, with stand-in tools.
+check-boot-stacks: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/boot-stacks/run
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "conflicts.h"
 #include "detect.h"
+#include "kernel-cmdline-file.h"
 #include "owned-files.h"
 #include "policy.h"
 #include "rebind.h"
@@ -138,6 +139,12 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 	return 0;
 }
 
+/* The kernel parameters for every boot entry: none for a trial (its entry carries them). */
+static const char *plan_params(const struct plan *plan, const struct apply_opts *o)
+{
+	return plan_is_empty(plan) || o->trial ? NULL : plan->kernel_params;
+}
+
 /* The options that shape the plan, for confirm to plan the same configuration again. */
 static void plan_args(const struct apply_opts *o, struct strlist *args)
 {
@@ -195,13 +202,22 @@ static int trial_files(const char *root, const struct plan *plan, struct apply_o
 }
 
 static int print_dry_run(const char *root, const struct rendered_file *files, size_t n_files,
-			 struct error *err)
+			 const char *params, struct error *err)
 {
+	struct kernel_cmdline_record kc = { 0 };
+	struct apply_state old;
 	struct transaction tx;
 	size_t changed = 0;
+	int r;
 
 	tx_init(&tx);
-	if (owned_files_stage(&tx, root, files, n_files, err) < 0) {
+	state_load(root, &old);
+	r = owned_files_stage(&tx, root, files, n_files, err);
+	if (r == 0)
+		r = kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err);
+	kernel_cmdline_record_free(&kc);
+	apply_state_free(&old);
+	if (r < 0) {
 		tx_free(&tx);
 		return -1;
 	}
@@ -286,12 +302,15 @@ static void record(const char *root, const struct apply_state *st)
 /* The old record with the regeneration about to run marked pending: written before any
  * file changes, so that a crash from here on is repaired by the next run. */
 static int record_pending(const char *root, const struct apply_state *old,
-			  const struct strlist *created, const char *pending, struct error *err)
+			  const struct strlist *created, const struct kernel_cmdline_record *kc,
+			  const char *pending, struct error *err)
 {
 	_cleanup_free_ char *dirs = sl_join(created, " ");
 	struct apply_state journal = *old;
 
 	journal.created_dirs = dirs;
+	if (kc)
+		journal.kernel_cmdline = *kc;
 	journal.regen_pending = (char *)pending;
 	return state_save(root, &journal, err);
 }
@@ -304,6 +323,8 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 {
 	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
 	_cleanup_free_ char *journal = NULL, *dirs = NULL;
+	const char *params = plan_params(plan, o);
+	struct kernel_cmdline_record kc = { 0 };
 	struct apply_state old, now = { 0 };
 	struct regen_needs pending, needs;
 	struct strlist created;
@@ -327,6 +348,9 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		      hash);
 	if (owned_files_stage(&tx, root, files, n_files, err) < 0)
 		goto out;
+	if (kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err) < 0)
+		goto out;
+	now.kernel_cmdline = kc;
 	now.config_hash = hash;
 	now.cards = cards;
 	now.trial = o->trial ? (char *)o->trial_token : NULL;
@@ -364,14 +388,16 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		goto out;
 	}
 	/* Without the journal a crash could go unrepaired: do not start. */
-	if (regen_needs_any(needs) && record_pending(root, &old, &created, journal, err) < 0)
+	if (regen_needs_any(needs) &&
+	    record_pending(root, &old, &created, NULL, journal, err) < 0)
 		goto failed;
 	if (tx_commit(&tx, err) < 0)
 		goto failed;
 	created_dirs_merge(NULL, &tx, &created);
-	/* The directories this commit made, for remove, should the regeneration be cut short. */
-	if (regen_needs_any(needs) && tx.created_dirs.n)
-		record_pending(root, &old, &created, journal, &(struct error){ 0 });
+	/* The directories this commit made and our words now in /etc/kernel/cmdline, for remove,
+	 * should the regeneration be cut short. */
+	if (regen_needs_any(needs))
+		record_pending(root, &old, &created, &kc, journal, &(struct error){ 0 });
 	owned_files_print_changes(&tx);
 	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
 		goto failed;
@@ -389,8 +415,8 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	ret = 0;
 	goto out;
 failed:
-	/* The files are as before: record the failure, keep the old record otherwise. A
-	 * regeneration that may not have happened stays pending. */
+	/* The files are as before (/etc/kernel/cmdline too): record the failure, keep the old
+	 * record otherwise. A regeneration that may not have happened stays pending. */
 	now = old;
 	now.created_dirs = dirs = sl_join(&created, " ");
 	now.last_apply_failed = true;
@@ -398,6 +424,7 @@ failed:
 	now.regen_pending = in_doubt ? journal : NULL;
 	record(root, &now);
 out:
+	kernel_cmdline_record_free(&kc);
 	apply_state_free(&old);
 	sl_free(&created);
 	tx_free(&tx);
@@ -415,7 +442,7 @@ static int write_plan_locked(const char *root, const struct inventory *inv,
 	int r;
 
 	if (o->dry_run) {
-		r = print_dry_run(root, files, n_files, err);
+		r = print_dry_run(root, files, n_files, plan_params(plan, o), err);
 		if (r == 0 && o->now)
 			r = rebind_now(root, inv, &plan->cards, true, true, err);
 		return r;

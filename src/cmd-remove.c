@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "kernel-cmdline-file.h"
 #include "owned-files.h"
 #include "rebind.h"
 #include "regen.h"
@@ -34,6 +35,7 @@ static int remove_owned(const char *root, bool no_initramfs, struct error *err)
 	struct rendered_file owned[RENDERED_MAX];
 	size_t n_owned = owned_files_all(owned);
 	_cleanup_free_ char *journal = NULL, *dirs_text = NULL;
+	struct kernel_cmdline_record kc = { 0 };
 	struct apply_state old, now;
 	struct strlist dirs;
 	struct regen_needs pending, needs;
@@ -50,6 +52,9 @@ static int remove_owned(const char *root, bool no_initramfs, struct error *err)
 	pending = regen_needs_parse(old.regen_pending);
 	in_doubt = regen_needs_any(pending);
 	if (owned_files_stage(&tx, root, owned, n_owned, err) < 0)
+		goto out;
+	/* With no words wanted: /etc/kernel/cmdline back as the record says. */
+	if (kernel_cmdline_stage(&tx, root, NULL, &old.kernel_cmdline, &kc, err) < 0)
 		goto out;
 	if (regen_needs_any(pending))
 		printf("A previous run was interrupted before the boot files were regenerated; "
@@ -74,6 +79,12 @@ static int remove_owned(const char *root, bool no_initramfs, struct error *err)
 		goto out;
 	if (tx_commit(&tx, err) < 0)
 		goto failed;
+	/* /etc/kernel/cmdline is back: should the regeneration be cut short, the next run must
+	 * not take the file for one the admin edited. */
+	if (regen_needs_any(needs) && old.kernel_cmdline.written) {
+		now.kernel_cmdline = kc;
+		state_save(root, &now, &(struct error){ 0 });
+	}
 	owned_files_print_changes(&tx);
 	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
 		goto failed;
@@ -83,6 +94,7 @@ static int remove_owned(const char *root, bool no_initramfs, struct error *err)
 	goto out;
 failed:
 	/* The files are back; the journal stays only if the boot files may not match. */
+	now.kernel_cmdline = old.kernel_cmdline;
 	if (in_doubt || had_state) {
 		now.regen_pending = in_doubt ? journal : NULL;
 		state_save(root, &now, &(struct error){ 0 });
@@ -90,6 +102,7 @@ failed:
 		forget(root, &dirs, NULL);
 	}
 out:
+	kernel_cmdline_record_free(&kc);
 	apply_state_free(&old);
 	sl_free(&dirs);
 	rendered_free(owned, n_owned);

@@ -12,6 +12,7 @@
 
 #include "util.h"
 
+#include "boot-stack.h"
 #include "commands.h"
 #include "conflicts.h"
 #include "modules.h"
@@ -228,15 +229,6 @@ static bool have_program(const char *name)
 	return false;
 }
 
-/* The file list of a compressed initramfs, from initramfs-tools' own lister. */
-static int lsinitramfs_list(const char *img, struct strlist *names)
-{
-	_cleanup_free_ char *tool = tool_find("lsinitramfs");
-	char *argv[] = { "lsinitramfs", (char *)img, NULL };
-
-	return tool ? tool_capture(tool, argv, names) : -1;
-}
-
 static void gather_initramfs(const char *root, struct status_facts *g,
 			     struct status_input *in)
 {
@@ -287,18 +279,22 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 		in->initramfs = INITRAMFS_UNKNOWN;
 		g->initramfs_reason = xasprintf("cannot read %s", g->initramfs_path);
 	} else if (cpio_newc_list(data, len, &names) != len) {
-		/* Plain cpio first (microcode), then a compressed archive:
-		 * initramfs-tools knows every compression it builds with. */
+		/* Plain cpio first (microcode), then a compressed archive: the
+		 * generator's own lister knows every compression it builds with. */
+		const struct initramfs_generator *gen = initramfs_generator_in_use(root);
+
+		gen = gen ? gen : &initramfs_tools;
 		sl_free(&names);
 		sl_init(&names);
-		if (!have_program("lsinitramfs")) {
+		if (!have_program(gen->lister)) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
-			    xstrdup("the image is compressed and lsinitramfs (initramfs-tools) is not installed");
-		} else if (lsinitramfs_list(full, &names) < 0) {
+			    xasprintf("the image is compressed and %s (%s) is not installed",
+				      gen->lister, gen->name);
+		} else if (gen->list_image(full, &names) < 0) {
 			in->initramfs = INITRAMFS_UNKNOWN;
 			g->initramfs_reason =
-			    xasprintf("lsinitramfs could not read %s", g->initramfs_path);
+			    xasprintf("%s could not read %s", gen->lister, g->initramfs_path);
 		} else {
 			in->initramfs = INITRAMFS_OK;
 		}

@@ -30,9 +30,19 @@ static int initramfs_tools_rebuild_all(const char *root, struct error *err)
 	return tool_run(tool, argv, err);
 }
 
+static int initramfs_tools_list_image(const char *image, struct strlist *names)
+{
+	_cleanup_free_ char *tool = tool_find("lsinitramfs");
+	char *argv[] = { "lsinitramfs", (char *)image, NULL };
+
+	return tool ? tool_capture(tool, argv, names) : -1;
+}
+
 const struct initramfs_generator initramfs_tools = {
 	.name = "initramfs-tools",
 	.tool = "update-initramfs",
 	.detect = initramfs_tools_detect,
 	.rebuild_all = initramfs_tools_rebuild_all,
+	.lister = "lsinitramfs",
+	.list_image = initramfs_tools_list_image,
 };

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel-cmdline-edit.h"
 #include "owned-files.h"
 #include "policy.h"
 #include "regen.h"
@@ -88,20 +89,33 @@ struct regen_needs owned_files_regen_needs(const struct transaction *tx)
 
 /* Whether dir is a directory apply may have created: an ancestor of an owned file or of
  * the state file. A recorded name is never trusted as a path otherwise. */
+/* Every path a run may write: the rendered files, the state, and /etc/kernel/cmdline (shared
+ * with the admin, edited word by word). paths[] points into all[], which the caller frees. */
+#define WRITTEN_MAX (RENDERED_MAX + 2)
+static size_t written_paths(struct rendered_file *all, size_t *n_all, const char **paths)
+{
+	size_t n = 0;
+
+	*n_all = owned_files_all(all);
+	for (size_t i = 0; i < *n_all; i++)
+		paths[n++] = all[i].path;
+	paths[n++] = STATE_PATH;
+	paths[n++] = KERNEL_CMDLINE_PATH;
+	return n;
+}
+
 static bool is_owned_dir(const char *dir)
 {
 	struct rendered_file all[RENDERED_MAX];
-	size_t n = owned_files_all(all);
+	const char *paths[WRITTEN_MAX];
+	size_t n_all, n = written_paths(all, &n_all, paths);
+	size_t len = strlen(dir);
 	bool found = false;
 
-	for (size_t i = 0; i <= n && !found; i++) {
-		const char *file = i < n ? all[i].path : STATE_PATH;
-		size_t len = strlen(dir);
-
-		found = len > 1 && dir[0] == '/' && strncmp(file, dir, len) == 0 &&
-			file[len] == '/';
-	}
-	rendered_free(all, n);
+	for (size_t i = 0; i < n && !found; i++)
+		found = len > 1 && dir[0] == '/' && strncmp(paths[i], dir, len) == 0 &&
+			paths[i][len] == '/';
+	rendered_free(all, n_all);
 	return found && !strstr(dir, "//") && !strstr(dir, "/./") && !strstr(dir, "/../");
 }
 
@@ -121,16 +135,17 @@ void created_dirs_merge(const char *recorded, const struct transaction *tx, stru
 void owned_files_remove_leftovers(const char *root)
 {
 	struct rendered_file all[RENDERED_MAX];
-	size_t n = owned_files_all(all);
+	const char *paths[WRITTEN_MAX];
+	size_t n_all, n = written_paths(all, &n_all, paths);
 	struct strlist dirs;
 
 	sl_init(&dirs);
-	for (size_t i = 0; i <= n; i++) {
-		_cleanup_free_ char *dir = path_dir(i < n ? all[i].path : STATE_PATH);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *dir = path_dir(paths[i]);
 
 		sl_add_unique(&dirs, dir);
 	}
-	rendered_free(all, n);
+	rendered_free(all, n_all);
 	for (size_t i = 0; i < dirs.n; i++) {
 		int fd = root_open_dir(root, dirs.items[i], NULL);
 		struct dirent *e;

@@ -17,6 +17,9 @@ struct plan {
 	struct pci_addr host_busid;
 	const char *xorg_driver;       /* "modesetting", "amdgpu", ... */
 	struct strlist warnings;       /* shown to the admin, e.g. boot GPU passed with --force */
+	/* Set from the machine after policy_plan (boot-stack-plan.h), so rendering stays pure: */
+	bool dracut;                   /* dracut builds the initramfs: write its drop-in */
+	struct strlist dracut_drivers; /* its force_drivers: the vfio modules of every kernel */
 };
 
 /* Mark the host card, candidates and reasons, IOMMU group peers. */

@@ -11,9 +11,26 @@
 
 #define REGEN_UNDER_ROOT_ENV "VFIO_PASSTHROUGH_SETUP_REGEN_UNDER_ROOT"
 
-/* In order of preference: the first one detected is used. */
-static const struct boot_loader *const boot_loaders[] = { &boot_loader_grub };
-static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_tools };
+/* In order of preference: the first one detected is used. proxmox-boot-tool owns the
+ * ESPs where it is installed (it runs update-grub itself for GRUB ones); systemd-boot on
+ * an ESP is a choice the admin made over a GRUB that may still be installed. */
+static const struct boot_loader *const boot_loaders[] = { &boot_loader_proxmox,
+							  &boot_loader_kernel_install,
+							  &boot_loader_grub };
+static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_dracut,
+									     &initramfs_tools };
+
+const struct boot_loader *boot_loader_in_use(const char *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(boot_loaders); i++) {
+		char *why = boot_loaders[i]->detect(root);
+
+		if (!why)
+			return boot_loaders[i];
+		free(why);
+	}
+	return NULL;
+}
 
 static int regenerate_boot_loader(const char *root, struct error *err)
 {
@@ -30,8 +47,9 @@ static int regenerate_boot_loader(const char *root, struct error *err)
 		sl_add(&why_not, why);
 		free(why);
 	}
-	for (size_t i = 0; i < why_not.n; i++)
-		printf("%s\n", why_not.items[i]);
+	/* Only the default's (GRUB's) reason: "proxmox-boot-tool is not installed" is noise
+	 * on nearly every machine. */
+	printf("%s\n", why_not.items[why_not.n - 1]);
 	sl_free(&why_not);
 	return 0;
 }
@@ -57,17 +75,35 @@ static int rebuild_initramfs(const char *root, struct error *err)
 	return 0;
 }
 
+const struct initramfs_generator *initramfs_generator_in_use(const char *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(initramfs_generators); i++) {
+		_cleanup_free_ char *why = initramfs_generators[i]->detect(root);
+
+		if (!why)
+			return initramfs_generators[i];
+	}
+	return NULL;
+}
+
 /* "update-grub and update-initramfs": what would run, for the --root message. */
-static char *tools_named(struct regen_needs needs)
+static char *tools_named(const char *root, struct regen_needs needs)
 {
 	struct strlist tools;
 	char *s;
 
 	sl_init(&tools);
-	for (size_t i = 0; needs.bootloader && i < ARRAY_SIZE(boot_loaders); i++)
-		sl_add_unique(&tools, boot_loaders[i]->tool);
-	for (size_t i = 0; needs.initramfs && i < ARRAY_SIZE(initramfs_generators); i++)
-		sl_add_unique(&tools, initramfs_generators[i]->tool);
+	if (needs.bootloader) {
+		const struct boot_loader *in_use = boot_loader_in_use(root);
+
+		/* none found: name GRUB's tool, the default */
+		sl_add(&tools, (in_use ? in_use : boot_loaders[ARRAY_SIZE(boot_loaders) - 1])->tool);
+	}
+	if (needs.initramfs) {
+		const struct initramfs_generator *g = initramfs_generator_in_use(root);
+
+		sl_add_unique(&tools, (g ? g : &initramfs_tools)->tool);
+	}
 	s = sl_join(&tools, " and ");
 	sl_free(&tools);
 	return s;
@@ -84,7 +120,7 @@ int regen_run(const char *root, struct regen_needs needs, struct error *err)
 	if (!needs.bootloader && !needs.initramfs)
 		return 0;
 	if (!regen_runs_tools(root)) {
-		_cleanup_free_ char *tools = tools_named(needs);
+		_cleanup_free_ char *tools = tools_named(root, needs);
 
 		printf("Not running %s under --root %s: regenerate inside that system.\n", tools,
 		       root);

@@ -18,6 +18,10 @@ struct regen_needs {
 int regen_run(const char *root, struct regen_needs needs, struct error *err);
 /* Whether tools run for this root (the host's, or the test hook is set). */
 bool regen_runs_tools(const char *root);
+/* The boot loader regen_run would drive under root (detected from root's files); NULL if
+ * none is found. */
+struct boot_loader;
+const struct boot_loader *boot_loader_in_use(const char *root);
 /* "bootloader initramfs" (the state's regen_pending= value; "" for none), and back. Unknown
  * words are ignored: a hand-edited state must not make us run anything unexpected. */
 char *regen_needs_format(struct regen_needs needs);

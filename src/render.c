@@ -90,6 +90,29 @@ static char *render_driver_override(const struct plan *plan)
 	return sb_steal(&sb);
 }
 
+/* modprobe_file, override_file: whether those are written, so the image gets them. */
+static char *render_dracut(const struct plan *plan, bool modprobe_file, bool override_file)
+{
+	struct strbuf sb;
+
+	if (!plan->dracut || (!modprobe_file && !override_file && !plan->dracut_drivers.n))
+		return NULL;
+	sb_init(&sb);
+	add_header(&sb);
+	sb_add(&sb, "# Debian's dracut builds generic images, which leave /etc/modprobe.d out: force\n"
+		    "# vfio-pci in (rd.driver.pre= loads it before udev) with our files beside it.\n");
+	if (plan->dracut_drivers.n) {
+		_cleanup_free_ char *mods = sl_join(&plan->dracut_drivers, " ");
+
+		sb_addf(&sb, "force_drivers+=\" %s \"\n", mods);
+	}
+	if (modprobe_file || override_file)
+		sb_addf(&sb, "install_items+=\" %s%s%s \"\n", modprobe_file ? MODPROBE_PATH : "",
+			modprobe_file && override_file ? " " : "",
+			override_file ? DRIVER_OVERRIDE_PATH : "");
+	return sb_steal(&sb);
+}
+
 size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MAX])
 {
 	bool empty = plan_is_empty(plan);
@@ -106,6 +129,12 @@ size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MA
 	out[n++] = (struct rendered_file){ .path = DRIVER_OVERRIDE_PATH,
 					   .content = empty ? NULL : render_driver_override(plan),
 					   .needs_initramfs = true };
+	/* Read by dracut itself when it builds an image: a change needs a rebuild. */
+	out[n++] = (struct rendered_file){
+		.path = DRACUT_DROPIN_PATH,
+		.content = empty ? NULL : render_dracut(plan, out[0].content, out[3].content),
+		.needs_initramfs = true
+	};
 	return n;
 }
 

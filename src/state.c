@@ -58,6 +58,12 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->created_dirs;
 			else if (key_is(text, klen, "regen_pending"))
 				slot = &st->regen_pending;
+			else if (key_is(text, klen, "kernel_cmdline_added"))
+				slot = &st->kernel_cmdline.added;
+			else if (key_is(text, klen, "kernel_cmdline_written"))
+				slot = &st->kernel_cmdline.written;
+			else if (key_is(text, klen, "kernel_cmdline_original"))
+				slot = &st->kernel_cmdline.original;
 			else if (key_is(text, klen, "trial"))
 				slot = &st->trial;
 			else if (key_is(text, klen, "result")) {
@@ -87,6 +93,9 @@ void apply_state_free(struct apply_state *st)
 	free(st->last_apply_message);
 	free(st->created_dirs);
 	free(st->regen_pending);
+	free(st->kernel_cmdline.added);
+	free(st->kernel_cmdline.written);
+	free(st->kernel_cmdline.original);
 	free(st->trial);
 	memset(st, 0, sizeof(*st));
 }
@@ -136,6 +145,15 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	_cleanup_free_ char *cards = single_line(st->cards);
 	_cleanup_free_ char *pending = single_line(st->regen_pending);
 	_cleanup_free_ char *recorded = single_line(st->created_dirs);
+	_cleanup_free_ char *kc_added = single_line(st->kernel_cmdline.added);
+	_cleanup_free_ char *kc_written = single_line(st->kernel_cmdline.written);
+	_cleanup_free_ char *kc_original = single_line(st->kernel_cmdline.original);
+	/* Only while apply has /etc/kernel/cmdline changed: most machines never see the keys. */
+	_cleanup_free_ char *kernel_cmdline =
+	    *kc_written ? xasprintf("kernel_cmdline_added=%s\nkernel_cmdline_written=%s\n"
+				    "kernel_cmdline_original=%s\n",
+				    kc_added, kc_written, kc_original)
+			: xstrdup("");
 	_cleanup_free_ char *trial = single_line(st->trial);
 	_cleanup_free_ char *dirs = NULL, *text = NULL;
 	struct strlist created;
@@ -151,9 +169,9 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	sl_free(&created);
 	text = xasprintf("# Last result of vfio-passthrough-setup apply, read by its status "
 			 "command.\nresult=%s\nmessage=%s\nconfig_hash=%s\ncards=%s\n"
-			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s%s",
+			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s%s%s",
 			 st->last_apply_failed ? "failed" : "ok", msg, hash, cards, boot_id, dirs,
-			 pending, *trial ? "trial=" : "", trial, *trial ? "\n" : "");
+			 pending, kernel_cmdline, *trial ? "trial=" : "", trial, *trial ? "\n" : "");
 	tx_init(&tx);
 	tx_set_root(&tx, root);
 	if (tx_stage(&tx, STATE_PATH, text, err) == 0)

@@ -10,8 +10,16 @@
 #define STATE_DIR "/var/lib/vfio-passthrough-setup"
 #define STATE_PATH STATE_DIR "/state"
 
+/* What apply did to /etc/kernel/cmdline, a file it shares with the admin, so that remove
+ * can put it back (kernel-cmdline-file.c): keys kernel_cmdline_added=, _written=, _original=. */
+struct kernel_cmdline_record {
+	char *added;    /* our words the file lacked, space-separated */
+	char *written;  /* kcmdline_hash() of the bytes we wrote; NULL or "": no record */
+	char *original; /* "absent", or "bytes:" and the bytes before us, kcmdline_escape()d */
+};
+
 /* Keys, as written: result= ok|failed, message=, config_hash=, cards=, boot_id=,
- * created_dirs=, regen_pending=, trial=. */
+ * created_dirs=, regen_pending=, kernel_cmdline_*=, trial=. */
 struct apply_state {
 	char *boot_id;            /* boot_id at the last change; NULL if unknown */
 	char *cards;              /* space-separated card addresses the last apply configured */
@@ -23,6 +31,7 @@ struct apply_state {
 	 * before update-grub/update-initramfs run, cleared after they succeeded. A crash in
 	 * between leaves it set, and the next apply or remove runs them first. */
 	char *regen_pending;
+	struct kernel_cmdline_record kernel_cmdline;
 	/* A trial (apply --trial) not confirmed yet: its token, which the trial boot entry's
 	 * command line carries as vfio_passthrough_setup.trial=TOKEN; NULL if none. Written
 	 * only when set. */

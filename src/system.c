@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack-plan.h"
 #include "detect.h"
 #include "modules.h"
 #include "system.h"
@@ -100,5 +101,6 @@ int system_plan(const char *root, struct inventory *inv, const struct request_ov
 				 " or --kernel-params (\"intel_iommu=on iommu=pt\" on Intel, "
 				 "\"iommu=pt\" on AMD)");
 	}
+	boot_stack_plan(root, inv, plan);
 	return 0;
 }

@@ -49,7 +49,7 @@ static void test_intel_nvidia(void)
 	size_t n;
 
 	render_case(intel_nvidia, ARRAY_SIZE(intel_nvidia), CPU_INTEL, VFIO_MODULE, 0, 1, f, &n);
-	CHECK(n == 4);
+	CHECK(n == 5); /* with the dracut drop-in, absent unless dracut builds the images */
 	CHECK_STR(content_of(f, n, MODPROBE_PATH), HEADER "options vfio-pci ids=10de:1b80,10de:10f0\n"
 						    "softdep nouveau pre: vfio-pci\n"
 						    "softdep nvidia pre: vfio-pci\n"
@@ -70,13 +70,15 @@ static void test_intel_nvidia(void)
 		CHECK(!f[i].content || strncmp(f[i].content, GENERATED_MARKER "\n",
 					       strlen(GENERATED_MARKER) + 1) == 0);
 	}
-	/* Regeneration needs: modprobe and driver-override -> initramfs, grub -> update-grub. */
+	/* Regeneration needs: modprobe, driver-override, dracut drop-in -> initramfs,
+	 * grub -> update-grub. */
 	for (size_t i = 0; i < n; i++) {
 		bool mp = strcmp(f[i].path, MODPROBE_PATH) == 0;
 		bool dov = strcmp(f[i].path, DRIVER_OVERRIDE_PATH) == 0;
 		bool gr = strcmp(f[i].path, GRUB_DROPIN_PATH) == 0;
+		bool dr = strcmp(f[i].path, DRACUT_DROPIN_PATH) == 0;
 
-		CHECK(f[i].needs_initramfs == (mp || dov));
+		CHECK(f[i].needs_initramfs == (mp || dov || dr));
 		CHECK(f[i].needs_bootloader == gr);
 	}
 	rendered_free(f, n);
@@ -144,7 +146,7 @@ static void test_empty(void)
 
 	memset(&plan, 0, sizeof(plan));
 	n = render_plan(&plan, f);
-	CHECK(n == 4);
+	CHECK(n == 5);
 	for (size_t i = 0; i < n; i++)
 		CHECK(f[i].content == NULL);
 	rendered_free(f, n);

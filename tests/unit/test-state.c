@@ -60,6 +60,9 @@ static void test_round_trip(void)
 		.last_apply_message = "line one\nregen_pending=",
 		.created_dirs = "/etc/X11",
 		.regen_pending = "bootloader initramfs",
+		.kernel_cmdline = { .added = "intel_iommu=on iommu=pt",
+				    .written = "c149bd82aaf92a48",
+				    .original = "bytes:root=UUID=1\\x20ro\\x0a" },
 	};
 	struct apply_state back;
 	struct error err = { 0 };
@@ -77,7 +80,19 @@ static void test_round_trip(void)
 	CHECK_STR(back.created_dirs, "/etc/X11 /var /var/lib /var/lib/vfio-passthrough-setup");
 	CHECK_STR(back.regen_pending, "bootloader initramfs");
 	CHECK_STR(back.boot_id, BOOT_NOW);
+	CHECK_STR(back.kernel_cmdline.added, "intel_iommu=on iommu=pt");
+	CHECK_STR(back.kernel_cmdline.written, "c149bd82aaf92a48");
+	CHECK_STR(back.kernel_cmdline.original, "bytes:root=UUID=1\\x20ro\\x0a");
 	apply_state_free(&back);
+	/* Without a record, no kernel_cmdline_ key is written at all. */
+	st.kernel_cmdline = (struct kernel_cmdline_record){ 0 };
+	CHECK(state_save(root, &st, &err) == 0);
+	{
+		_cleanup_free_ char *path = xasprintf("%s" STATE_PATH, root);
+		_cleanup_free_ char *text = read_file(path, 65536, NULL);
+
+		CHECK(text && !strstr(text, "kernel_cmdline"));
+	}
 	state_delete(root);
 	CHECK(!state_load(root, &back));
 	apply_state_free(&back);

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* systemd-boot through kernel-install, as Debian sets it up (systemd-boot package, 12 and
+ * 13): the entries' command line comes from /etc/kernel/cmdline (else /proc/cmdline), and
+ * `kernel-install add KVER IMAGE [INITRD]` rewrites one kernel's entry, as the package's
+ * /etc/kernel/postinst.d/zz-systemd-boot and initramfs post-update hooks do.
+ *
+ * In use when, under root, kernel-install is installed and a systemd-boot binary sits on
+ * an EFI system partition (what `bootctl is-installed` checks, read from files so a test
+ * root can show it): EFI/systemd/systemd-boot*.efi below /boot/efi, /efi or /boot. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "boot-stack.h"
+#include "kernel-cmdline-edit.h"
+#include "run-tool.h"
+#include "util.h"
+
+static bool exists_under(const char *root, const char *path)
+{
+	_cleanup_free_ char *full = path_join(root, path);
+
+	return access(full, F_OK) == 0;
+}
+
+static bool has_systemd_boot_binary(const char *root, const char *esp)
+{
+	_cleanup_free_ char *rel = xasprintf("%s/EFI/systemd", esp);
+	_cleanup_free_ char *dir = path_join(root, rel);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		found = strncasecmp(de->d_name, "systemd-boot", 12) == 0 && n > 16 &&
+			strcasecmp(de->d_name + n - 4, ".efi") == 0;
+	}
+	closedir(d);
+	return found;
+}
+
+static char *kernel_install_detect(const char *root)
+{
+	static const char *const esps[] = { "/boot/efi", "/efi", "/boot" };
+
+	if (!exists_under(root, "/usr/bin/kernel-install") &&
+	    !exists_under(root, "/bin/kernel-install"))
+		return xstrdup("kernel-install is not installed (systemd-boot not in use).");
+	for (size_t i = 0; i < ARRAY_SIZE(esps); i++)
+		if (has_systemd_boot_binary(root, esps[i]))
+			return NULL;
+	return xstrdup("systemd-boot is not installed on an EFI system partition (/boot/efi, "
+		       "/efi or /boot).");
+}
+
+/* Installed kernels: module directories under /lib/modules or /usr/lib/modules (the same
+ * directory on merged-/usr) that have a kernel image, sorted. */
+static void installed_kernels(const char *root, struct strlist *out)
+{
+	static const char *const module_dirs[] = { "/lib/modules", "/usr/lib/modules" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(module_dirs); i++) {
+		_cleanup_free_ char *dir = path_join(root, module_dirs[i]);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		if (!d)
+			continue;
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				sl_add_unique(out, de->d_name);
+		closedir(d);
+	}
+	sl_sort(out);
+}
+
+/* The image kernel-install is given: Debian's /boot/vmlinuz-KVER, else the kernel-install
+ * layout's /usr/lib/modules/KVER/vmlinuz. NULL: a module directory without a kernel. */
+static char *kernel_image(const char *root, const char *kver)
+{
+	char *boot = xasprintf("/boot/vmlinuz-%s", kver);
+	char *usr;
+
+	if (exists_under(root, boot))
+		return boot;
+	free(boot);
+	usr = xasprintf("/usr/lib/modules/%s/vmlinuz", kver);
+	if (exists_under(root, usr))
+		return usr;
+	free(usr);
+	return NULL;
+}
+
+static int kernel_install_regenerate(const char *root, struct error *err)
+{
+	_cleanup_free_ char *tool = tool_find("kernel-install");
+	struct strlist kernels;
+	int r = 0;
+
+	if (!tool)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "kernel-install is not installed");
+	sl_init(&kernels);
+	installed_kernels(root, &kernels);
+	for (size_t i = 0; i < kernels.n && r == 0; i++) {
+		const char *kver = kernels.items[i];
+		_cleanup_free_ char *image = kernel_image(root, kver);
+		_cleanup_free_ char *initrd = xasprintf("/boot/initrd.img-%s", kver);
+		char *argv[] = { "kernel-install", "add", (char *)kver, image, initrd, NULL };
+
+		if (!image)
+			continue;
+		if (!exists_under(root, initrd))
+			argv[4] = NULL; /* kernel-install then finds or builds one itself */
+		printf("Running kernel-install add %s %s%s%s...\n", kver, image,
+		       argv[4] ? " " : "", argv[4] ? initrd : "");
+		r = tool_run(tool, argv, err);
+	}
+	sl_free(&kernels);
+	return r;
+}
+
+const struct boot_loader boot_loader_kernel_install = {
+	.name = "kernel-install",
+	.tool = "kernel-install",
+	.params_file = NULL,
+	.shared_params_file = KERNEL_CMDLINE_PATH,
+	.detect = kernel_install_detect,
+	.regenerate = kernel_install_regenerate,
+};

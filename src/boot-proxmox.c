@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Proxmox VE's proxmox-boot-tool: where it is installed it owns the EFI system partitions.
+ * `proxmox-boot-tool refresh` copies the kernels to every ESP it manages, writing
+ * systemd-boot entries from /etc/kernel/cmdline, and runs update-grub for GRUB ones (which
+ * read the grub.d drop-in). Not in Debian's archive: the tests use a stand-in script. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "boot-stack.h"
+#include "kernel-cmdline-edit.h"
+#include "render.h"
+#include "run-tool.h"
+#include "util.h"
+
+static char *proxmox_detect(const char *root)
+{
+	_cleanup_free_ char *tool = path_join(root, "/usr/sbin/proxmox-boot-tool");
+
+	if (access(tool, F_OK) < 0)
+		return xstrdup("proxmox-boot-tool is not installed (not Proxmox VE).");
+	return NULL;
+}
+
+static int proxmox_regenerate(const char *root, struct error *err)
+{
+	_cleanup_free_ char *tool = tool_find("proxmox-boot-tool");
+	char *argv[] = { "proxmox-boot-tool", "refresh", NULL };
+
+	(void)root; /* it works on the running system; regen.c checked the root */
+	if (!tool)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "proxmox-boot-tool is not installed");
+	printf("Running proxmox-boot-tool refresh...\n");
+	return tool_run(tool, argv, err);
+}
+
+const struct boot_loader boot_loader_proxmox = {
+	.name = "proxmox-boot-tool",
+	.tool = "proxmox-boot-tool",
+	.params_file = GRUB_DROPIN_PATH, /* for the ESPs it keeps in GRUB mode */
+	.shared_params_file = KERNEL_CMDLINE_PATH,
+	.detect = proxmox_detect,
+	.regenerate = proxmox_regenerate,
+};
