@@ -27,7 +27,8 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
-        check-asan check-valgrind check-schema check-metrics check-shell check-ansible check-ansible-lint lint deb \
+        check-rebind check-trial check-asan check-valgrind check-schema check-metrics check-shell check-ansible \
+        check-ansible-lint lint deb \
         chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
@@ -66,6 +67,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/lib$(PACKAGE).a
 
 install: all
 	install -D -m 0755 $(BUILD)/$(PACKAGE) $(DESTDIR)$(SBINDIR)/$(PACKAGE)
+	install -D -m 0755 hooks/grub.d/42_$(PACKAGE)-trial $(DESTDIR)/etc/grub.d/42_$(PACKAGE)-trial
 	install -D -m 0644 conf/settings.template $(DESTDIR)$(DATADIR)/settings.template
 	install -D -m 0644 -t $(DESTDIR)$(DATADIR)/schema doc/schema/detect.schema.json \
 	  doc/schema/status.schema.json
@@ -74,7 +76,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)$(DATADIR)/settings.template \
+	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)/etc/grub.d/42_$(PACKAGE)-trial $(DESTDIR)$(DATADIR)/settings.template \
 	  $(DESTDIR)$(DATADIR)/schema/detect.schema.json $(DESTDIR)$(DATADIR)/schema/status.schema.json \
 	  $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
@@ -83,8 +85,8 @@ clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
 # --- tests -------------------------------------------------------------------------------
-check: check-unit check-roots check-apply check-settings check-boot-stacks check-status check-doc \
-       check-schema check-metrics
+check: check-unit check-roots check-apply check-rebind check-trial check-settings check-boot-stacks check-status \
+       check-doc check-schema check-metrics
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -102,6 +104,14 @@ check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
 	BUILD=$(BUILD) tests/apply/dracut-root
+
+# apply --now / remove --now on fake sysfs trees: the exact writes, every refusal.
+check-rebind: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/rebind/run
+
+# apply --trial, confirm and a trial's status on fake roots, GRUB played by stand-ins.
+check-trial: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/trial/run
 
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)

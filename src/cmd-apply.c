@@ -14,12 +14,14 @@
 #include "kernel-cmdline-file.h"
 #include "owned-files.h"
 #include "policy.h"
+#include "rebind.h"
 #include "regen.h"
 #include "run-lock.h"
 #include "render.h"
 #include "settings.h"
 #include "system.h"
 #include "state.h"
+#include "trial.h"
 #include "util.h"
 #include "writer.h"
 
@@ -32,12 +34,18 @@ static void usage_apply(FILE *out)
 {
 	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]|none] "
 	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] "
-	      "[--force|--no-force] [--dry-run] [--changed-file FILE] [--refresh-initramfs]\n",
+	      "[--force|--no-force] [--now|--trial] [--dry-run] [--changed-file FILE] "
+	      "[--refresh-initramfs]\n",
 	      out);
 }
 
 struct apply_opts {
 	bool devices_set, busid_set, no_xorg, force, no_force, dry_run, refresh_initramfs;
+	bool now;   /* also bind to vfio-pci at once where safe */
+	bool trial; /* the new configuration for the next boot only */
+	const char *devices_arg, *busid_arg; /* as given, for the trial file */
+	const char *confirm_token; /* confirm: the trial's token the plan must render again */
+	char trial_token[17];      /* the trial's token, once its files are rendered */
 	const char *changed_file; /* gets the paths written, one a line (empty: none) */
 	struct request devices; /* only its devices fields */
 	struct pci_addr busid;
@@ -56,6 +64,8 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		{ "changed-file", required_argument, NULL, 'c' },
 		{ "refresh-initramfs", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "now", no_argument, NULL, 'N' },
+		{ "trial", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -65,11 +75,13 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		switch (c) {
 		case 'd':
 			o->devices_set = true;
+			o->devices_arg = optarg;
 			if (request_set_devices(&o->devices, optarg, "--devices", err) < 0)
 				return -1;
 			break;
 		case 'b':
 			o->busid_set = true;
+			o->busid_arg = optarg;
 			if (xorg_busid_parse(optarg, &o->busid) < 0) {
 				_cleanup_free_ char *shown = str_printable(optarg);
 
@@ -102,6 +114,12 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		case 'R':
 			o->refresh_initramfs = true;
 			break;
+		case 'N':
+			o->now = true;
+			break;
+		case 'T':
+			o->trial = true;
+			break;
 		case 'h':
 			usage_apply(stdout);
 			return 1;
@@ -115,7 +133,72 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 
 		return error_set(err, EXIT_USAGE, "apply: unexpected argument '%s'", shown);
 	}
+	if (o->trial && o->now)
+		return error_set(err, EXIT_USAGE, "apply: --trial and --now exclude each other "
+						  "(a trial binds in the next boot only)");
 	return 0;
+}
+
+/* The kernel parameters for every boot entry: none for a trial (its entry carries them). */
+static const char *plan_params(const struct plan *plan, const struct apply_opts *o)
+{
+	return plan_is_empty(plan) || o->trial ? NULL : plan->kernel_params;
+}
+
+/* The options that shape the plan, for confirm to plan the same configuration again. */
+static void plan_args(const struct apply_opts *o, struct strlist *args)
+{
+	if (o->devices_arg) {
+		sl_add(args, "--devices");
+		sl_add(args, o->devices_arg);
+	}
+	if (o->busid_arg) {
+		sl_add(args, "--host-busid");
+		sl_add(args, o->busid_arg);
+	}
+	if (o->no_xorg)
+		sl_add(args, "--no-xorg");
+	if (o->kernel_params) {
+		sl_add(args, "--kernel-params");
+		sl_add(args, o->kernel_params);
+	}
+	if (o->force)
+		sl_add(args, "--force");
+	if (o->no_force)
+		sl_add(args, "--no-force");
+}
+
+/* --trial: the trial's files in place of the plan's; confirm: the plan must render what
+ * the trial tried; otherwise the trial file goes (a plain apply ends a trial). */
+static int trial_files(const char *root, const struct plan *plan, struct apply_opts *o,
+		       struct rendered_file *files, size_t *n, struct error *err)
+{
+	struct strlist args;
+	int r;
+
+	if (!o->trial && !o->confirm_token) {
+		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
+							.needs_bootloader = true };
+		return 0;
+	}
+	if (o->confirm_token) {
+		char hash[17];
+
+		rendered_hash(files, *n, hash);
+		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
+							.needs_bootloader = true };
+		if (strcmp(hash, o->confirm_token) == 0)
+			return 0;
+		return error_set(err, EXIT_USAGE,
+				 "confirm: the configuration is no longer the one tried (the "
+				 "settings or the machine changed since apply --trial): run "
+				 "apply --trial again");
+	}
+	sl_init(&args);
+	plan_args(o, &args);
+	r = trial_prepare(root, plan, &args, files, n, o->trial_token, err);
+	sl_free(&args);
+	return r;
 }
 
 static int print_dry_run(const char *root, const struct rendered_file *files, size_t n_files,
@@ -241,7 +324,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 {
 	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
 	_cleanup_free_ char *journal = NULL, *dirs = NULL;
-	const char *params = plan_is_empty(plan) ? NULL : plan->kernel_params;
+	const char *params = plan_params(plan, o);
 	struct kernel_cmdline_record kc = { 0 };
 	struct apply_state old, now = { 0 };
 	struct regen_needs pending, needs;
@@ -260,7 +343,10 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	state_load(root, &old);
 	pending = regen_needs_parse(old.regen_pending);
 	in_doubt = regen_needs_any(pending);
-	rendered_hash(files, n_files, hash);
+	/* The trial file (last) is not in the hash: `status` renders the plan without it. */
+	rendered_hash(files, n_files - (n_files && strcmp(files[n_files - 1].path,
+							  TRIAL_FILE_PATH) == 0),
+		      hash);
 	if (owned_files_stage(&tx, root, files, n_files, err) < 0)
 		goto out;
 	if (kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err) < 0)
@@ -268,6 +354,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	now.kernel_cmdline = kc;
 	now.config_hash = hash;
 	now.cards = cards;
+	now.trial = o->trial ? (char *)o->trial_token : NULL;
 	if (regen_needs_any(pending))
 		printf("A previous run was interrupted before the boot files were regenerated; "
 		       "regenerating them now.\n");
@@ -321,10 +408,14 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	if (write_changed_file(o->changed_file, &tx, err) < 0)
 		goto out;
 	now.created_dirs = dirs = sl_join(&created, " ");
-	now.last_apply_message =
-		plan_is_empty(plan) ? "no card configured" : "applied; reboot to activate";
+	now.last_apply_message = o->trial		? "trial for the next boot only"
+				 : plan_is_empty(plan) ? "no card configured"
+							: "applied; reboot to activate";
 	record(root, &now);
-	print_done(plan);
+	if (o->confirm_token)
+		printf("Confirmed: the trial configuration is now the permanent one.\n");
+	else if (!o->trial)
+		print_done(plan);
 	ret = 0;
 	goto out;
 failed:
@@ -344,27 +435,37 @@ out:
 	return ret;
 }
 
-/* Lock, then write: one writer at a time on a root. */
-static int write_plan_locked(const char *root, const struct plan *plan,
-			     const struct request *req, const struct rendered_file *files,
-			     size_t n_files, const struct apply_opts *o, struct error *err)
+/* Lock, then write (and with --now bind): one writer at a time on a root. Returns the
+ * exit status, -1 with err set on failure. */
+static int write_plan_locked(const char *root, const struct inventory *inv,
+			     const struct plan *plan, const struct request *req,
+			     const struct rendered_file *files, size_t n_files,
+			     const struct apply_opts *o, struct error *err)
 {
 	struct run_lock lock;
 	int r;
 
-	if (o->dry_run)
-		return print_dry_run(root, files, n_files,
-				     plan_is_empty(plan) ? NULL : plan->kernel_params, err);
+	if (o->dry_run) {
+		r = print_dry_run(root, files, n_files, plan_params(plan, o), err);
+		if (r == 0 && o->now)
+			r = rebind_now(root, inv, &plan->cards, true, true, err);
+		return r;
+	}
 	if (run_lock_acquire(root, &lock, err) < 0)
 		return -1;
 	r = write_plan(root, plan, req, files, n_files, o, err);
+	if (r == 0 && o->now)
+		r = rebind_now(root, inv, &plan->cards, true, false, err);
+	if (r == 0 && o->trial && (r = trial_grub_arm(root, err)) == 0)
+		trial_print_armed(plan);
 	run_lock_release(&lock);
 	return r;
 }
 
-static int run_apply(const struct context *ctx, int argc, char **argv)
+static int apply_main(const struct context *ctx, int argc, char **argv,
+		      const char *confirm_token)
 {
-	struct apply_opts o = { 0 };
+	struct apply_opts o = { .confirm_token = confirm_token };
 	struct inventory inv = { 0 };
 	struct request req;
 	struct plan plan = { 0 };
@@ -409,7 +510,11 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 		conflicts_warn(ctx->root, &plan.softdeps, stderr);
 
 	n_files = render_plan(&plan, files);
-	write_plan_locked(ctx->root, &plan, &req, files, n_files, &o, &err);
+	if (trial_files(ctx->root, &plan, &o, files, &n_files, &err) < 0)
+		goto out;
+	r = write_plan_locked(ctx->root, &inv, &plan, &req, files, n_files, &o, &err);
+	if (r > 0)
+		ret = r;
 out:
 	if (err.code != EXIT_OK) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
@@ -425,10 +530,20 @@ out:
 	return ret;
 }
 
+static int run_apply(const struct context *ctx, int argc, char **argv)
+{
+	return apply_main(ctx, argc, argv, NULL);
+}
+
+int apply_confirm(const struct context *ctx, int argc, char **argv, const char *token)
+{
+	return apply_main(ctx, argc, argv, token);
+}
+
 const struct command cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
 	.usage = "apply [--devices ADDR,...] [--host-busid PCI:b:d:f] [--no-xorg] "
-		 "[--kernel-params \"...\"] [--force] [--dry-run]",
+		 "[--kernel-params \"...\"] [--force] [--now|--trial] [--dry-run]",
 	.help = "write the vfio-pci configuration for the chosen cards (default: suggested)",
 };

@@ -8,10 +8,12 @@
 #include "commands.h"
 #include "kernel-cmdline-file.h"
 #include "owned-files.h"
+#include "rebind.h"
 #include "regen.h"
 #include "render.h"
 #include "run-lock.h"
 #include "state.h"
+#include "system.h"
 #include "util.h"
 #include "writer.h"
 
@@ -110,21 +112,48 @@ out:
 	return ret;
 }
 
+/* --now: the cards the last apply configured go back to their own drivers at once. */
+static int give_back_now(const char *root, const struct apply_state *old, struct error *err)
+{
+	struct inventory inv = { 0 };
+	struct strlist cards;
+	_cleanup_free_ char *copy = xstrdup(old->cards ? old->cards : "");
+	char *save = NULL;
+	int r = -1;
+
+	sl_init(&cards);
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		sl_add(&cards, w);
+	if (system_load(root, DETECT_NO_NAMES, INDEX_FAILURE_WARN, &inv, err) == 0)
+		r = rebind_now(root, &inv, &cards, false, false, err);
+	inventory_free(&inv);
+	sl_free(&cards);
+	return r;
+}
+
 static int run_remove(const struct context *ctx, int argc, char **argv)
 {
 	struct error err = { 0 };
 	struct run_lock lock;
-	bool no_initramfs = argc > 1 && strcmp(argv[1], "--no-initramfs") == 0;
+	struct apply_state old;
+	bool no_initramfs = false, now = false;
+	int status = EXIT_OK;
 
-	if (no_initramfs) {
-		argc--;
-		argv++;
+	for (; argc > 1; argc--, argv++) {
+		if (strcmp(argv[1], "--no-initramfs") == 0)
+			no_initramfs = true;
+		else if (strcmp(argv[1], "--now") == 0)
+			now = true;
+		else
+			break;
 	}
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			puts("Usage: " PROG " [--root DIR] remove [--no-initramfs]\n\n"
+			puts("Usage: " PROG " [--root DIR] remove [--no-initramfs] [--now]\n\n"
 			     "--no-initramfs: update-grub only; the caller rebuilds the initramfs\n"
-			     "(the package's postrm does, once its own hook is gone)");
+			     "(the package's postrm does, once its own hook is gone)\n"
+			     "--now: also give the cards back to their own drivers at once where\n"
+			     "that is safe (exit status 3 when some wait for a reboot)");
 			return EXIT_OK;
 		}
 		{
@@ -135,19 +164,22 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (run_lock_acquire(ctx->root, &lock, &err) == 0) {
-		remove_owned(ctx->root, no_initramfs, &err);
+		state_load(ctx->root, &old); /* the cards, before remove forgets them */
+		if (remove_owned(ctx->root, no_initramfs, &err) == 0 && now)
+			status = give_back_now(ctx->root, &old, &err);
+		apply_state_free(&old);
 		run_lock_release(&lock);
 	}
 	if (err.code != EXIT_OK) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return err.code;
 	}
-	return EXIT_OK;
+	return status < 0 ? EXIT_FAILURE_RUNTIME : status;
 }
 
 const struct command cmd_remove = {
 	.name = "remove",
 	.run = run_remove,
-	.usage = "remove [--no-initramfs]",
+	.usage = "remove [--no-initramfs] [--now]",
 	.help = "delete the files apply generated, regenerate boot files",
 };

@@ -32,6 +32,7 @@
 #include "status-kubevirt.h"
 #include "status-prometheus.h"
 #include "system.h"
+#include "trial.h"
 #include "writer.h"
 
 /* An initramfs is tens of MB; anything beyond this is not one we can judge. */
@@ -537,7 +538,9 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			     "files, initramfs and IOMMU group are right, and whether a reboot is pending.\n"
 			     "--prometheus prints metrics in the Prometheus text format; --output writes them to FILE\n"
 			     "atomically (node_exporter's textfile collector) and exits 0 once written.\n"
-			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.");
+			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.\n"
+			     "With a trial pending (apply --trial): 3 before the trial boot, 0 in it with the\n"
+			     "cards on vfio-pci, 1 in a later boot (the trial was not confirmed).");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -558,6 +561,13 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	if (output && !prometheus) {
 		fputs("vfio-passthrough-setup: status: --output needs --prometheus\n", stderr);
 		return EXIT_USAGE;
+	}
+	/* A trial is not a permanent configuration yet: its own report (the metrics say
+	 * trial_pending through the state). */
+	if (!prometheus) {
+		code = trial_status(ctx->root, json);
+		if (code >= 0)
+			return code;
 	}
 	memset(&g, 0, sizeof(g));
 	sl_init(&g.initramfs_missing);

@@ -16,6 +16,9 @@ struct command {
 extern const struct command cmd_detect;
 extern const struct command cmd_apply;
 extern const struct command cmd_remove;
+extern const struct command cmd_confirm;
 extern const struct command cmd_initramfs_modules;
 extern const struct command cmd_status;
 extern const struct command cmd_settings;
+/* confirm: apply with these options, which must render the trial's configuration. */
+int apply_confirm(const struct context *ctx, int argc, char **argv, const char *token);

@@ -13,6 +13,7 @@ static const struct command *const commands[] = {
 	&cmd_detect,
 	&cmd_apply,
 	&cmd_remove,
+	&cmd_confirm,
 	&cmd_initramfs_modules,
 	&cmd_status,
 	&cmd_settings,

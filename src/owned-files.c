@@ -15,6 +15,7 @@
 #include "render.h"
 #include "root-path.h"
 #include "state.h"
+#include "trial.h"
 #include "util.h"
 #include "writer.h"
 
@@ -23,8 +24,10 @@
 size_t owned_files_all(struct rendered_file out[RENDERED_MAX])
 {
 	struct plan none = { 0 };
+	size_t n = render_plan(&none, out); /* an empty plan: every owned file, none wanted */
 
-	return render_plan(&none, out); /* an empty plan: every owned file, none wanted */
+	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH, .needs_bootloader = true };
+	return n;
 }
 
 static bool has_marker(const char *content, size_t len)

@@ -96,12 +96,17 @@ static char *tools_named(const char *root, struct regen_needs needs)
 	return s;
 }
 
+bool regen_runs_tools(const char *root)
+{
+	/* "--root //" writes the real /etc: its boot files must follow. */
+	return root_is_host(root) || getenv(REGEN_UNDER_ROOT_ENV);
+}
+
 int regen_run(const char *root, struct regen_needs needs, struct error *err)
 {
 	if (!needs.bootloader && !needs.initramfs)
 		return 0;
-	/* "--root //" writes the real /etc: its boot files must follow. */
-	if (!root_is_host(root) && !getenv(REGEN_UNDER_ROOT_ENV)) {
+	if (!regen_runs_tools(root)) {
 		_cleanup_free_ char *tools = tools_named(root, needs);
 
 		printf("Not running %s under --root %s: regenerate inside that system.\n", tools,

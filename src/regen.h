@@ -16,6 +16,8 @@ struct regen_needs {
  * VFIO_PASSTHROUGH_SETUP_REGEN_UNDER_ROOT=1 is set: then the tools come from PATH).
  * On a tool's failure: -1, err holds the tool's name, exit status and last output lines. */
 int regen_run(const char *root, struct regen_needs needs, struct error *err);
+/* Whether tools run for this root (the host's, or the test hook is set). */
+bool regen_runs_tools(const char *root);
 /* The boot loader regen_run would drive under root (detected from root's files); NULL if
  * none is found. */
 struct boot_loader;

@@ -154,6 +154,7 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 				    "kernel_cmdline_original=%s\n",
 				    kc_added, kc_written, kc_original)
 			: xstrdup("");
+	_cleanup_free_ char *trial = single_line(st->trial);
 	_cleanup_free_ char *dirs = NULL, *text = NULL;
 	struct strlist created;
 	struct transaction tx;
@@ -168,9 +169,9 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	sl_free(&created);
 	text = xasprintf("# Last result of vfio-passthrough-setup apply, read by its status "
 			 "command.\nresult=%s\nmessage=%s\nconfig_hash=%s\ncards=%s\n"
-			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s",
+			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s%s%s",
 			 st->last_apply_failed ? "failed" : "ok", msg, hash, cards, boot_id, dirs,
-			 pending, kernel_cmdline);
+			 pending, kernel_cmdline, *trial ? "trial=" : "", trial, *trial ? "\n" : "");
 	tx_init(&tx);
 	tx_set_root(&tx, root);
 	if (tx_stage(&tx, STATE_PATH, text, err) == 0)

@@ -19,7 +19,7 @@ struct kernel_cmdline_record {
 };
 
 /* Keys, as written: result= ok|failed, message=, config_hash=, cards=, boot_id=,
- * created_dirs=, regen_pending=, kernel_cmdline_*=. */
+ * created_dirs=, regen_pending=, kernel_cmdline_*=, trial=. */
 struct apply_state {
 	char *boot_id;            /* boot_id at the last change; NULL if unknown */
 	char *cards;              /* space-separated card addresses the last apply configured */
@@ -32,7 +32,9 @@ struct apply_state {
 	 * between leaves it set, and the next apply or remove runs them first. */
 	char *regen_pending;
 	struct kernel_cmdline_record kernel_cmdline;
-	/* trial=: a trial configuration (apply --trial) waiting for confirm; read only. */
+	/* A trial (apply --trial) not confirmed yet: its token, which the trial boot entry's
+	 * command line carries as vfio_passthrough_setup.trial=TOKEN; NULL if none. Written
+	 * only when set. */
 	char *trial;
 };
 

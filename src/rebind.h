@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Binding at run time (`apply --now`, `remove --now`): move a card's functions to vfio-pci,
+ * or give them back, without a reboot, where that is safe. Three parts, as elsewhere:
+ * rebind-facts.c reads what the inventory does not hold (who has the card open, its
+ * framebuffer, whether vfio-pci can load), rebind-decide.c decides from data alone, and
+ * rebind-write.c does the sysfs writes (driver_override, unbind, drivers_probe) under the
+ * root, so tests can check every write on a fake sysfs tree. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "inventory.h"
+#include "util.h"
+
+#define VFIO_PCI_DRIVER "vfio-pci"
+
+/* What the inventory lacks about one function, read at run time. */
+struct function_use {
+	struct pci_addr addr;
+	char *driver_override; /* NULL if none */
+	bool framebuffer;      /* it carries fb0, where the console is unless fbcon=map: */
+	bool usb_devices;      /* a USB controller with devices attached */
+	char *held_by;         /* "pid 812 (Xorg) has /dev/dri/card0 open"; NULL if nobody */
+};
+
+struct rebind_facts {
+	char *vfio_unavailable; /* NULL if vfio-pci is loaded or loadable; else why not */
+	bool vfio_loaded;
+	struct function_use *fns;
+	size_t n;
+};
+
+struct rebind_move {
+	char addr[PCI_ADDR_STRLEN];
+	char *unbind_from; /* the driver it leaves; NULL if it has none */
+	/* Giving back: "vvvv dddd" for vfio-pci's remove_id, so that vfio-pci (loaded with
+	 * ids= from the configuration just removed) does not take it again at the probe. */
+	char id[PCI_ID_STRLEN];
+};
+
+/* The decision: which functions move now, which already are where they belong, and why
+ * the others wait for a reboot ("0000:01:00.0: REASON", one line each). */
+struct rebind_plan {
+	bool to_vfio; /* take (apply --now) or give back (remove --now) */
+	bool load_vfio;
+	struct rebind_move *moves;
+	size_t n_moves;
+	struct strlist in_place;
+	struct strlist refused;
+};
+
+/* Why this driver cannot be unbound or probed again at run time without harm; NULL if it
+ * can. The one list of such drivers. */
+const char *rebind_unsafe_driver(const char *driver);
+
+/* Pure. Take: the functions of the cards at `cards` (addresses, as plan.cards) go to
+ * vfio-pci now, a whole card or none of it. Give back: the functions of those cards that
+ * vfio-pci holds (or is set to take) return to their own drivers. */
+void rebind_decide_take(const struct inventory *inv, const struct strlist *cards,
+			const struct rebind_facts *facts, struct rebind_plan *out);
+void rebind_decide_give_back(const struct inventory *inv, const struct strlist *cards,
+			     const struct rebind_facts *facts, struct rebind_plan *out);
+void rebind_plan_free(struct rebind_plan *p);
+
+/* rebind-facts.c: read the facts about the functions of `cards` (and their IOMMU groups)
+ * under root. */
+void rebind_facts_read(const char *root, const struct inventory *inv,
+		       const struct strlist *cards, struct rebind_facts *facts);
+void rebind_facts_free(struct rebind_facts *facts);
+
+/* rebind-write.c: carry the plan out under root and print what happened; err on a failed
+ * write or a function that did not move (checked where root's /sys is the kernel's). */
+int rebind_write(const char *root, const struct rebind_plan *p, struct error *err);
+/* Print the refusals (and what was in place); the exit status: EXIT_OK when nothing
+ * was refused, EXIT_REBOOT_PENDING when some function waits for a reboot. */
+int rebind_report(const struct rebind_plan *p);
+
+/* rebind-now.c: facts, decision, writes (none for a dry run), report. The exit status
+ * (EXIT_OK, EXIT_REBOOT_PENDING), or -1 with err set when a write failed. */
+int rebind_now(const char *root, const struct inventory *inv, const struct strlist *cards,
+	       bool to_vfio, bool dry_run, struct error *err);

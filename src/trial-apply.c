@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `apply --trial`: whether a trial can be had here, and its files. The boot loader must
+ * boot an entry once and fall back by itself; the machine must have no configuration in
+ * place (the default entry then binds nothing, and "the previous configuration" is none). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+#include "trial.h"
+#include "util.h"
+
+int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
+		  struct rendered_file *files, size_t *n, char token[17], struct error *err)
+{
+	_cleanup_free_ char *why = NULL, *params = NULL;
+	struct apply_state old;
+	bool configured;
+
+	if (plan_is_empty(plan))
+		return error_set(err, EXIT_USAGE, "apply --trial: no card is chosen, so there is "
+						  "nothing to try");
+	state_load(root, &old);
+	configured = old.cards && *old.cards && !old.trial;
+	apply_state_free(&old);
+	if (configured)
+		return error_set(err, EXIT_USAGE,
+				 "apply --trial: a configuration is in place already; a trial "
+				 "starts from a machine without one (run remove first, or apply "
+				 "without --trial)");
+	why = trial_grub_refusal(root);
+	if (why)
+		return error_set(err, EXIT_USAGE, "apply --trial: %s. Apply without --trial "
+						  "instead (the change then holds from the next boot on).",
+				 why);
+	/* The token names the permanent configuration: confirm must render it again. */
+	rendered_hash(files, *n, token);
+	params = trial_params(plan, token);
+	{
+		char **argv = args->items;
+		char *text = trial_file_render(params, (int)args->n, argv);
+
+		rendered_free(files, *n);
+		*n = trial_render(plan, text, files);
+	}
+	return 0;
+}
+
+void trial_print_armed(const struct plan *plan)
+{
+	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
+
+	printf("Trial of %s set up for the next boot only (boot entry \"vfio-passthrough-setup "
+	       "trial (one boot)\").\n"
+	       "Reboot; then check with: vfio-passthrough-setup status\n"
+	       "Keep it with: vfio-passthrough-setup confirm (in that boot). Without confirm, "
+	       "every later boot is the previous configuration again.\n",
+	       cards);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A trial boot (`apply --trial`, `confirm`): the new configuration for the next boot only.
+ * Everything that binds a device rides on one boot entry's kernel command line (vfio-pci.ids=
+ * and the identical cards' address list), so the shared initramfs and the default entry bind
+ * nothing new; the boot loader's one-shot mechanism boots that entry once. Unconfirmed, every
+ * later boot is the previous configuration. The pure parts are here (trial.c); GRUB's side is
+ * trial-grub.c. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "policy.h"
+#include "render.h"
+#include "util.h"
+
+/* The data file the GRUB script /etc/grub.d/42_vfio-passthrough-setup-trial reads: marker,
+ * "params=..." (the trial entry's extra parameters), "arg=..." (apply's options, one a line,
+ * for confirm to plan the same configuration again). */
+#define TRIAL_FILE_PATH "/etc/vfio-passthrough-setup/trial"
+/* The trial entry's menuentry id, for grub-reboot. */
+#define TRIAL_ENTRY_ID "vfio-passthrough-setup-trial"
+/* Kernel parameters of the trial entry (dotted, so the kernel hands them to no one). */
+#define TRIAL_TOKEN_PARAM "vfio_passthrough_setup.trial"
+#define TRIAL_ADDRS_PARAM "vfio_passthrough_setup.addrs"
+
+/* The trial entry's parameters: the plan's kernel parameters, vfio-pci.ids= (or the address
+ * list for identical cards) and the token. Caller frees. */
+char *trial_params(const struct plan *plan, const char *token);
+/* The trial data file's text. */
+char *trial_file_render(const char *params, int argc, char *const *argv);
+/* Its apply options back (added to args); false if the text is not a trial file. */
+bool trial_file_args(const char *text, struct strlist *args);
+/* The token on a kernel command line (caller frees); NULL if none. */
+char *trial_cmdline_token(const char *cmdline);
+
+/* Why GRUB cannot keep a one-shot entry with /boot/grub on this mount (it must write
+ * grubenv to clear next_entry before booting it): NULL if it can. mountinfo: the text of
+ * /proc/self/mountinfo; dir: "/boot/grub". */
+char *trial_grub_fs_refusal(const char *mountinfo, const char *dir);
+
+/* What `status` says of a pending trial, from data. */
+enum trial_phase {
+	TRIAL_PENDING,       /* applied in this boot: the next one is the trial */
+	TRIAL_RUNNING,       /* this is the trial boot */
+	TRIAL_NOT_CONFIRMED, /* a later boot without the trial entry: the previous config */
+};
+enum trial_phase trial_phase_of(const char *token, const char *cmdline, const char *boot_id,
+				const char *state_boot_id);
+
+/* trial-grub.c: why GRUB cannot boot a trial once here (caller frees), NULL if it can; and,
+ * after update-grub made the trial entry, make it the next boot's (grub-reboot). */
+char *trial_grub_refusal(const char *root);
+int trial_grub_arm(const char *root, struct error *err);
+
+/* The files of a trial (takes trial_text, the trial file's text): the plan's, with the
+ * modprobe file reduced to its softdeps, no GRUB drop-in and no address list (the trial
+ * entry carries them), and the trial file. */
+size_t trial_render(const struct plan *plan, char *trial_text,
+		    struct rendered_file out[RENDERED_MAX]);
+
+/* trial-apply.c: refuse a trial where it cannot work (EXIT_USAGE, the reason); else turn the
+ * plan's files (files, *n) into the trial's and set its token. args: apply's plan options. */
+int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
+		  struct rendered_file *files, size_t *n, char token[17], struct error *err);
+void trial_print_armed(const struct plan *plan);
+
+/* trial-status.c: with a trial pending, print what `status` says of it and return the exit
+ * status (3 pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. */
+int trial_status(const char *root, bool json);
