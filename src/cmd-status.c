@@ -397,7 +397,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	in->last_apply_error = g->state.last_apply_message;
 	in->regen_pending = g->state.regen_pending;
 	in->last_apply_time = in->have_state ? state_time(root) : -1;
-	in->trial_pending = g->state.trial && *g->state.trial && strcmp(g->state.trial, "no") != 0;
+	in->trial_pending = g->state.trial && *g->state.trial; /* apply --trial's token */
 	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
