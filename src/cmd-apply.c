@@ -12,6 +12,7 @@
 #include "conflicts.h"
 #include "detect.h"
 #include "kernel-cmdline-file.h"
+#include "log.h"
 #include "owned-files.h"
 #include "policy.h"
 #include "rebind.h"
@@ -25,7 +26,6 @@
 #include "util.h"
 #include "writer.h"
 
-#define PROG "vfio-passthrough-setup"
 #define UNDO_HINT                                                                         \
 	"To undo: vfio-passthrough-setup remove (or choose no card in dpkg-reconfigure "  \
 	"vfio-passthrough-setup)."
@@ -296,7 +296,7 @@ static void record(const char *root, const struct apply_state *st)
 	struct error err = { 0 };
 
 	if (state_save(root, st, &err) < 0)
-		fprintf(stderr, PROG ": warning: cannot record the result: %s\n", err.msg);
+		log_warning("cannot record the result: %s", err.msg);
 }
 
 /* The old record with the regeneration about to run marked pending: written before any
@@ -496,14 +496,11 @@ static int apply_main(const struct context *ctx, int argc, char **argv,
 			&req, &plan, &err) < 0)
 		goto out;
 	for (size_t i = 0; i < plan.warnings.n; i++)
-		fprintf(stderr, PROG ": warning: %s\n", plan.warnings.items[i]);
+		log_warning("%s", plan.warnings.items[i]);
 	if (!plan_is_empty(&plan) && inv.kernels.n == 0)
-		fprintf(stderr, PROG ": warning: no kernel found under /lib/modules or "
-				"/usr/lib/modules: the drivers that must wait for vfio-pci "
-				"cannot be looked up\n");
+		log_warning("no kernel found under /lib/modules or /usr/lib/modules: the drivers that must wait for vfio-pci cannot be looked up");
 	else if (!plan_is_empty(&plan) && inv.vfio_pci == VFIO_MISSING)
-		fprintf(stderr, PROG ": warning: no installed kernel has vfio-pci; the card will "
-				"not be bound until one does\n");
+		log_warning("no installed kernel has vfio-pci; the card will not be bound until one does");
 	/* Other tools' files that bind, blacklist or override the same devices: the admin
 	 * must know before rebooting into a fight between two configurations. */
 	if (!plan_is_empty(&plan))
@@ -517,9 +514,9 @@ static int apply_main(const struct context *ctx, int argc, char **argv,
 		ret = r;
 out:
 	if (err.code != EXIT_OK) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		log_error("%s", err.msg);
 		if (err.code == EXIT_USAGE)
-			fprintf(stderr, PROG ": nothing was written.\n");
+			log_error("nothing was written.");
 		ret = err.code;
 	}
 	request_free(&o.devices);

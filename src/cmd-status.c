@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 #include "boot-stack.h"
@@ -487,17 +488,15 @@ static int write_metrics(const char *output, const char *text)
 	int r = EXIT_OK;
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "vfio-passthrough-setup: status: cannot write %s: its directory does not exist\n",
-			shown);
+		log_error("status: cannot write %s: its directory does not exist", shown);
 		return EXIT_FAILURE_RUNTIME;
 	}
 	tx_init(&tx);
 	if (tx_stage(&tx, path, text, &err) < 0 || tx_commit(&tx, &err) < 0) {
-		fprintf(stderr, "vfio-passthrough-setup: status: %s\n", err.msg);
+		log_error("status: %s", err.msg);
 		r = EXIT_FAILURE_RUNTIME;
 	} else if (!tx_changed(&tx) && utimensat(AT_FDCWD, path, NULL, 0) < 0) {
-		fprintf(stderr, "vfio-passthrough-setup: status: cannot touch %s: %s\n", shown,
-			file_error(errno));
+		log_error("status: cannot touch %s: %s", shown, file_error(errno));
 		r = EXIT_FAILURE_RUNTIME;
 	}
 	tx_free(&tx);
@@ -549,17 +548,15 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	if (optind < argc) {
 		_cleanup_free_ char *shown = str_printable(argv[optind]);
 
-		fprintf(stderr, "vfio-passthrough-setup: status: unexpected argument '%s'\n",
-			shown);
+		log_error("status: unexpected argument '%s'", shown);
 		return EXIT_USAGE;
 	}
 	if (json && prometheus) {
-		fputs("vfio-passthrough-setup: status: --json and --prometheus exclude each other\n",
-		      stderr);
+		log_error("status: --json and --prometheus exclude each other");
 		return EXIT_USAGE;
 	}
 	if (output && !prometheus) {
-		fputs("vfio-passthrough-setup: status: --output needs --prometheus\n", stderr);
+		log_error("status: --output needs --prometheus");
 		return EXIT_USAGE;
 	}
 	/* A trial is not a permanent configuration yet: its own report (the metrics say

@@ -8,12 +8,11 @@
 #include <string.h>
 
 #include "json.h"
+#include "log.h"
 #include "state.h"
 #include "system.h"
 #include "trial.h"
 #include "util.h"
-
-#define PROG "vfio-passthrough-setup"
 
 /* "0000:01:00.0 vfio-pci, 0000:01:00.1 vfio-pci"; *all_vfio whether every function is. */
 static char *drivers_of(const char *root, const char *cards, bool *all_vfio)
