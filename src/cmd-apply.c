@@ -178,7 +178,8 @@ static int trial_files(const char *root, const struct plan *plan, struct apply_o
 
 	if (!o->trial && !o->confirm_token) {
 		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
-							.needs_bootloader = true };
+							.needs_bootloader = true,
+							.outside_hash = true };
 		return 0;
 	}
 	if (o->confirm_token) {
@@ -186,7 +187,8 @@ static int trial_files(const char *root, const struct plan *plan, struct apply_o
 
 		rendered_hash(files, *n, hash);
 		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
-							.needs_bootloader = true };
+							.needs_bootloader = true,
+							.outside_hash = true };
 		if (strcmp(hash, o->confirm_token) == 0)
 			return 0;
 		return error_set(err, EXIT_USAGE,
@@ -343,10 +345,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	state_load(root, &old);
 	pending = regen_needs_parse(old.regen_pending);
 	in_doubt = regen_needs_any(pending);
-	/* The trial file (last) is not in the hash: `status` renders the plan without it. */
-	rendered_hash(files, n_files - (n_files && strcmp(files[n_files - 1].path,
-							  TRIAL_FILE_PATH) == 0),
-		      hash);
+	rendered_hash(files, n_files, hash);
 	if (owned_files_stage(&tx, root, files, n_files, err) < 0)
 		goto out;
 	if (kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err) < 0)

@@ -25,7 +25,9 @@ size_t owned_files_all(struct rendered_file out[RENDERED_MAX])
 	struct plan none = { 0 };
 	size_t n = render_plan(&none, out); /* an empty plan: every owned file, none wanted */
 
-	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH, .needs_bootloader = true };
+	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
+					   .needs_bootloader = true,
+					   .outside_hash = true };
 	return n;
 }
 

@@ -162,6 +162,8 @@ void rendered_hash(const struct rendered_file *files, size_t n, char out[17])
 	for (size_t i = 0; i < n; i++) {
 		const char *c = files[i].content ? files[i].content : "";
 
+		if (files[i].outside_hash)
+			continue;
 		h = fnv1a(h, files[i].path, strlen(files[i].path) + 1);
 		/* "absent" and "empty" must differ */
 		h = fnv1a(h, files[i].content ? "+" : "-", 1);

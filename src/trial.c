@@ -188,6 +188,7 @@ size_t trial_render(const struct plan *plan, char *trial_text,
 	}
 	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
 					   .content = trial_text,
-					   .needs_bootloader = true };
+					   .needs_bootloader = true,
+					   .outside_hash = true };
 	return n;
 }
