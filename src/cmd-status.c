@@ -42,6 +42,7 @@
 /* Everything gathered from the machine; status_input points into it. */
 struct status_facts {
 	struct inventory inv;
+	bool have_inv;
 	struct request req;
 	struct plan plan;
 	bool have_plan;
@@ -55,6 +56,8 @@ struct status_facts {
 	struct status_function *host_functions;
 	struct status_function *stray_vfio;
 	struct apply_state state;
+	bool have_state;
+	char *cmdline; /* only when the inventory, which holds it, could not be read */
 	char *applied_params; /* what the GRUB drop-in on disk appends */
 	char *hypervisor;
 	char *kernel;
@@ -386,26 +389,47 @@ static bool have_settings(const char *root)
 	return access(path, F_OK) == 0;
 }
 
+/* What a trial's report and the checks both need, read once: the state, this boot and the
+ * machine. The same load apply makes, so the re-rendered files are exactly what apply would
+ * write. Without the module index the softdeps differ; the file check then says so. */
+static void gather_machine(const char *root, struct status_facts *g)
+{
+	g->have_state = state_load(root, &g->state);
+	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
+	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
+	g->have_inv = system_load(root, 0, INDEX_FAILURE_IGNORE, &g->inv, &g->err) == 0;
+	if (!g->have_inv && g->state.trial)
+		g->cmdline = read_under(root, "/proc/cmdline");
+}
+
+static int report_trial(struct status_facts *g, bool json)
+{
+	struct trial_facts f = {
+	    .state = &g->state,
+	    .cmdline = g->have_inv ? g->inv.cmdline : g->cmdline,
+	    .boot_id = g->boot_id,
+	    .inv = g->have_inv ? &g->inv : NULL,
+	    .inv_error = g->err.msg,
+	};
+
+	return trial_status(&f, json);
+}
+
 static void gather(const char *root, struct status_facts *g, struct status_input *in)
 {
 	struct request state_devices;
 	struct request_overrides overrides;
 
 	memset(in, 0, sizeof(*in));
-	in->have_state = state_load(root, &g->state);
+	in->have_state = g->have_state;
 	in->state_boot_id = g->state.boot_id;
 	in->last_apply_failed = g->state.last_apply_failed;
 	in->last_apply_error = g->state.last_apply_message;
 	in->regen_pending = g->state.regen_pending;
 	in->last_apply_time = in->have_state ? state_time(root) : -1;
 	in->trial_pending = g->state.trial && *g->state.trial; /* apply --trial's token */
-	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
-	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
-
-	/* The same load apply makes, so the re-rendered files are exactly what apply would
-	 * write. Without the module index the softdeps differ; the file check then says so. */
-	if (system_load(root, 0, INDEX_FAILURE_IGNORE, &g->inv, &g->err) < 0) {
+	if (!g->have_inv) {
 		in->config_error = g->err.msg;
 		return;
 	}
@@ -465,6 +489,7 @@ static void status_facts_free(struct status_facts *g)
 	free(g->hypervisor);
 	free(g->kernel);
 	free(g->boot_id);
+	free(g->cmdline);
 	free(g->initramfs_path);
 	free(g->initramfs_reason);
 	sl_free(&g->initramfs_missing);
@@ -559,16 +584,19 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 		log_error("status: --output needs --prometheus");
 		return EXIT_USAGE;
 	}
-	/* A trial is not a permanent configuration yet: its own report (the metrics say
-	 * trial_pending through the state). */
-	if (!prometheus) {
-		code = trial_status(ctx->root, json);
-		if (code >= 0)
-			return code;
-	}
 	memset(&g, 0, sizeof(g));
 	sl_init(&g.initramfs_missing);
 	conflicts_init(&g.conflicts);
+	gather_machine(ctx->root, &g);
+	/* A trial is not a permanent configuration yet: its own report (the metrics say
+	 * trial_pending through the state). */
+	if (!prometheus) {
+		code = report_trial(&g, json);
+		if (code >= 0) {
+			status_facts_free(&g);
+			return code;
+		}
+	}
 	gather(ctx->root, &g, &in);
 	status_evaluate(&in, &report);
 	sb_init(&out);
