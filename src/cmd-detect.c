@@ -329,12 +329,8 @@ static int run(const struct context *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		_cleanup_free_ char *shown = str_printable(argv[optind]);
-
-		log_error("detect: unexpected argument '%s'", shown);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return log_unexpected_argument("detect", argv[optind]);
 	if (system_load(ctx->root, 0, INDEX_FAILURE_WARN, &inv, &err) < 0) {
 		log_error("%s", err.msg);
 		return err.code;

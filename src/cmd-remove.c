@@ -155,12 +155,7 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 			     "that is safe (exit status 3 when some wait for a reboot)");
 			return EXIT_OK;
 		}
-		{
-			_cleanup_free_ char *shown = str_printable(argv[1]);
-
-			log_error("remove: unexpected argument '%s'", shown);
-		}
-		return EXIT_USAGE;
+		return log_unexpected_argument("remove", argv[1]);
 	}
 	if (run_lock_acquire(ctx->root, &lock, &err) == 0) {
 		state_load(ctx->root, &old); /* the cards, before remove forgets them */

@@ -570,12 +570,8 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		_cleanup_free_ char *shown = str_printable(argv[optind]);
-
-		log_error("status: unexpected argument '%s'", shown);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return log_unexpected_argument("status", argv[optind]);
 	if (json && prometheus) {
 		log_error("status: --json and --prometheus exclude each other");
 		return EXIT_USAGE;

@@ -8,3 +8,6 @@
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "vfio-passthrough-setup: warning: MESSAGE" and a newline on stderr. */
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "vfio-passthrough-setup: COMMAND: unexpected argument 'ARG'" (ARG shown printable); returns
+ * EXIT_USAGE, for a command to return. */
+int log_unexpected_argument(const char *command, const char *arg);
