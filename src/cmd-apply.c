@@ -250,8 +250,9 @@ static void print_done(const struct plan *plan)
 		return;
 	}
 	{
-		_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
-		_cleanup_free_ char *fns = sl_join(&plan->functions, " ");
+		_cleanup_free_ char *cards = pci_addr_list_format(plan->cards, plan->n_cards, " ");
+		_cleanup_free_ char *fns =
+			pci_addr_list_format(plan->functions, plan->n_functions, " ");
 
 		printf("Configured %s for vfio-pci (functions: %s)%s.\n", cards, fns,
 		       plan->bind_by_address ? ", bound by address because an identical card "
@@ -324,7 +325,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		      const struct rendered_file *files, size_t n_files,
 		      const struct apply_opts *o, struct error *err)
 {
-	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
+	_cleanup_free_ char *cards = pci_addr_list_format(plan->cards, plan->n_cards, " ");
 	_cleanup_free_ char *journal = NULL, *dirs = NULL;
 	const char *params = plan_params(plan, o);
 	struct kernel_cmdline_record kc = { 0 };
@@ -434,6 +435,25 @@ out:
 	return ret;
 }
 
+/* --now: rebind takes the cards as text, the form remove --now reads from the state file. */
+static int take_now(const char *root, const struct inventory *inv, const struct plan *plan,
+		    bool dry_run, struct error *err)
+{
+	struct strlist cards;
+	int r;
+
+	sl_init(&cards);
+	for (size_t i = 0; i < plan->n_cards; i++) {
+		char addr[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&plan->cards[i], addr);
+		sl_add(&cards, addr);
+	}
+	r = rebind_now(root, inv, &cards, true, dry_run, err);
+	sl_free(&cards);
+	return r;
+}
+
 /* Lock, then write (and with --now bind): one writer at a time on a root. Returns the
  * exit status, -1 with err set on failure. */
 static int write_plan_locked(const char *root, const struct inventory *inv,
@@ -447,14 +467,14 @@ static int write_plan_locked(const char *root, const struct inventory *inv,
 	if (o->dry_run) {
 		r = print_dry_run(root, files, n_files, plan_params(plan, o), err);
 		if (r == 0 && o->now)
-			r = rebind_now(root, inv, &plan->cards, true, true, err);
+			r = take_now(root, inv, plan, true, err);
 		return r;
 	}
 	if (run_lock_acquire(root, &lock, err) < 0)
 		return -1;
 	r = write_plan(root, plan, req, files, n_files, o, err);
 	if (r == 0 && o->now)
-		r = rebind_now(root, inv, &plan->cards, true, false, err);
+		r = take_now(root, inv, plan, false, err);
 	if (r == 0 && o->trial && (r = trial_grub_arm(root, err)) == 0)
 		trial_print_armed(plan);
 	run_lock_release(&lock);

@@ -104,41 +104,32 @@ static void request_from_state(struct status_facts *g, struct request *devices,
 
 static void gather_functions(struct status_facts *g, struct status_input *in)
 {
-	struct strlist addrs;
+	size_t n = g->have_plan ? g->plan.n_functions : 0;
 
-	sl_init(&addrs);
-	if (g->have_plan) {
-		for (size_t i = 0; i < g->plan.functions.n; i++)
-			sl_add(&addrs, g->plan.functions.items[i]);
-	}
-	g->functions = xcalloc(addrs.n, sizeof(*g->functions));
-	for (size_t i = 0; i < addrs.n; i++) {
-		struct status_function *f = &g->functions[in->n_functions];
-		const struct pci_function *pf;
+	g->functions = xcalloc(n, sizeof(*g->functions));
+	for (size_t i = 0; i < n; i++) {
+		struct status_function *f = &g->functions[i];
+		const struct pci_function *pf = inventory_find(&g->inv, &g->plan.functions[i]);
 
-		if (pci_addr_parse(addrs.items[i], &f->addr) < 0)
-			continue;
-		pf = inventory_find(&g->inv, &f->addr);
+		f->addr = g->plan.functions[i];
 		f->present = pf != NULL;
 		f->driver = pf ? pf->driver : NULL;
-		in->n_functions++;
 	}
 	in->functions = g->functions;
-	sl_free(&addrs);
+	in->n_functions = n;
 }
 
 static void gather_cards(struct status_facts *g, struct status_input *in)
 {
 	if (!g->have_plan)
 		return;
-	g->cards = xcalloc(g->plan.cards.n, sizeof(*g->cards));
-	for (size_t i = 0; i < g->plan.cards.n; i++) {
+	g->cards = xcalloc(g->plan.n_cards, sizeof(*g->cards));
+	for (size_t i = 0; i < g->plan.n_cards; i++) {
 		struct status_card *c = &g->cards[in->n_cards];
 		const struct pci_function *pf;
 		int idx;
 
-		if (pci_addr_parse(g->plan.cards.items[i], &c->addr) < 0)
-			continue;
+		c->addr = g->plan.cards[i];
 		idx = inventory_find_card(&g->inv, &c->addr);
 		pf = inventory_find(&g->inv, &c->addr);
 		c->iommu_group = pf ? pf->iommu_group : -1;
@@ -161,10 +152,8 @@ static void gather_host_card(struct status_facts *g, struct status_input *in)
 	g->host_functions = xcalloc(host->n_functions, sizeof(*g->host_functions));
 	for (size_t i = 0; i < host->n_functions; i++) {
 		const struct pci_function *pf = &g->inv.functions[host->functions[i]];
-		char a[PCI_ADDR_STRLEN];
 
-		pci_addr_format(&pf->addr, a);
-		if (sl_has(&g->plan.functions, a))
+		if (pci_addr_list_has(g->plan.functions, g->plan.n_functions, &pf->addr))
 			continue; /* passed with consent: not the host's any more */
 		g->host_functions[in->n_host_functions++] = (struct status_function){
 		    .addr = pf->addr, .present = true, .driver = pf->driver};
@@ -458,7 +447,8 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	request_free(&state_devices);
 	gather_functions(g, in);
 	if (g->have_plan)
-		g->n_kubevirt = kubevirt_devices(&g->inv, &g->plan.functions, &g->kubevirt);
+		g->n_kubevirt = kubevirt_devices(&g->inv, g->plan.functions, g->plan.n_functions,
+						 &g->kubevirt);
 	in->kubevirt = g->kubevirt;
 	in->n_kubevirt = g->n_kubevirt;
 	gather_cards(g, in);

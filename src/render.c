@@ -85,8 +85,12 @@ static char *render_driver_override(const struct plan *plan)
 		return NULL;
 	sb_init(&sb);
 	add_header(&sb);
-	for (size_t i = 0; i < plan->functions.n; i++)
-		sb_addf(&sb, "%s\n", plan->functions.items[i]);
+	for (size_t i = 0; i < plan->n_functions; i++) {
+		char addr[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&plan->functions[i], addr);
+		sb_addf(&sb, "%s\n", addr);
+	}
 	return sb_steal(&sb);
 }
 
