@@ -16,7 +16,6 @@
 
 #include "boot-stack.h"
 #include "kernel-cmdline-edit.h"
-#include "modules.h"
 #include "run-tool.h"
 #include "util.h"
 
@@ -71,32 +70,28 @@ static char *kernel_image(const char *root, const char *kver)
 	return NULL;
 }
 
+/* kernel-install add KVER IMAGE [INITRD]; a kernel without an image is skipped. */
+static void kernel_install_args(const char *root, const char *kver, struct strlist *args)
+{
+	_cleanup_free_ char *image = kernel_image(root, kver);
+	_cleanup_free_ char *initrd = xasprintf("/boot/initrd.img-%s", kver);
+
+	if (!image)
+		return;
+	sl_add(args, "kernel-install");
+	sl_add(args, "add");
+	sl_add(args, kver);
+	sl_add(args, image);
+	if (exists_under(root, initrd)) /* else kernel-install finds or builds one itself */
+		sl_add(args, initrd);
+}
+
 static int kernel_install_regenerate(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("kernel-install");
-	struct strlist kernels;
-	int r = 0;
+	size_t n_kernels;
 
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "kernel-install is not installed");
-	sl_init(&kernels);
-	installed_kernels(root, false, &kernels); /* those without an image are skipped */
-	for (size_t i = 0; i < kernels.n && r == 0; i++) {
-		const char *kver = kernels.items[i];
-		_cleanup_free_ char *image = kernel_image(root, kver);
-		_cleanup_free_ char *initrd = xasprintf("/boot/initrd.img-%s", kver);
-		char *argv[] = { "kernel-install", "add", (char *)kver, image, initrd, NULL };
-
-		if (!image)
-			continue;
-		if (!exists_under(root, initrd))
-			argv[4] = NULL; /* kernel-install then finds or builds one itself */
-		printf("Running kernel-install add %s %s%s%s...\n", kver, image,
-		       argv[4] ? " " : "", argv[4] ? initrd : "");
-		r = tool_run(tool, argv, err);
-	}
-	sl_free(&kernels);
-	return r;
+	return tool_run_per_kernel(root, "kernel-install", false, kernel_install_args, &n_kernels,
+				   err);
 }
 
 const struct boot_loader boot_loader_kernel_install = {

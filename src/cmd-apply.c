@@ -12,6 +12,7 @@
 #include "conflicts.h"
 #include "detect.h"
 #include "kernel-cmdline-file.h"
+#include "log.h"
 #include "owned-files.h"
 #include "policy.h"
 #include "rebind.h"
@@ -25,7 +26,6 @@
 #include "util.h"
 #include "writer.h"
 
-#define PROG "vfio-passthrough-setup"
 #define UNDO_HINT                                                                         \
 	"To undo: vfio-passthrough-setup remove (or choose no card in dpkg-reconfigure "  \
 	"vfio-passthrough-setup)."
@@ -178,7 +178,8 @@ static int trial_files(const char *root, const struct plan *plan, struct apply_o
 
 	if (!o->trial && !o->confirm_token) {
 		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
-							.needs_bootloader = true };
+							.needs_bootloader = true,
+							.outside_hash = true };
 		return 0;
 	}
 	if (o->confirm_token) {
@@ -186,7 +187,8 @@ static int trial_files(const char *root, const struct plan *plan, struct apply_o
 
 		rendered_hash(files, *n, hash);
 		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
-							.needs_bootloader = true };
+							.needs_bootloader = true,
+							.outside_hash = true };
 		if (strcmp(hash, o->confirm_token) == 0)
 			return 0;
 		return error_set(err, EXIT_USAGE,
@@ -248,8 +250,9 @@ static void print_done(const struct plan *plan)
 		return;
 	}
 	{
-		_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
-		_cleanup_free_ char *fns = sl_join(&plan->functions, " ");
+		_cleanup_free_ char *cards = pci_addr_list_format(plan->cards, plan->n_cards, " ");
+		_cleanup_free_ char *fns =
+			pci_addr_list_format(plan->functions, plan->n_functions, " ");
 
 		printf("Configured %s for vfio-pci (functions: %s)%s.\n", cards, fns,
 		       plan->bind_by_address ? ", bound by address because an identical card "
@@ -296,7 +299,7 @@ static void record(const char *root, const struct apply_state *st)
 	struct error err = { 0 };
 
 	if (state_save(root, st, &err) < 0)
-		fprintf(stderr, PROG ": warning: cannot record the result: %s\n", err.msg);
+		log_warning("cannot record the result: %s", err.msg);
 }
 
 /* The old record with the regeneration about to run marked pending: written before any
@@ -322,7 +325,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		      const struct rendered_file *files, size_t n_files,
 		      const struct apply_opts *o, struct error *err)
 {
-	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
+	_cleanup_free_ char *cards = pci_addr_list_format(plan->cards, plan->n_cards, " ");
 	_cleanup_free_ char *journal = NULL, *dirs = NULL;
 	const char *params = plan_params(plan, o);
 	struct kernel_cmdline_record kc = { 0 };
@@ -343,10 +346,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	state_load(root, &old);
 	pending = regen_needs_parse(old.regen_pending);
 	in_doubt = regen_needs_any(pending);
-	/* The trial file (last) is not in the hash: `status` renders the plan without it. */
-	rendered_hash(files, n_files - (n_files && strcmp(files[n_files - 1].path,
-							  TRIAL_FILE_PATH) == 0),
-		      hash);
+	rendered_hash(files, n_files, hash);
 	if (owned_files_stage(&tx, root, files, n_files, err) < 0)
 		goto out;
 	if (kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err) < 0)
@@ -435,6 +435,25 @@ out:
 	return ret;
 }
 
+/* --now: rebind takes the cards as text, the form remove --now reads from the state file. */
+static int take_now(const char *root, const struct inventory *inv, const struct plan *plan,
+		    bool dry_run, struct error *err)
+{
+	struct strlist cards;
+	int r;
+
+	sl_init(&cards);
+	for (size_t i = 0; i < plan->n_cards; i++) {
+		char addr[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&plan->cards[i], addr);
+		sl_add(&cards, addr);
+	}
+	r = rebind_now(root, inv, &cards, true, dry_run, err);
+	sl_free(&cards);
+	return r;
+}
+
 /* Lock, then write (and with --now bind): one writer at a time on a root. Returns the
  * exit status, -1 with err set on failure. */
 static int write_plan_locked(const char *root, const struct inventory *inv,
@@ -448,14 +467,14 @@ static int write_plan_locked(const char *root, const struct inventory *inv,
 	if (o->dry_run) {
 		r = print_dry_run(root, files, n_files, plan_params(plan, o), err);
 		if (r == 0 && o->now)
-			r = rebind_now(root, inv, &plan->cards, true, true, err);
+			r = take_now(root, inv, plan, true, err);
 		return r;
 	}
 	if (run_lock_acquire(root, &lock, err) < 0)
 		return -1;
 	r = write_plan(root, plan, req, files, n_files, o, err);
 	if (r == 0 && o->now)
-		r = rebind_now(root, inv, &plan->cards, true, false, err);
+		r = take_now(root, inv, plan, false, err);
 	if (r == 0 && o->trial && (r = trial_grub_arm(root, err)) == 0)
 		trial_print_armed(plan);
 	run_lock_release(&lock);
@@ -496,14 +515,11 @@ static int apply_main(const struct context *ctx, int argc, char **argv,
 			&req, &plan, &err) < 0)
 		goto out;
 	for (size_t i = 0; i < plan.warnings.n; i++)
-		fprintf(stderr, PROG ": warning: %s\n", plan.warnings.items[i]);
+		log_warning("%s", plan.warnings.items[i]);
 	if (!plan_is_empty(&plan) && inv.kernels.n == 0)
-		fprintf(stderr, PROG ": warning: no kernel found under /lib/modules or "
-				"/usr/lib/modules: the drivers that must wait for vfio-pci "
-				"cannot be looked up\n");
+		log_warning("no kernel found under /lib/modules or /usr/lib/modules: the drivers that must wait for vfio-pci cannot be looked up");
 	else if (!plan_is_empty(&plan) && inv.vfio_pci == VFIO_MISSING)
-		fprintf(stderr, PROG ": warning: no installed kernel has vfio-pci; the card will "
-				"not be bound until one does\n");
+		log_warning("no installed kernel has vfio-pci; the card will not be bound until one does");
 	/* Other tools' files that bind, blacklist or override the same devices: the admin
 	 * must know before rebooting into a fight between two configurations. */
 	if (!plan_is_empty(&plan))
@@ -517,9 +533,9 @@ static int apply_main(const struct context *ctx, int argc, char **argv,
 		ret = r;
 out:
 	if (err.code != EXIT_OK) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		log_error("%s", err.msg);
 		if (err.code == EXIT_USAGE)
-			fprintf(stderr, PROG ": nothing was written.\n");
+			log_error("nothing was written.");
 		ret = err.code;
 	}
 	request_free(&o.devices);

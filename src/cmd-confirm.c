@@ -6,16 +6,16 @@
 #include <string.h>
 
 #include "commands.h"
+#include "log.h"
 #include "root-path.h"
 #include "state.h"
 #include "trial.h"
 #include "util.h"
 
-#define PROG "vfio-passthrough-setup"
-
 static int refuse(const char *msg)
 {
-	fprintf(stderr, PROG ": confirm: %s\n" PROG ": nothing was written.\n", msg);
+	log_error("confirm: %s", msg);
+	log_error("nothing was written.");
 	return EXIT_USAGE;
 }
 
@@ -57,7 +57,7 @@ static int run_confirm(const struct context *ctx, int argc, char **argv)
 	if (!text || !trial_file_args(text, &args)) {
 		apply_state_free(&st);
 		sl_free(&args);
-		fprintf(stderr, PROG ": confirm: cannot read " TRIAL_FILE_PATH "\n");
+		log_error("confirm: cannot read " TRIAL_FILE_PATH);
 		return EXIT_FAILURE_RUNTIME;
 	}
 	/* apply's option parser may permute argv: give it a copy of the pointers */

@@ -32,6 +32,7 @@
 #include "commands.h"
 #include "conflicts.h"
 #include "json.h"
+#include "log.h"
 #include "policy.h"
 #include "system.h"
 
@@ -328,15 +329,10 @@ static int run(const struct context *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		_cleanup_free_ char *shown = str_printable(argv[optind]);
-
-		fprintf(stderr, "vfio-passthrough-setup: detect: unexpected argument '%s'\n",
-			shown);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return log_unexpected_argument("detect", argv[optind]);
 	if (system_load(ctx->root, 0, INDEX_FAILURE_WARN, &inv, &err) < 0) {
-		fprintf(stderr, "vfio-passthrough-setup: %s\n", err.msg);
+		log_error("%s", err.msg);
 		return err.code;
 	}
 	sl_init(&suggested);

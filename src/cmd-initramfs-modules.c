@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 #include "commands.h"
@@ -66,10 +67,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 	if (argc - optind > 1) {
 		_cleanup_free_ char *shown = str_printable(argv[optind + 1]);
 
-		fprintf(stderr,
-			"vfio-passthrough-setup: initramfs-modules takes at most one "
-			"KERNEL_VERSION, got '%s' too\n",
-			shown);
+		log_error("initramfs-modules takes at most one KERNEL_VERSION, got '%s' too", shown);
 		return EXIT_USAGE;
 	}
 
@@ -78,7 +76,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 	sl_init(&mods);
 	if (initramfs_modules(ctx->root, optind < argc ? argv[optind] : NULL, &mods,
 			      &err) < 0) {
-		fprintf(stderr, "vfio-passthrough-setup: %s\n", err.msg);
+		log_error("%s", err.msg);
 		sl_free(&mods);
 		return err.code;
 	}

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "kernel-cmdline-file.h"
+#include "log.h"
 #include "owned-files.h"
 #include "rebind.h"
 #include "regen.h"
@@ -16,8 +17,6 @@
 #include "system.h"
 #include "util.h"
 #include "writer.h"
-
-#define PROG "vfio-passthrough-setup"
 
 /* The state, then the directories our runs created (dirs, and those tx made), if nothing
  * else lives there. */
@@ -156,12 +155,7 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 			     "that is safe (exit status 3 when some wait for a reboot)");
 			return EXIT_OK;
 		}
-		{
-			_cleanup_free_ char *shown = str_printable(argv[1]);
-
-			fprintf(stderr, PROG ": remove: unexpected argument '%s'\n", shown);
-		}
-		return EXIT_USAGE;
+		return log_unexpected_argument("remove", argv[1]);
 	}
 	if (run_lock_acquire(ctx->root, &lock, &err) == 0) {
 		state_load(ctx->root, &old); /* the cards, before remove forgets them */
@@ -171,7 +165,7 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 		run_lock_release(&lock);
 	}
 	if (err.code != EXIT_OK) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		log_error("%s", err.msg);
 		return err.code;
 	}
 	return status < 0 ? EXIT_FAILURE_RUNTIME : status;

@@ -9,12 +9,11 @@
 #include <string.h>
 
 #include "commands.h"
+#include "log.h"
 #include "settings-edit.h"
 #include "settings.h"
 #include "util.h"
 #include "writer.h"
-
-#define PROG "vfio-passthrough-setup"
 
 static const char settings_usage[] =
     "Usage: " PROG " [--root DIR] settings path\n"
@@ -43,10 +42,8 @@ static int unknown_key(const char *key)
 {
 	_cleanup_free_ char *shown = str_printable(key);
 
-	fprintf(stderr,
-		PROG ": settings: unknown key '%s' (known: DEVICES, HOST_BUSID, XORG, "
-		     "KERNEL_PARAMS, ALLOW_HOST_GPU)\n",
-		shown);
+	log_error("settings: unknown key '%s' (known: DEVICES, HOST_BUSID, XORG, KERNEL_PARAMS, ALLOW_HOST_GPU)",
+		  shown);
 	return EXIT_USAGE;
 }
 
@@ -57,7 +54,7 @@ static char *current_text(const char *root, int *ret)
 	char *text = NULL;
 
 	if (settings_read_text(root, &text, &err) < 0) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		log_error("%s", err.msg);
 		*ret = err.code;
 		return NULL;
 	}
@@ -75,7 +72,7 @@ static int run_check(int argc, char **argv)
 	if (!known_key(argv[1]))
 		return unknown_key(argv[1]);
 	if (settings_check(argv[1], argv[2], &err) < 0) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		log_error("%s", err.msg);
 		return err.code;
 	}
 	return EXIT_OK;
@@ -101,7 +98,7 @@ static int run_get(const char *root, int argc, char **argv)
 	/* Only a file apply would accept is read back. */
 	request_init(&req);
 	if (settings_parse(text, &req, &err) < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, err.msg);
+		log_error("%s: %s", path, err.msg);
 		request_free(&req);
 		return err.code;
 	}
@@ -137,8 +134,7 @@ static char *checked_value(const char *arg, bool replace_invalid, char **key_out
 	if (!key) {
 		_cleanup_free_ char *shown = str_printable(arg);
 
-		fprintf(stderr, PROG ": settings set: expected KEY=VALUE, got '%s'\n",
-			shown);
+		log_error("settings set: expected KEY=VALUE, got '%s'", shown);
 		*ret = EXIT_USAGE;
 		return NULL;
 	}
@@ -151,13 +147,12 @@ static char *checked_value(const char *arg, bool replace_invalid, char **key_out
 		_cleanup_free_ char *fallback = settings_default(key);
 
 		if (!replace_invalid) {
-			fprintf(stderr, PROG ": %s\n", err.msg);
+			log_error("%s", err.msg);
 			*ret = err.code;
 			free(value);
 			return NULL;
 		}
-		fprintf(stderr, PROG ": %s; writing the default %s=\"%s\" instead\n",
-			err.msg, key, fallback);
+		log_error("%s; writing the default %s=\"%s\" instead", err.msg, key, fallback);
 		free(value);
 		value = xstrdup(fallback);
 	}
@@ -239,8 +234,7 @@ static int run_set(const char *root, int argc, char **argv)
 	 * report. */
 	request_init(&req);
 	if (settings_parse(text, &req, &err) < 0)
-		fprintf(stderr, PROG ": warning: the settings still have an error: %s\n",
-			err.msg);
+		log_warning("the settings still have an error: %s", err.msg);
 	request_free(&req);
 	memset(&err, 0, sizeof(err));
 
@@ -250,7 +244,7 @@ static int run_set(const char *root, int argc, char **argv)
 	if (!output)
 		tx_set_root(&tx, root);
 	if (tx_stage(&tx, output ? output : SETTINGS_PATH, text, &err) < 0 || tx_commit(&tx, &err) < 0) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		log_error("%s", err.msg);
 		ret = err.code ? err.code : EXIT_FAILURE_RUNTIME;
 	} else {
 		puts(path);
@@ -286,7 +280,7 @@ static int run_settings(const struct context *ctx, int argc, char **argv)
 	{
 		_cleanup_free_ char *shown = str_printable(argv[0]);
 
-		fprintf(stderr, PROG ": settings: unknown action '%s'\n", shown);
+		log_error("settings: unknown action '%s'", shown);
 	}
 	fputs(settings_usage, stderr);
 	return EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 #include "boot-stack.h"
@@ -41,6 +42,7 @@
 /* Everything gathered from the machine; status_input points into it. */
 struct status_facts {
 	struct inventory inv;
+	bool have_inv;
 	struct request req;
 	struct plan plan;
 	bool have_plan;
@@ -54,6 +56,8 @@ struct status_facts {
 	struct status_function *host_functions;
 	struct status_function *stray_vfio;
 	struct apply_state state;
+	bool have_state;
+	char *cmdline; /* only when the inventory, which holds it, could not be read */
 	char *applied_params; /* what the GRUB drop-in on disk appends */
 	char *hypervisor;
 	char *kernel;
@@ -100,41 +104,32 @@ static void request_from_state(struct status_facts *g, struct request *devices,
 
 static void gather_functions(struct status_facts *g, struct status_input *in)
 {
-	struct strlist addrs;
+	size_t n = g->have_plan ? g->plan.n_functions : 0;
 
-	sl_init(&addrs);
-	if (g->have_plan) {
-		for (size_t i = 0; i < g->plan.functions.n; i++)
-			sl_add(&addrs, g->plan.functions.items[i]);
-	}
-	g->functions = xcalloc(addrs.n, sizeof(*g->functions));
-	for (size_t i = 0; i < addrs.n; i++) {
-		struct status_function *f = &g->functions[in->n_functions];
-		const struct pci_function *pf;
+	g->functions = xcalloc(n, sizeof(*g->functions));
+	for (size_t i = 0; i < n; i++) {
+		struct status_function *f = &g->functions[i];
+		const struct pci_function *pf = inventory_find(&g->inv, &g->plan.functions[i]);
 
-		if (pci_addr_parse(addrs.items[i], &f->addr) < 0)
-			continue;
-		pf = inventory_find(&g->inv, &f->addr);
+		f->addr = g->plan.functions[i];
 		f->present = pf != NULL;
 		f->driver = pf ? pf->driver : NULL;
-		in->n_functions++;
 	}
 	in->functions = g->functions;
-	sl_free(&addrs);
+	in->n_functions = n;
 }
 
 static void gather_cards(struct status_facts *g, struct status_input *in)
 {
 	if (!g->have_plan)
 		return;
-	g->cards = xcalloc(g->plan.cards.n, sizeof(*g->cards));
-	for (size_t i = 0; i < g->plan.cards.n; i++) {
+	g->cards = xcalloc(g->plan.n_cards, sizeof(*g->cards));
+	for (size_t i = 0; i < g->plan.n_cards; i++) {
 		struct status_card *c = &g->cards[in->n_cards];
 		const struct pci_function *pf;
 		int idx;
 
-		if (pci_addr_parse(g->plan.cards.items[i], &c->addr) < 0)
-			continue;
+		c->addr = g->plan.cards[i];
 		idx = inventory_find_card(&g->inv, &c->addr);
 		pf = inventory_find(&g->inv, &c->addr);
 		c->iommu_group = pf ? pf->iommu_group : -1;
@@ -157,10 +152,8 @@ static void gather_host_card(struct status_facts *g, struct status_input *in)
 	g->host_functions = xcalloc(host->n_functions, sizeof(*g->host_functions));
 	for (size_t i = 0; i < host->n_functions; i++) {
 		const struct pci_function *pf = &g->inv.functions[host->functions[i]];
-		char a[PCI_ADDR_STRLEN];
 
-		pci_addr_format(&pf->addr, a);
-		if (sl_has(&g->plan.functions, a))
+		if (pci_addr_list_has(g->plan.functions, g->plan.n_functions, &pf->addr))
 			continue; /* passed with consent: not the host's any more */
 		g->host_functions[in->n_host_functions++] = (struct status_function){
 		    .addr = pf->addr, .present = true, .driver = pf->driver};
@@ -385,26 +378,47 @@ static bool have_settings(const char *root)
 	return access(path, F_OK) == 0;
 }
 
+/* What a trial's report and the checks both need, read once: the state, this boot and the
+ * machine. The same load apply makes, so the re-rendered files are exactly what apply would
+ * write. Without the module index the softdeps differ; the file check then says so. */
+static void gather_machine(const char *root, struct status_facts *g)
+{
+	g->have_state = state_load(root, &g->state);
+	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
+	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
+	g->have_inv = system_load(root, 0, INDEX_FAILURE_IGNORE, &g->inv, &g->err) == 0;
+	if (!g->have_inv && g->state.trial)
+		g->cmdline = read_under(root, "/proc/cmdline");
+}
+
+static int report_trial(struct status_facts *g, bool json)
+{
+	struct trial_facts f = {
+	    .state = &g->state,
+	    .cmdline = g->have_inv ? g->inv.cmdline : g->cmdline,
+	    .boot_id = g->boot_id,
+	    .inv = g->have_inv ? &g->inv : NULL,
+	    .inv_error = g->err.msg,
+	};
+
+	return trial_status(&f, json);
+}
+
 static void gather(const char *root, struct status_facts *g, struct status_input *in)
 {
 	struct request state_devices;
 	struct request_overrides overrides;
 
 	memset(in, 0, sizeof(*in));
-	in->have_state = state_load(root, &g->state);
+	in->have_state = g->have_state;
 	in->state_boot_id = g->state.boot_id;
 	in->last_apply_failed = g->state.last_apply_failed;
 	in->last_apply_error = g->state.last_apply_message;
 	in->regen_pending = g->state.regen_pending;
 	in->last_apply_time = in->have_state ? state_time(root) : -1;
 	in->trial_pending = g->state.trial && *g->state.trial; /* apply --trial's token */
-	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	in->boot_id = g->boot_id;
-	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
-
-	/* The same load apply makes, so the re-rendered files are exactly what apply would
-	 * write. Without the module index the softdeps differ; the file check then says so. */
-	if (system_load(root, 0, INDEX_FAILURE_IGNORE, &g->inv, &g->err) < 0) {
+	if (!g->have_inv) {
 		in->config_error = g->err.msg;
 		return;
 	}
@@ -433,7 +447,8 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	request_free(&state_devices);
 	gather_functions(g, in);
 	if (g->have_plan)
-		g->n_kubevirt = kubevirt_devices(&g->inv, &g->plan.functions, &g->kubevirt);
+		g->n_kubevirt = kubevirt_devices(&g->inv, g->plan.functions, g->plan.n_functions,
+						 &g->kubevirt);
 	in->kubevirt = g->kubevirt;
 	in->n_kubevirt = g->n_kubevirt;
 	gather_cards(g, in);
@@ -464,6 +479,7 @@ static void status_facts_free(struct status_facts *g)
 	free(g->hypervisor);
 	free(g->kernel);
 	free(g->boot_id);
+	free(g->cmdline);
 	free(g->initramfs_path);
 	free(g->initramfs_reason);
 	sl_free(&g->initramfs_missing);
@@ -487,17 +503,15 @@ static int write_metrics(const char *output, const char *text)
 	int r = EXIT_OK;
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "vfio-passthrough-setup: status: cannot write %s: its directory does not exist\n",
-			shown);
+		log_error("status: cannot write %s: its directory does not exist", shown);
 		return EXIT_FAILURE_RUNTIME;
 	}
 	tx_init(&tx);
 	if (tx_stage(&tx, path, text, &err) < 0 || tx_commit(&tx, &err) < 0) {
-		fprintf(stderr, "vfio-passthrough-setup: status: %s\n", err.msg);
+		log_error("status: %s", err.msg);
 		r = EXIT_FAILURE_RUNTIME;
 	} else if (!tx_changed(&tx) && utimensat(AT_FDCWD, path, NULL, 0) < 0) {
-		fprintf(stderr, "vfio-passthrough-setup: status: cannot touch %s: %s\n", shown,
-			file_error(errno));
+		log_error("status: cannot touch %s: %s", shown, file_error(errno));
 		r = EXIT_FAILURE_RUNTIME;
 	}
 	tx_free(&tx);
@@ -546,32 +560,29 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		_cleanup_free_ char *shown = str_printable(argv[optind]);
-
-		fprintf(stderr, "vfio-passthrough-setup: status: unexpected argument '%s'\n",
-			shown);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return log_unexpected_argument("status", argv[optind]);
 	if (json && prometheus) {
-		fputs("vfio-passthrough-setup: status: --json and --prometheus exclude each other\n",
-		      stderr);
+		log_error("status: --json and --prometheus exclude each other");
 		return EXIT_USAGE;
 	}
 	if (output && !prometheus) {
-		fputs("vfio-passthrough-setup: status: --output needs --prometheus\n", stderr);
+		log_error("status: --output needs --prometheus");
 		return EXIT_USAGE;
-	}
-	/* A trial is not a permanent configuration yet: its own report (the metrics say
-	 * trial_pending through the state). */
-	if (!prometheus) {
-		code = trial_status(ctx->root, json);
-		if (code >= 0)
-			return code;
 	}
 	memset(&g, 0, sizeof(g));
 	sl_init(&g.initramfs_missing);
 	conflicts_init(&g.conflicts);
+	gather_machine(ctx->root, &g);
+	/* A trial is not a permanent configuration yet: its own report (the metrics say
+	 * trial_pending through the state). */
+	if (!prometheus) {
+		code = report_trial(&g, json);
+		if (code >= 0) {
+			status_facts_free(&g);
+			return code;
+		}
+	}
 	gather(ctx->root, &g, &in);
 	status_evaluate(&in, &report);
 	sb_init(&out);

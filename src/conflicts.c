@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 #include "conflicts.h"
@@ -479,7 +480,7 @@ size_t conflicts_warn(const char *root, const struct strlist *watched, FILE *out
 	conflicts_init(&l);
 	conflicts_scan(root, watched, &l);
 	sb_init(&sb);
-	conflicts_format(&l, "vfio-passthrough-setup: warning: ", &sb);
+	conflicts_format(&l, PROG ": warning: ", &sb);
 	fputs(sb.buf, out);
 	n = l.n;
 	sb_free(&sb);

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "boot-stack.h"
-#include "modules.h"
 #include "run-tool.h"
 #include "util.h"
 
@@ -49,27 +48,26 @@ static char *dracut_detect(const char *root)
  * and status read (--regenerate-all would choose its own default location), and a failure
  * names the kernel. The first failure stops: the caller restores the files and runs this
  * again for them. */
+static void dracut_args(const char *root, const char *kver, struct strlist *args)
+{
+	_cleanup_free_ char *image = xasprintf("/boot/initrd.img-%s", kver);
+
+	(void)root;
+	sl_add(args, "dracut");
+	sl_add(args, "--force");
+	sl_add(args, image);
+	sl_add(args, kver);
+}
+
 static int dracut_rebuild_all(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("dracut");
-	struct strlist kernels;
-	int ret = 0;
+	size_t n_kernels;
+	/* with_index: the kernels --regenerate-all visits */
+	int r = tool_run_per_kernel(root, "dracut", true, dracut_args, &n_kernels, err);
 
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "dracut is not installed");
-	sl_init(&kernels);
-	installed_kernels(root, true, &kernels); /* the kernels --regenerate-all visits */
-	if (kernels.n == 0)
+	if (r == 0 && n_kernels == 0)
 		printf("No kernel under /lib/modules or /usr/lib/modules: no initramfs to rebuild.\n");
-	for (size_t i = 0; i < kernels.n && ret == 0; i++) {
-		_cleanup_free_ char *image = xasprintf("/boot/initrd.img-%s", kernels.items[i]);
-		char *argv[] = { "dracut", "--force", image, kernels.items[i], NULL };
-
-		printf("Running dracut --force %s %s...\n", image, kernels.items[i]);
-		ret = tool_run(tool, argv, err);
-	}
-	sl_free(&kernels);
-	return ret;
+	return r;
 }
 
 /* lsinitrd prints `cpio -tv` lines after its header: "MODE LINKS USER GROUP SIZE MON DAY

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "log.h"
 #include "util.h"
 
 static const struct command *const commands[] = {
@@ -81,10 +82,7 @@ int main(int argc, char **argv)
 	if (why) {
 		_cleanup_free_ char *shown = str_printable(ctx.root);
 
-		fprintf(stderr,
-			"vfio-passthrough-setup: --root '%s': %s (expected the directory of a "
-			"system root)\n",
-			shown, why);
+		log_error("--root '%s': %s (expected the directory of a system root)", shown, why);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
@@ -98,7 +96,7 @@ int main(int argc, char **argv)
 	{
 		_cleanup_free_ char *shown = str_printable(argv[optind]);
 
-		fprintf(stderr, "vfio-passthrough-setup: unknown command '%s'\n", shown);
+		log_error("unknown command '%s'", shown);
 	}
 	usage(stderr);
 	return EXIT_USAGE;

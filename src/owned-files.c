@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kernel-cmdline-edit.h"
+#include "log.h"
 #include "owned-files.h"
 #include "policy.h"
 #include "regen.h"
@@ -19,14 +20,14 @@
 #include "util.h"
 #include "writer.h"
 
-#define PROG "vfio-passthrough-setup"
-
 size_t owned_files_all(struct rendered_file out[RENDERED_MAX])
 {
 	struct plan none = { 0 };
 	size_t n = render_plan(&none, out); /* an empty plan: every owned file, none wanted */
 
-	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH, .needs_bootloader = true };
+	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
+					   .needs_bootloader = true,
+					   .outside_hash = true };
 	return n;
 }
 
@@ -183,8 +184,8 @@ int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
 	if (regen_run(root, needs, err) == 0)
 		return 0;
 	*in_doubt = true;
-	fprintf(stderr, PROG ": %s\n", err->msg);
-	fprintf(stderr, PROG ": restoring the previous files and regenerating again...\n");
+	log_error("%s", err->msg);
+	log_error("restoring the previous files and regenerating again...");
 	if (tx_rollback(tx, &e2) < 0) {
 		error_append(err, "; restoring the previous files failed too: %s", e2.msg);
 		return -1;

@@ -200,3 +200,25 @@ int pci_addr_list_parse(const char *s, struct pci_addr **out, size_t *n, const c
 	*n = count;
 	return 0;
 }
+
+char *pci_addr_list_format(const struct pci_addr *a, size_t n, const char *sep)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < n; i++) {
+		char buf[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&a[i], buf);
+		sb_addf(&sb, "%s%s", i ? sep : "", buf);
+	}
+	return sb_steal(&sb);
+}
+
+bool pci_addr_list_has(const struct pci_addr *a, size_t n, const struct pci_addr *x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pci_addr_cmp(&a[i], x) == 0)
+			return true;
+	return false;
+}

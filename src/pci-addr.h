@@ -31,6 +31,11 @@ int xorg_busid_parse(const char *s, struct pci_addr *out);
 #define XORG_BUSID_STRLEN 40
 void xorg_busid_format(const struct pci_addr *a, char buf[XORG_BUSID_STRLEN]);
 
+/* The addresses, each as pci_addr_format() writes it, joined with sep. Caller frees. */
+char *pci_addr_list_format(const struct pci_addr *a, size_t n, const char *sep);
+/* Whether x is one of the n addresses at a. */
+bool pci_addr_list_has(const struct pci_addr *a, size_t n, const struct pci_addr *x);
+
 /* Split a comma- or space-separated list of addresses; -1 and *bad set to the offending
  * token (points into a static buffer) on the first malformed one. Caller frees *out. */
 int pci_addr_list_parse(const char *s, struct pci_addr **out, size_t *n, const char **bad);

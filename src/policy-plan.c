@@ -222,23 +222,19 @@ int policy_plan(const struct inventory *inv, const struct request *req, struct p
 	if (check_consent(inv, req, chosen, plan, err) < 0)
 		goto fail;
 
-	for (size_t c = 0; c < inv->n_cards; c++) {
-		char buf[PCI_ADDR_STRLEN];
-
-		if (!chosen[c])
-			continue;
-		pci_addr_format(&inv->cards[c].addr, buf);
-		sl_add(&plan->cards, buf);
-	}
+	plan->cards = xcalloc(inv->n_cards, sizeof(*plan->cards));
+	for (size_t c = 0; c < inv->n_cards; c++)
+		if (chosen[c])
+			plan->cards[plan->n_cards++] = inv->cards[c].addr;
+	plan->functions = xcalloc(inv->n_functions, sizeof(*plan->functions));
 	for (size_t fi = 0; fi < inv->n_functions; fi++) {
 		const struct pci_function *f = &inv->functions[fi];
-		char buf[PCI_ADDR_STRLEN], id[PCI_ID_STRLEN];
+		char id[PCI_ID_STRLEN];
 
 		if (!function_chosen(inv, chosen, fi))
 			continue;
-		pci_addr_format(&f->addr, buf);
 		pci_id_format(f->vendor, f->device, id);
-		sl_add(&plan->functions, buf);
+		plan->functions[plan->n_functions++] = f->addr;
 		sl_add_unique(&plan->vfio_ids, id);
 		for (size_t m = 0; m < f->modules.n; m++) {
 			const char *mod = f->modules.items[m];
@@ -300,8 +296,8 @@ fail:
 
 void plan_free(struct plan *plan)
 {
-	sl_free(&plan->cards);
-	sl_free(&plan->functions);
+	free(plan->cards);
+	free(plan->functions);
 	sl_free(&plan->vfio_ids);
 	sl_free(&plan->softdeps);
 	sl_free(&plan->warnings);
@@ -312,5 +308,5 @@ void plan_free(struct plan *plan)
 
 bool plan_is_empty(const struct plan *plan)
 {
-	return plan->cards.n == 0;
+	return plan->n_cards == 0;
 }

@@ -6,8 +6,10 @@
 #include "settings.h"
 
 struct plan {
-	struct strlist cards;          /* addresses of the chosen cards, "dddd:bb:ss.f" */
-	struct strlist functions;      /* every function to hand to vfio-pci */
+	struct pci_addr *cards;        /* the chosen cards */
+	size_t n_cards;
+	struct pci_addr *functions;    /* every function to hand to vfio-pci */
+	size_t n_functions;
 	struct strlist vfio_ids;       /* "vvvv:dddd", deduplicated, in function order */
 	struct strlist softdeps;       /* modules that must wait for vfio-pci, sorted */
 	bool bind_by_address;          /* a kept device shares an id: use driver_override, not ids= */

@@ -85,8 +85,12 @@ static char *render_driver_override(const struct plan *plan)
 		return NULL;
 	sb_init(&sb);
 	add_header(&sb);
-	for (size_t i = 0; i < plan->functions.n; i++)
-		sb_addf(&sb, "%s\n", plan->functions.items[i]);
+	for (size_t i = 0; i < plan->n_functions; i++) {
+		char addr[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&plan->functions[i], addr);
+		sb_addf(&sb, "%s\n", addr);
+	}
 	return sb_steal(&sb);
 }
 
@@ -162,6 +166,8 @@ void rendered_hash(const struct rendered_file *files, size_t n, char out[17])
 	for (size_t i = 0; i < n; i++) {
 		const char *c = files[i].content ? files[i].content : "";
 
+		if (files[i].outside_hash)
+			continue;
 		h = fnv1a(h, files[i].path, strlen(files[i].path) + 1);
 		/* "absent" and "empty" must differ */
 		h = fnv1a(h, files[i].content ? "+" : "-", 1);

@@ -21,12 +21,14 @@ struct rendered_file {
 	char *content;     /* NULL: the file must not exist */
 	bool needs_initramfs;  /* a change must be copied into every initramfs */
 	bool needs_bootloader; /* a change must reach the boot loader's configuration */
+	bool outside_hash;     /* left out of rendered_hash(): the trial file, which status lacks */
 };
 
 #define RENDERED_MAX 8
 /* Fill out[] with every owned file (content NULL where the plan needs none). Returns count. */
 size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MAX]);
 void rendered_free(struct rendered_file *files, size_t n);
-/* FNV-1a 64 over every path and content, as 16 hex digits: the state file records it and
- * `status` compares it with a fresh render to tell whether the files are current. */
+/* FNV-1a 64 over every path and content but those outside_hash, as 16 hex digits: the state
+ * file records it and `status` compares it with a fresh render to tell whether the files are
+ * current. */
 void rendered_hash(const struct rendered_file *files, size_t n, char out[17]);

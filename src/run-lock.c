@@ -12,10 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "run-lock.h"
 #include "util.h"
 
-#define LOCK_NAME "vfio-passthrough-setup.lock"
+#define LOCK_NAME PROG ".lock"
 
 static long timeout_seconds(void)
 {
@@ -139,15 +140,12 @@ int run_lock_acquire(const char *root, struct run_lock *lock, struct error *err)
 		if (now() - start >= (double)limit) {
 			close(root_fd);
 			return error_set(err, EXIT_FAILURE_RUNTIME,
-					 "another vfio-passthrough-setup run%s holds the lock %s; "
-					 "gave up after %ld s (run again once it has finished)",
+					 "another " PROG " run%s holds the lock %s; gave up after %ld s (run again once it has finished)",
 					 holder, shown, limit);
 		}
 		if (!said)
-			fprintf(stderr,
-				"vfio-passthrough-setup: another vfio-passthrough-setup run%s holds "
-				"the lock %s; waiting up to %ld s...\n",
-				holder, shown, limit);
+			log_error("another " PROG " run%s holds the lock %s; waiting up to %ld s...",
+				  holder, shown, limit);
 		said = true;
 		usleep(100 * 1000);
 	}

@@ -11,8 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "run-tool.h"
 #include "util.h"
+
+#include "modules.h"
+#include "run-tool.h"
 
 #define TAIL_MAX 600
 
@@ -173,4 +175,37 @@ int tool_capture(const char *path, char *const argv[], struct strlist *lines)
 	if (child_wait(&c, &status) < 0 || !f)
 		return -1;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int tool_run_per_kernel(const char *root, const char *prog, bool with_index,
+			kernel_args_fn *args_for, size_t *n_kernels, struct error *err)
+{
+	_cleanup_free_ char *tool = tool_find(prog);
+	struct strlist kernels;
+	int r = 0;
+
+	*n_kernels = 0;
+	if (!tool)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "%s is not installed", prog);
+	sl_init(&kernels);
+	installed_kernels(root, with_index, &kernels);
+	*n_kernels = kernels.n;
+	for (size_t i = 0; i < kernels.n && r == 0; i++) {
+		_cleanup_free_ char *shown = NULL;
+		_cleanup_free_ char **argv = NULL;
+		struct strlist args;
+
+		sl_init(&args);
+		args_for(root, kernels.items[i], &args);
+		if (args.n) {
+			shown = sl_join(&args, " ");
+			argv = xcalloc(args.n + 1, sizeof(*argv));
+			memcpy(argv, args.items, args.n * sizeof(*argv));
+			printf("Running %s...\n", shown);
+			r = tool_run(tool, argv, err);
+		}
+		sl_free(&args);
+	}
+	sl_free(&kernels);
+	return r;
 }

@@ -3,6 +3,8 @@
  * forks, so every run gets the same care about SIGCHLD, EINTR and exit statuses. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "util.h"
 
 /* Full path of prog in $PATH (or in the sbin directories root's PATH has, in case sudo
@@ -14,3 +16,12 @@ int tool_run(const char *path, char *const argv[], struct error *err);
 /* Run argv (path: the program) with stderr discarded, adding each line of its stdout to
  * lines. 0 on exit status 0, else -1. */
 int tool_capture(const char *path, char *const argv[], struct strlist *lines);
+
+/* The arguments, argv[0] first, a tool gets for kernel kver; none: kver is skipped. */
+typedef void kernel_args_fn(const char *root, const char *kver, struct strlist *args);
+/* Run prog once per kernel installed under root (installed_kernels(root, with_index)), each
+ * run shown first as "Running ARGV...": the boot stacks' tools that take one kernel a run.
+ * The first failure stops: -1, err naming the tool and how it failed. *n_kernels: how many
+ * kernels there are. */
+int tool_run_per_kernel(const char *root, const char *prog, bool with_index,
+			kernel_args_fn *args_for, size_t *n_kernels, struct error *err);

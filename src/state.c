@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "root-path.h"
 #include "state.h"
 #include "util.h"
@@ -186,8 +187,7 @@ void state_delete(const char *root)
 	int fd = root_open_dir(root, STATE_DIR, NULL);
 
 	if ((fd < 0 || unlinkat(fd, path_base(STATE_PATH), 0) < 0) && errno != ENOENT)
-		fprintf(stderr, "vfio-passthrough-setup: warning: cannot remove %s: %s\n", shown,
-			file_error(errno));
+		log_warning("cannot remove %s: %s", shown, file_error(errno));
 	if (fd >= 0)
 		close(fd);
 }

@@ -57,19 +57,18 @@ char *kubevirt_resource_name(uint16_t vendor, uint16_t device, const char *vendo
 			 word && *word ? ".com" : ".io", name);
 }
 
-size_t kubevirt_devices(const struct inventory *inv, const struct strlist *passed,
-			struct kubevirt_device **out)
+size_t kubevirt_devices(const struct inventory *inv, const struct pci_addr *passed,
+			size_t n_passed, struct kubevirt_device **out)
 {
 	size_t n = 0;
 
-	*out = xcalloc(passed->n ? passed->n : 1, sizeof(**out));
-	for (size_t i = 0; i < passed->n; i++) {
-		struct pci_addr a;
-		const struct pci_function *f;
+	*out = xcalloc(n_passed, sizeof(**out));
+	for (size_t i = 0; i < n_passed; i++) {
+		const struct pci_function *f = inventory_find(inv, &passed[i]);
 		char selector[10];
 		bool seen = false;
 
-		if (pci_addr_parse(passed->items[i], &a) < 0 || !(f = inventory_find(inv, &a)))
+		if (!f)
 			continue;
 		snprintf(selector, sizeof(selector), "%04X:%04X", f->vendor, f->device);
 		for (size_t k = 0; k < n && !seen; k++)
@@ -89,7 +88,7 @@ size_t kubevirt_devices(const struct inventory *inv, const struct strlist *passe
 
 			pci_addr_format(&o->addr, addr);
 			if (o->vendor == f->vendor && o->device == f->device &&
-			    !sl_has(passed, addr))
+			    !pci_addr_list_has(passed, n_passed, &o->addr))
 				sl_add(&d->host_matches, addr);
 		}
 	}

@@ -22,10 +22,10 @@ struct kubevirt_device {
  * a Kubernetes resource name cannot hold made one "_", at most 63 of them. Pure. */
 char *kubevirt_resource_name(uint16_t vendor, uint16_t device, const char *vendor_name,
 			     const char *device_name);
-/* The entries for the functions in passed (addresses), from the inventory; names from
+/* The entries for the n_passed functions at passed, from the inventory; names from
  * pci.ids. Returns how many; *out is allocated. */
-size_t kubevirt_devices(const struct inventory *inv, const struct strlist *passed,
-			struct kubevirt_device **out);
+size_t kubevirt_devices(const struct inventory *inv, const struct pci_addr *passed,
+			size_t n_passed, struct kubevirt_device **out);
 void kubevirt_devices_free(struct kubevirt_device *d, size_t n);
 /* The YAML to paste under the KubeVirt CR's spec.configuration, and a note per ambiguous
  * selector. */

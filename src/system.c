@@ -6,10 +6,9 @@
 
 #include "boot-stack-plan.h"
 #include "detect.h"
+#include "log.h"
 #include "modules.h"
 #include "system.h"
-
-#define PROG "vfio-passthrough-setup"
 
 int system_load(const char *root, unsigned detect_flags, enum index_failure on_index_failure,
 		struct inventory *inv, struct error *err)
@@ -33,7 +32,7 @@ int system_load(const char *root, unsigned detect_flags, enum index_failure on_i
 	policy_classify(inv);
 	if (on_index_failure != INDEX_FAILURE_IGNORE)
 		for (size_t i = 0; i < inv->warnings.n; i++)
-			fprintf(stderr, PROG ": warning: %s\n", inv->warnings.items[i]);
+			log_warning("%s", inv->warnings.items[i]);
 	return 0;
 }
 

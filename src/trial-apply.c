@@ -48,7 +48,7 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 
 void trial_print_armed(const struct plan *plan)
 {
-	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
+	_cleanup_free_ char *cards = pci_addr_list_format(plan->cards, plan->n_cards, " ");
 
 	printf("Trial of %s set up for the next boot only (boot entry \"vfio-passthrough-setup "
 	       "trial (one boot)\").\n"

@@ -8,40 +8,38 @@
 #include <string.h>
 
 #include "json.h"
+#include "log.h"
 #include "state.h"
 #include "system.h"
 #include "trial.h"
 #include "util.h"
 
-#define PROG "vfio-passthrough-setup"
-
 /* "0000:01:00.0 vfio-pci, 0000:01:00.1 vfio-pci"; *all_vfio whether every function is. */
-static char *drivers_of(const char *root, const char *cards, bool *all_vfio)
+static char *drivers_of(const struct inventory *inv, const char *inv_error, const char *cards,
+			bool *all_vfio)
 {
-	struct inventory inv = { 0 };
-	struct error err = { 0 };
 	_cleanup_free_ char *copy = xstrdup(cards ? cards : "");
 	struct strbuf sb;
 	char *save = NULL;
 
 	*all_vfio = false;
 	sb_init(&sb);
-	if (system_load(root, DETECT_NO_NAMES, INDEX_FAILURE_IGNORE, &inv, &err) < 0) {
-		sb_addf(&sb, "unknown (%s)", err.msg);
+	if (!inv) {
+		sb_addf(&sb, "unknown (%s)", inv_error);
 		return sb_steal(&sb);
 	}
 	*all_vfio = true;
 	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		struct pci_addr a;
-		int c = pci_addr_parse(w, &a) == 0 ? inventory_find_card(&inv, &a) : -1;
+		int c = pci_addr_parse(w, &a) == 0 ? inventory_find_card(inv, &a) : -1;
 
 		if (c < 0) {
 			sb_addf(&sb, "%s%s not found", sb.len ? ", " : "", w);
 			*all_vfio = false;
 			continue;
 		}
-		for (size_t k = 0; k < inv.cards[c].n_functions; k++) {
-			const struct pci_function *f = &inv.functions[inv.cards[c].functions[k]];
+		for (size_t k = 0; k < inv->cards[c].n_functions; k++) {
+			const struct pci_function *f = &inv->functions[inv->cards[c].functions[k]];
 			char addr[PCI_ADDR_STRLEN];
 
 			pci_addr_format(&f->addr, addr);
@@ -49,43 +47,36 @@ static char *drivers_of(const char *root, const char *cards, bool *all_vfio)
 			*all_vfio = *all_vfio && f->driver && strcmp(f->driver, "vfio-pci") == 0;
 		}
 	}
-	inventory_free(&inv);
 	return sb_steal(&sb);
 }
 
-int trial_status(const char *root, bool json)
+int trial_status(const struct trial_facts *f, bool json)
 {
-	_cleanup_free_ char *cmdline_path = path_join(root, "/proc/cmdline");
-	_cleanup_free_ char *boot_path = path_join(root, "/proc/sys/kernel/random/boot_id");
-	_cleanup_free_ char *cmdline = read_attr(cmdline_path), *boot_id = read_attr(boot_path);
 	_cleanup_free_ char *msg = NULL, *drivers = NULL;
-	struct apply_state st;
+	const struct apply_state *st = f->state;
 	const char *phase_name;
 	bool bound = false;
 	int code;
 
-	state_load(root, &st);
-	if (!st.trial) {
-		apply_state_free(&st);
+	if (!st->trial)
 		return -1;
-	}
-	switch (trial_phase_of(st.trial, cmdline, boot_id, st.boot_id)) {
+	switch (trial_phase_of(st->trial, f->cmdline, f->boot_id, st->boot_id)) {
 	case TRIAL_PENDING:
 		phase_name = "pending";
 		code = EXIT_REBOOT_PENDING;
 		msg = xasprintf("Trial pending: the next boot, and only that one, tries %s on "
 				"vfio-pci (boot entry \"vfio-passthrough-setup trial (one boot)\"). "
 				"Reboot to try it; then run " PROG " status and " PROG " confirm.",
-				st.cards);
+				st->cards);
 		break;
 	case TRIAL_RUNNING:
 		phase_name = "running";
-		drivers = drivers_of(root, st.cards, &bound);
+		drivers = drivers_of(f->inv, f->inv_error, st->cards, &bound);
 		code = bound ? EXIT_OK : EXIT_FAILURE_RUNTIME;
 		msg = bound ? xasprintf("Trial boot: %s on vfio-pci (%s). Keep it for every boot "
 					"with: " PROG " confirm. Without it, the next boot is the "
 					"previous configuration again.",
-					st.cards, drivers)
+					st->cards, drivers)
 			    : xasprintf("Trial boot, but not every function is on vfio-pci (%s): do "
 					"not confirm; the next boot is the previous configuration "
 					"again.",
@@ -98,7 +89,7 @@ int trial_status(const char *root, bool json)
 				"configuration (no card on vfio-pci; the trial entry is not booted "
 				"again). Try again with " PROG " apply --trial, or drop it with " PROG
 				" remove.",
-				st.cards);
+				st->cards);
 		break;
 	}
 	if (json) {
@@ -110,7 +101,7 @@ int trial_status(const char *root, bool json)
 		json_key(&j, "trial");
 		json_string(&j, phase_name);
 		json_key(&j, "cards");
-		json_string(&j, st.cards);
+		json_string(&j, st->cards);
 		json_key(&j, "message");
 		json_string(&j, msg);
 		json_object_end(&j);
@@ -120,6 +111,5 @@ int trial_status(const char *root, bool json)
 	} else {
 		printf("%s\n", msg);
 	}
-	apply_state_free(&st);
 	return code;
 }

@@ -18,7 +18,7 @@ char *trial_params(const struct plan *plan, const char *token)
 	if (plan->kernel_params && *plan->kernel_params)
 		sb_addf(&sb, "%s ", plan->kernel_params);
 	if (plan->bind_by_address) {
-		_cleanup_free_ char *addrs = sl_join(&plan->functions, ",");
+		_cleanup_free_ char *addrs = pci_addr_list_format(plan->functions, plan->n_functions, ",");
 
 		sb_addf(&sb, TRIAL_ADDRS_PARAM "=%s ", addrs);
 	} else {
@@ -188,6 +188,7 @@ size_t trial_render(const struct plan *plan, char *trial_text,
 	}
 	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
 					   .content = trial_text,
-					   .needs_bootloader = true };
+					   .needs_bootloader = true,
+					   .outside_hash = true };
 	return n;
 }

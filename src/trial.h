@@ -11,6 +11,7 @@
 
 #include "policy.h"
 #include "render.h"
+#include "state.h"
 #include "util.h"
 
 /* The data file the GRUB script /etc/grub.d/42_vfio-passthrough-setup-trial reads: marker,
@@ -64,6 +65,14 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 		  struct rendered_file *files, size_t *n, char token[17], struct error *err);
 void trial_print_armed(const struct plan *plan);
 
+/* What `status` read of the machine, once, for the trial's report too. */
+struct trial_facts {
+	const struct apply_state *state;
+	const char *cmdline;          /* /proc/cmdline, NULL if unreadable */
+	const char *boot_id;          /* this boot's, NULL if unreadable */
+	const struct inventory *inv;  /* NULL if it could not be read: */
+	const char *inv_error;        /* why */
+};
 /* trial-status.c: with a trial pending, print what `status` says of it and return the exit
  * status (3 pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. */
-int trial_status(const char *root, bool json);
+int trial_status(const struct trial_facts *f, bool json);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 void freep(void *p)
@@ -16,7 +17,7 @@ void freep(void *p)
 
 static void oom(void)
 {
-	fputs("vfio-passthrough-setup: out of memory\n", stderr);
+	fputs(PROG ": out of memory\n", stderr);
 	abort();
 }
 

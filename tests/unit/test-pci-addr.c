@@ -147,11 +147,29 @@ static void test_list(void)
 	CHECK(strlen(bad) < 64);
 }
 
+/* A plan's addresses back to text (state file, messages, trial parameters) and membership. */
+static void test_list_format(void)
+{
+	struct pci_addr a[] = { { .bus = 1 }, { .domain = 0x10000, .bus = 0xa, .slot = 0x1f, .func = 7 } };
+	struct pci_addr other = { .bus = 1, .func = 1 };
+	char *s = pci_addr_list_format(a, 2, " ");
+
+	CHECK_STR(s, "0000:01:00.0 10000:0a:1f.7");
+	free(s);
+	s = pci_addr_list_format(a, 0, ",");
+	CHECK_STR(s, "");
+	free(s);
+	CHECK(pci_addr_list_has(a, 2, &a[1]));
+	CHECK(!pci_addr_list_has(a, 2, &other));
+	CHECK(!pci_addr_list_has(a, 0, &a[0]));
+}
+
 int main(void)
 {
 	test_addr();
 	test_id();
 	test_busid();
 	test_list();
+	test_list_format();
 	return unit_done("pci-addr");
 }

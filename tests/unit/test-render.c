@@ -177,6 +177,31 @@ static void test_hash(void)
 	rendered_free(b, n);
 }
 
+/* A file outside the hash (the trial file) may be anywhere in the list and say anything:
+ * the configuration's hash stays; the same file inside the hash changes it. */
+static void test_hash_outside(void)
+{
+	struct rendered_file f[RENDERED_MAX + 1];
+	char plain[17], h[17];
+	size_t n;
+
+	render_case(intel_nvidia, ARRAY_SIZE(intel_nvidia), CPU_INTEL, VFIO_MODULE, 0, 1, f, &n);
+	rendered_hash(f, n, plain);
+	memmove(f + 1, f, n * sizeof(*f));
+	f[0] = (struct rendered_file){ .path = "/etc/vfio-passthrough-setup/trial",
+				       .content = "token=1\n",
+				       .outside_hash = true };
+	rendered_hash(f, n + 1, h);
+	CHECK_STR(h, plain);
+	f[0].content = NULL;
+	rendered_hash(f, n + 1, h);
+	CHECK_STR(h, plain);
+	f[0].outside_hash = false;
+	rendered_hash(f, n + 1, h);
+	CHECK(strcmp(h, plain) != 0);
+	rendered_free(f + 1, n);
+}
+
 int main(void)
 {
 	test_intel_nvidia();
@@ -184,5 +209,6 @@ int main(void)
 	test_nonzero_domain_and_nvidia_host();
 	test_empty();
 	test_hash();
+	test_hash_outside();
 	return unit_done("render");
 }

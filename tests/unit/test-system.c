@@ -53,7 +53,7 @@ static void test_overrides_win(void)
 						      .host_busid = &busid,
 						      .kernel_params = "iommu=pt"},
 			  &req, &plan, &err) == 0);
-	CHECK(plan.cards.n == 1 && strcmp(plan.cards.items[0], "0000:01:00.0") == 0);
+	CHECK(plan.n_cards == 1 && pci_addr_cmp(&plan.cards[0], &(struct pci_addr){ .bus = 1 }) == 0);
 	CHECK_STR(plan.kernel_params, "iommu=pt");
 	CHECK(plan.xorg && plan.host_busid.slot == 2);
 	plan_free(&plan);

@@ -8,15 +8,13 @@
 
 static void test_params(void)
 {
-	struct plan p = { 0 };
+	struct pci_addr functions[] = { { .bus = 4 }, { .bus = 4, .func = 1 } };
+	struct plan p = { .functions = functions, .n_functions = ARRAY_SIZE(functions) };
 	char *s;
 
 	sl_init(&p.vfio_ids);
-	sl_init(&p.functions);
 	sl_add(&p.vfio_ids, "10de:2504");
 	sl_add(&p.vfio_ids, "10de:228e");
-	sl_add(&p.functions, "0000:04:00.0");
-	sl_add(&p.functions, "0000:04:00.1");
 	p.kernel_params = "intel_iommu=on iommu=pt";
 	s = trial_params(&p, "0123456789abcdef");
 	CHECK_STR(s, "intel_iommu=on iommu=pt vfio-pci.ids=10de:2504,10de:228e "
@@ -30,7 +28,6 @@ static void test_params(void)
 		     "vfio_passthrough_setup.trial=00");
 	free(s);
 	sl_free(&p.vfio_ids);
-	sl_free(&p.functions);
 }
 
 static void test_file_and_token(void)

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "util.h"
+
+static void log_line(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(PROG ": ", fmt, ap);
+	va_end(ap);
+}
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(PROG ": warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int log_unexpected_argument(const char *command, const char *arg)
+{
+	_cleanup_free_ char *shown = str_printable(arg);
+
+	log_error("%s: unexpected argument '%s'", command, shown);
+	return EXIT_USAGE;
+}
