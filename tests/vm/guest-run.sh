@@ -103,14 +103,15 @@ act_apply_now() {
 	return "$rc"
 }
 
-# The boot VGA is refused (exit 3, the reason): a dry run, so nothing else changes.
+# The boot VGA is refused (exit 3, the reason): a dry run, so nothing else changes. Without
+# Xorg: the settings name the boot VGA as the host's display, which apply refuses first (exit 2).
 act_vga_now() {
 	vga=
 	for d in /sys/bus/pci/devices/*; do
 		if [ "$(cat "$d/boot_vga" 2>/dev/null)" = 1 ]; then vga=${d##*/}; fi
 	done
 	rc=0
-	"$NAME" apply --now --dry-run --force --devices "$vga" || rc=$?
+	"$NAME" apply --now --dry-run --force --no-xorg --devices "$vga" || rc=$?
 	echo "$rc" >"$O/vga_now.exit"
 	list_devices >"$O/vga_now.devices"
 }
