@@ -16,11 +16,8 @@ mkdir -p "$O"
 GENERATED="/etc/modprobe.d/$NAME.conf /etc/default/grub.d/$NAME.cfg
 /etc/X11/xorg.conf.d/10-$NAME.conf /etc/default/$NAME"
 
-collect() {
-	uname -r >"$O/uname"
-	cat /proc/cmdline >"$O/cmdline"
-	sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | sort -u >"$O/cpu-vendor"
-	# one line per PCI function: address id class driver boot_vga iommu_group (from sysfs)
+# one line per PCI function: address id class driver boot_vga iommu_group (from sysfs)
+list_devices() {
 	for d in /sys/bus/pci/devices/*; do
 		drv=-
 		[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
@@ -30,7 +27,17 @@ collect() {
 		[ -e "$d/iommu_group" ] && grp=$(basename "$(readlink "$d/iommu_group")")
 		echo "${d##*/} $(cut -c3- "$d/vendor"):$(cut -c3- "$d/device")" \
 			"$(cut -c3-6 "$d/class") $drv $vga $grp"
-	done >"$O/devices"
+	done
+}
+
+collect() {
+	# vmtest.service waits for systemd-udev-settle, which gives up after 3 min: on a loaded
+	# host (TCG at load 20) udev was still loading drivers then, and the state looked unbound
+	udevadm settle --timeout=600 || echo "udevadm settle: still busy after 600 s" >"$O/udev-busy"
+	uname -r >"$O/uname"
+	cat /proc/cmdline >"$O/cmdline"
+	sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | sort -u >"$O/cpu-vendor"
+	list_devices >"$O/devices"
 	lspci -nnk >"$O/lspci" 2>&1
 	dmesg >"$O/dmesg" 2>&1
 	ls /dev/vfio >"$O/dev-vfio" 2>&1
@@ -81,11 +88,47 @@ act_kernel2() {
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "linux-image-$kver"
 }
 
+# Binding at run time (scenario 7): the command's exit status and the drivers right after.
+act_remove_now() {
+	rc=0
+	"$NAME" remove --now || rc=$?
+	list_devices >"$O/remove_now.devices"
+	return "$rc"
+}
+
+act_apply_now() {
+	rc=0
+	"$NAME" apply --now --devices "$1" || rc=$?
+	list_devices >"$O/apply_now.devices"
+	return "$rc"
+}
+
+# The boot VGA is refused (exit 3, the reason): a dry run, so nothing else changes. Without
+# Xorg: the settings name the boot VGA as the host's display, which apply refuses first (exit 2).
+act_vga_now() {
+	vga=
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/boot_vga" 2>/dev/null)" = 1 ]; then vga=${d##*/}; fi
+	done
+	rc=0
+	"$NAME" apply --now --dry-run --force --no-xorg --devices "$vga" || rc=$?
+	echo "$rc" >"$O/vga_now.exit"
+	list_devices >"$O/vga_now.devices"
+}
+
+# A trial (scenario 8): apply --trial, and grubenv's one-shot choice it left.
+act_apply_trial() {
+	"$NAME" apply --trial --devices "$1" || return
+	grub-editenv list >"$O/grubenv"
+}
+
 act_purge() {
 	dpkg-query -L "$PKG" >"$O/package-files" 2>&1
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "$PKG" || return
-	# regular files the package owned that are still there
+	# regular files and symlinks the package owned that are still there; not directories,
+	# nor symlinks to one: dpkg -L lists /lib, which merged /usr makes a symlink to usr/lib
 	while read -r f; do
+		[ -d "$f" ] && continue
 		if [ -f "$f" ] || [ -L "$f" ]; then echo "$f"; fi
 	done <"$O/package-files" >"$O/package-files-left"
 }
