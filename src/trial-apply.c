@@ -11,9 +11,10 @@
 #include "util.h"
 
 int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
-		  struct rendered_file *files, size_t *n, char token[17], struct error *err)
+		  bool auto_confirm, struct rendered_file *files, size_t *n, char token[17],
+		  struct error *err)
 {
-	_cleanup_free_ char *why = NULL, *params = NULL;
+	_cleanup_free_ char *why = NULL, *params = NULL, *base = NULL;
 	struct apply_state old;
 	bool configured;
 
@@ -35,7 +36,9 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 				 why);
 	/* The token names the permanent configuration: confirm must render it again. */
 	rendered_hash(files, *n, token);
-	params = trial_params(plan, token);
+	base = trial_params(plan, token);
+	/* On the entry's command line, the flag lets the confirming unit run in that boot only. */
+	params = auto_confirm ? xasprintf("%s " TRIAL_AUTO_CONFIRM_PARAM "=1", base) : xstrdup(base);
 	{
 		char **argv = args->items;
 		char *text = trial_file_render(params, (int)args->n, argv);
@@ -46,14 +49,21 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 	return 0;
 }
 
-void trial_print_armed(const struct plan *plan)
+void trial_print_armed(const struct plan *plan, bool auto_confirm)
 {
 	_cleanup_free_ char *cards = sl_join(&plan->cards, " ");
 
 	printf("Trial of %s set up for the next boot only (boot entry \"vfio-passthrough-setup "
-	       "trial (one boot)\").\n"
-	       "Reboot; then check with: vfio-passthrough-setup status\n"
-	       "Keep it with: vfio-passthrough-setup confirm (in that boot). Without confirm, "
-	       "every later boot is the previous configuration again.\n",
+	       "trial (one boot)\").\n",
 	       cards);
+	if (auto_confirm) {
+		printf("Reboot; at the end of that boot vfio-passthrough-setup-trial-confirm.service "
+		       "keeps it if status passes (every function on vfio-pci). It cannot see a "
+		       "black display. Without that, every later boot is the previous "
+		       "configuration again.\n");
+		return;
+	}
+	printf("Reboot; then check with: vfio-passthrough-setup status\n"
+	       "Keep it with: vfio-passthrough-setup confirm (in that boot). Without confirm, "
+	       "every later boot is the previous configuration again.\n");
 }

@@ -66,9 +66,10 @@ bool trial_file_args(const char *text, struct strlist *args)
 	return found;
 }
 
-char *trial_cmdline_token(const char *cmdline)
+/* The value of key ("name=") on a kernel command line (caller frees); NULL if none or empty. */
+static char *cmdline_value(const char *cmdline, const char *key)
 {
-	static const char key[] = TRIAL_TOKEN_PARAM "=";
+	size_t klen = strlen(key);
 	const char *p = cmdline;
 
 	while (p && *p) {
@@ -76,11 +77,33 @@ char *trial_cmdline_token(const char *cmdline)
 
 		p += strspn(p, " \t\n");
 		len = strcspn(p, " \t\n");
-		if (len > sizeof(key) - 1 && strncmp(p, key, sizeof(key) - 1) == 0)
-			return xasprintf("%.*s", (int)(len - (sizeof(key) - 1)), p + sizeof(key) - 1);
+		if (len > klen && strncmp(p, key, klen) == 0)
+			return xasprintf("%.*s", (int)(len - klen), p + klen);
 		p += len;
 	}
 	return NULL;
+}
+
+char *trial_cmdline_token(const char *cmdline)
+{
+	return cmdline_value(cmdline, TRIAL_TOKEN_PARAM "=");
+}
+
+bool trial_file_auto_confirm(const char *text)
+{
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		if (len >= 7 && strncmp(line, "params=", 7) == 0) {
+			_cleanup_free_ char *params = xasprintf("%.*s", (int)(len - 7), line + 7);
+			_cleanup_free_ char *v = cmdline_value(params, TRIAL_AUTO_CONFIRM_PARAM "=");
+
+			return v && strcmp(v, "1") == 0;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return false;
 }
 
 /* The mount holding dir: the longest mount point that is dir or a parent of it (the last

@@ -22,6 +22,9 @@
 /* Kernel parameters of the trial entry (dotted, so the kernel hands them to no one). */
 #define TRIAL_TOKEN_PARAM "vfio_passthrough_setup.trial"
 #define TRIAL_ADDRS_PARAM "vfio_passthrough_setup.addrs"
+/* On the trial entry of `apply --trial --auto-confirm` (as "=1"): the shipped unit
+ * vfio-passthrough-setup-trial-confirm.service runs only in a boot whose command line has it. */
+#define TRIAL_AUTO_CONFIRM_PARAM "vfio_passthrough_setup.auto_confirm"
 
 /* The trial entry's parameters: the plan's kernel parameters, vfio-pci.ids= (or the address
  * list for identical cards) and the token. Caller frees. */
@@ -32,6 +35,9 @@ char *trial_file_render(const char *params, int argc, char *const *argv);
 bool trial_file_args(const char *text, struct strlist *args);
 /* The token on a kernel command line (caller frees); NULL if none. */
 char *trial_cmdline_token(const char *cmdline);
+/* Whether the trial file's text asks for automatic confirmation (its params= carry
+ * TRIAL_AUTO_CONFIRM_PARAM=1). */
+bool trial_file_auto_confirm(const char *text);
 
 /* Why GRUB cannot keep a one-shot entry with /boot/grub on this mount (it must write
  * grubenv to clear next_entry before booting it): NULL if it can. mountinfo: the text of
@@ -59,10 +65,12 @@ size_t trial_render(const struct plan *plan, char *trial_text,
 		    struct rendered_file out[RENDERED_MAX]);
 
 /* trial-apply.c: refuse a trial where it cannot work (EXIT_USAGE, the reason); else turn the
- * plan's files (files, *n) into the trial's and set its token. args: apply's plan options. */
+ * plan's files (files, *n) into the trial's and set its token. args: apply's plan options;
+ * auto_confirm: the trial boot may confirm itself when its status passes. */
 int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
-		  struct rendered_file *files, size_t *n, char token[17], struct error *err);
-void trial_print_armed(const struct plan *plan);
+		  bool auto_confirm, struct rendered_file *files, size_t *n, char token[17],
+		  struct error *err);
+void trial_print_armed(const struct plan *plan, bool auto_confirm);
 
 /* trial-status.c: with a trial pending, print what `status` says of it and return the exit
  * status (3 pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. */

@@ -57,6 +57,15 @@ static void test_file_and_token(void)
 	CHECK(trial_cmdline_token("ro vfio_passthrough_setup.trial= quiet") == NULL);
 	CHECK(trial_cmdline_token("ro xvfio_passthrough_setup.trial=ab") == NULL);
 	CHECK(trial_cmdline_token(NULL) == NULL);
+
+	/* automatic confirmation: only as asked on the trial file's params= line */
+	CHECK(trial_file_auto_confirm("params=iommu=pt " TRIAL_TOKEN_PARAM "=ab "
+				      TRIAL_AUTO_CONFIRM_PARAM "=1\narg=--devices\n"));
+	CHECK(!trial_file_auto_confirm("params=iommu=pt " TRIAL_TOKEN_PARAM "=ab\n"));
+	CHECK(!trial_file_auto_confirm("params=" TRIAL_AUTO_CONFIRM_PARAM "=0\n"));
+	CHECK(!trial_file_auto_confirm("params=x" TRIAL_AUTO_CONFIRM_PARAM "=1\n"));
+	CHECK(!trial_file_auto_confirm("arg=" TRIAL_AUTO_CONFIRM_PARAM "=1\nparams=a\n"));
+	CHECK(!trial_file_auto_confirm(NULL));
 }
 
 #define MI_ROOT_EXT4 "22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw,errors=remount-ro\n"
