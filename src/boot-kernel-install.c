@@ -18,6 +18,7 @@
 #include "kernel-cmdline-edit.h"
 #include "modules.h"
 #include "run-tool.h"
+#include "trial.h"
 #include "util.h"
 
 static bool has_systemd_boot_binary(const char *root, const char *esp)
@@ -96,7 +97,8 @@ static int kernel_install_regenerate(const char *root, struct error *err)
 		r = tool_run(tool, argv, err);
 	}
 	sl_free(&kernels);
-	return r;
+	/* The trial's entry, a copy of the newest kernel's, follows the trial file. */
+	return r < 0 ? r : trial_sdboot_sync(root, err);
 }
 
 const struct boot_loader boot_loader_kernel_install = {

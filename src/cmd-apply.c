@@ -465,7 +465,7 @@ static int write_plan_locked(const char *root, const struct inventory *inv,
 	r = write_plan(root, plan, req, files, n_files, o, err);
 	if (r == 0 && o->now)
 		r = rebind_now(root, inv, &plan->cards, true, false, err);
-	if (r == 0 && o->trial && (r = trial_grub_arm(root, err)) == 0)
+	if (r == 0 && o->trial && (r = trial_arm(root, err)) == 0)
 		trial_print_armed(plan, o->auto_confirm);
 	run_lock_release(&lock);
 	return r;

@@ -6,9 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
+#include "regen.h"
 #include "state.h"
 #include "trial.h"
 #include "util.h"
+
+/* Why no boot entry can be booted once here (caller frees); NULL if the boot loader can. */
+static char *trial_refusal(const char *root)
+{
+	const struct boot_loader *loader = boot_loader_in_use(root);
+
+	/* The trial's address list is read by the initramfs-tools script only. */
+	if (dracut_is_generator(root))
+		return xstrdup("a trial is supported with initramfs-tools only so far, and dracut "
+			       "builds the initramfs here");
+	if (loader == &boot_loader_kernel_install)
+		return trial_sdboot_refusal(root);
+	/* Its one-shot (kernel pin --next-boot) picks a kernel, not a command line. */
+	if (loader == &boot_loader_proxmox)
+		return xstrdup("proxmox-boot-tool can boot a kernel once (kernel pin --next-boot) "
+			       "but gives every entry the same command line (/etc/kernel/cmdline), "
+			       "so no entry can carry the trial's parameters alone");
+	return trial_grub_refusal(root);
+}
+
+int trial_arm(const char *root, struct error *err)
+{
+	if (boot_loader_in_use(root) == &boot_loader_kernel_install)
+		return trial_sdboot_arm(root, err);
+	return trial_grub_arm(root, err);
+}
 
 int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
 		  bool auto_confirm, struct rendered_file *files, size_t *n, char token[17],
@@ -29,7 +57,7 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 				 "apply --trial: a configuration is in place already; a trial "
 				 "starts from a machine without one (run remove first, or apply "
 				 "without --trial)");
-	why = trial_grub_refusal(root);
+	why = trial_refusal(root);
 	if (why)
 		return error_set(err, EXIT_USAGE, "apply --trial: %s. Apply without --trial "
 						  "instead (the change then holds from the next boot on).",
