@@ -17,6 +17,7 @@
 #include "boot-stack.h"
 #include "kernel-cmdline-edit.h"
 #include "run-tool.h"
+#include "trial.h"
 #include "util.h"
 
 static bool has_systemd_boot_binary(const char *root, const char *esp)
@@ -90,8 +91,11 @@ static int kernel_install_regenerate(const char *root, struct error *err)
 {
 	size_t n_kernels;
 
-	return tool_run_per_kernel(root, "kernel-install", false, kernel_install_args, &n_kernels,
-				   err);
+	if (tool_run_per_kernel(root, "kernel-install", false, kernel_install_args, &n_kernels,
+				err) < 0)
+		return -1;
+	/* The trial's entry, a copy of the newest kernel's, follows the trial file. */
+	return trial_sdboot_sync(root, err);
 }
 
 const struct boot_loader boot_loader_kernel_install = {

@@ -34,7 +34,8 @@ static void usage_apply(FILE *out)
 {
 	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]|none] "
 	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] "
-	      "[--force|--no-force] [--now|--trial] [--dry-run] [--changed-file FILE] "
+	      "[--force|--no-force] [--now|--trial [--auto-confirm]] [--dry-run] "
+	      "[--changed-file FILE] "
 	      "[--refresh-initramfs]\n",
 	      out);
 }
@@ -43,6 +44,7 @@ struct apply_opts {
 	bool devices_set, busid_set, no_xorg, force, no_force, dry_run, refresh_initramfs;
 	bool now;   /* also bind to vfio-pci at once where safe */
 	bool trial; /* the new configuration for the next boot only */
+	bool auto_confirm; /* --trial: the trial boot confirms itself if its status passes */
 	const char *devices_arg, *busid_arg; /* as given, for the trial file */
 	const char *confirm_token; /* confirm: the trial's token the plan must render again */
 	char trial_token[17];      /* the trial's token, once its files are rendered */
@@ -66,6 +68,7 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "now", no_argument, NULL, 'N' },
 		{ "trial", no_argument, NULL, 'T' },
+		{ "auto-confirm", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -120,6 +123,9 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		case 'T':
 			o->trial = true;
 			break;
+		case 'A':
+			o->auto_confirm = true;
+			break;
 		case 'h':
 			usage_apply(stdout);
 			return 1;
@@ -136,6 +142,9 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 	if (o->trial && o->now)
 		return error_set(err, EXIT_USAGE, "apply: --trial and --now exclude each other "
 						  "(a trial binds in the next boot only)");
+	if (o->auto_confirm && !o->trial)
+		return error_set(err, EXIT_USAGE, "apply: --auto-confirm goes with --trial (it "
+						  "lets the trial boot confirm itself)");
 	return 0;
 }
 
@@ -198,7 +207,7 @@ static int trial_files(const char *root, const struct plan *plan, struct apply_o
 	}
 	sl_init(&args);
 	plan_args(o, &args);
-	r = trial_prepare(root, plan, &args, files, n, o->trial_token, err);
+	r = trial_prepare(root, plan, &args, o->auto_confirm, files, n, o->trial_token, err);
 	sl_free(&args);
 	return r;
 }
@@ -475,8 +484,8 @@ static int write_plan_locked(const char *root, const struct inventory *inv,
 	r = write_plan(root, plan, req, files, n_files, o, err);
 	if (r == 0 && o->now)
 		r = take_now(root, inv, plan, false, err);
-	if (r == 0 && o->trial && (r = trial_grub_arm(root, err)) == 0)
-		trial_print_armed(plan);
+	if (r == 0 && o->trial && (r = trial_arm(root, err)) == 0)
+		trial_print_armed(plan, o->auto_confirm);
 	run_lock_release(&lock);
 	return r;
 }
@@ -560,6 +569,7 @@ const struct command cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
 	.usage = "apply [--devices ADDR,...] [--host-busid PCI:b:d:f] [--no-xorg] "
-		 "[--kernel-params \"...\"] [--force] [--now|--trial] [--dry-run]",
+		 "[--kernel-params \"...\"] [--force] [--now|--trial [--auto-confirm]] "
+		 "[--dry-run]",
 	.help = "write the vfio-pci configuration for the chosen cards (default: suggested)",
 };

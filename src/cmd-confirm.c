@@ -9,6 +9,7 @@
 #include "log.h"
 #include "root-path.h"
 #include "state.h"
+#include "system.h"
 #include "trial.h"
 #include "util.h"
 
@@ -19,6 +20,39 @@ static int refuse(const char *msg)
 	return EXIT_USAGE;
 }
 
+/* --if-status-passes (the unit vfio-passthrough-setup-trial-confirm.service): only a trial
+ * that asked for it, and only when `status` of the trial boot passes (trial_status()'s
+ * verdict on the facts status reads: state, this boot, the machine). Returns -1 to go on. */
+static int check_auto_confirm(const struct context *ctx, const struct apply_state *st,
+			      const char *cmdline, const char *trial_text)
+{
+	_cleanup_free_ char *boot_id_path = path_join(ctx->root, "/proc/sys/kernel/random/boot_id");
+	_cleanup_free_ char *boot_id = read_attr(boot_id_path);
+	struct inventory inv = { 0 };
+	struct error err = { 0 };
+	bool have_inv;
+	int code;
+
+	if (!trial_file_auto_confirm(trial_text))
+		return refuse("this trial did not ask for automatic confirmation (apply --trial "
+			      "--auto-confirm): check status and run confirm yourself.");
+	have_inv = system_load(ctx->root, 0, INDEX_FAILURE_IGNORE, &inv, &err) == 0;
+	code = trial_status(&(struct trial_facts){ .state = st,
+						    .cmdline = have_inv ? inv.cmdline : cmdline,
+						    .boot_id = boot_id,
+						    .inv = have_inv ? &inv : NULL,
+						    .inv_error = err.msg },
+			    false);
+	if (have_inv)
+		inventory_free(&inv);
+	if (code == EXIT_OK)
+		return -1;
+	log_error("confirm: status of the trial boot fails: not confirmed; the next boot is the "
+		  "previous configuration again.");
+	log_error("nothing was written.");
+	return EXIT_FAILURE_RUNTIME;
+}
+
 static int run_confirm(const struct context *ctx, int argc, char **argv)
 {
 	_cleanup_free_ char *cmdline_path = path_join(ctx->root, "/proc/cmdline");
@@ -26,18 +60,24 @@ static int run_confirm(const struct context *ctx, int argc, char **argv)
 	_cleanup_free_ char *text = NULL;
 	struct apply_state st;
 	struct strlist args;
+	bool if_status_passes = false;
 	char **av;
 	int ret;
 
-	if (argc > 1) {
-		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			puts("Usage: " PROG " [--root DIR] confirm\n\n"
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			puts("Usage: " PROG " [--root DIR] confirm [--if-status-passes]\n\n"
 			     "In the trial boot (apply --trial, reboot): keep the trial configuration\n"
 			     "for every boot. Without it, the boot after the trial is the previous\n"
-			     "configuration again.");
+			     "configuration again.\n\n"
+			     "  --if-status-passes  only for a trial made with --auto-confirm, and only\n"
+			     "                      if status passes (exit 1 if it fails, 2 if not\n"
+			     "                      asked or not the trial boot; nothing written)");
 			return EXIT_OK;
 		}
-		return refuse("unexpected argument");
+		if (strcmp(argv[i], "--if-status-passes") != 0)
+			return refuse("unexpected argument");
+		if_status_passes = true;
 	}
 	state_load(ctx->root, &st);
 	if (!st.trial) {
@@ -60,6 +100,11 @@ static int run_confirm(const struct context *ctx, int argc, char **argv)
 		log_error("confirm: cannot read " TRIAL_FILE_PATH);
 		return EXIT_FAILURE_RUNTIME;
 	}
+	if (if_status_passes && (ret = check_auto_confirm(ctx, &st, cmdline, text)) >= 0) {
+		apply_state_free(&st);
+		sl_free(&args);
+		return ret;
+	}
 	/* apply's option parser may permute argv: give it a copy of the pointers */
 	av = xcalloc(args.n + 1, sizeof(*av));
 	memcpy(av, args.items, args.n * sizeof(*av));
@@ -73,6 +118,6 @@ static int run_confirm(const struct context *ctx, int argc, char **argv)
 const struct command cmd_confirm = {
 	.name = "confirm",
 	.run = run_confirm,
-	.usage = "confirm",
+	.usage = "confirm [--if-status-passes]",
 	.help = "in the trial boot, keep the trial configuration (apply --trial) for good",
 };

@@ -28,8 +28,9 @@ static void forget(const char *root, struct strlist *dirs, const struct transact
 }
 
 /* no_initramfs: the caller rebuilds the initramfs (the package's postrm does, once its own
- * hook is gone), so neither the regeneration nor its journal covers it. */
-static int remove_owned(const char *root, bool no_initramfs, struct error *err)
+ * hook is gone), so neither the regeneration nor its journal covers it. now: the cards are
+ * given back at once next, which says itself what still waits for a reboot. */
+static int remove_owned(const char *root, bool no_initramfs, bool now_next, struct error *err)
 {
 	struct rendered_file owned[RENDERED_MAX];
 	size_t n_owned = owned_files_all(owned);
@@ -88,7 +89,8 @@ static int remove_owned(const char *root, bool no_initramfs, struct error *err)
 	owned_files_print_changes(&tx);
 	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
 		goto failed;
-	printf("Reboot so the host drivers take the cards back.\n");
+	if (!now_next)
+		printf("Reboot so the host drivers take the cards back.\n");
 	forget(root, &dirs, &tx);
 	ret = 0;
 	goto out;
@@ -159,7 +161,7 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 	}
 	if (run_lock_acquire(ctx->root, &lock, &err) == 0) {
 		state_load(ctx->root, &old); /* the cards, before remove forgets them */
-		if (remove_owned(ctx->root, no_initramfs, &err) == 0 && now)
+		if (remove_owned(ctx->root, no_initramfs, now, &err) == 0 && now)
 			status = give_back_now(ctx->root, &old, &err);
 		apply_state_free(&old);
 		run_lock_release(&lock);

@@ -12,6 +12,7 @@
 #include "owned-files.h"
 #include "regen.h"
 #include "root-path.h"
+#include "trial.h"
 #include "util.h"
 
 #define CMDLINE_MAX 65536
@@ -106,8 +107,17 @@ static char *content_without_us(const struct kernel_cmdline_record *old, const c
 static char *read_running(const char *root, const char *path, struct error *err)
 {
 	_cleanup_free_ char *running = root_read_file(root, "/proc/cmdline", CMDLINE_MAX, NULL);
+	_cleanup_free_ char *trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
+	_cleanup_free_ char *params = trial ? trial_file_params(trial) : NULL;
 	char *line = kcmdline_from_running(running);
 
+	/* confirm in a trial boot: the trial entry's own words end that line. */
+	if (line && params) {
+		char *base = trial_strip_params(line, params);
+
+		free(line);
+		line = base;
+	}
 	if (!line)
 		error_set(err, EXIT_FAILURE_RUNTIME,
 			  "%s does not exist and the running command line (/proc/cmdline) cannot "

@@ -6,14 +6,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
+#include "regen.h"
 #include "state.h"
 #include "trial.h"
 #include "util.h"
 
-int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
-		  struct rendered_file *files, size_t *n, char token[17], struct error *err)
+/* Why no boot entry can be booted once here (caller frees); NULL if the boot loader can. */
+static char *trial_refusal(const char *root)
 {
-	_cleanup_free_ char *why = NULL, *params = NULL;
+	const struct boot_loader *loader = boot_loader_in_use(root);
+
+	/* The trial's address list is read by the initramfs-tools script only. */
+	if (dracut_is_generator(root))
+		return xstrdup("a trial is supported with initramfs-tools only so far, and dracut "
+			       "builds the initramfs here");
+	if (loader == &boot_loader_kernel_install)
+		return trial_sdboot_refusal(root);
+	/* Its one-shot (kernel pin --next-boot) picks a kernel, not a command line. */
+	if (loader == &boot_loader_proxmox)
+		return xstrdup("proxmox-boot-tool can boot a kernel once (kernel pin --next-boot) "
+			       "but gives every entry the same command line (/etc/kernel/cmdline), "
+			       "so no entry can carry the trial's parameters alone");
+	return trial_grub_refusal(root);
+}
+
+int trial_arm(const char *root, struct error *err)
+{
+	if (boot_loader_in_use(root) == &boot_loader_kernel_install)
+		return trial_sdboot_arm(root, err);
+	return trial_grub_arm(root, err);
+}
+
+int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
+		  bool auto_confirm, struct rendered_file *files, size_t *n, char token[17],
+		  struct error *err)
+{
+	_cleanup_free_ char *why = NULL, *params = NULL, *base = NULL;
 	struct apply_state old;
 	bool configured;
 
@@ -28,14 +57,16 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 				 "apply --trial: a configuration is in place already; a trial "
 				 "starts from a machine without one (run remove first, or apply "
 				 "without --trial)");
-	why = trial_grub_refusal(root);
+	why = trial_refusal(root);
 	if (why)
 		return error_set(err, EXIT_USAGE, "apply --trial: %s. Apply without --trial "
 						  "instead (the change then holds from the next boot on).",
 				 why);
 	/* The token names the permanent configuration: confirm must render it again. */
 	rendered_hash(files, *n, token);
-	params = trial_params(plan, token);
+	base = trial_params(plan, token);
+	/* On the entry's command line, the flag lets the confirming unit run in that boot only. */
+	params = auto_confirm ? xasprintf("%s " TRIAL_AUTO_CONFIRM_PARAM "=1", base) : xstrdup(base);
 	{
 		char **argv = args->items;
 		char *text = trial_file_render(params, (int)args->n, argv);
@@ -46,14 +77,21 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 	return 0;
 }
 
-void trial_print_armed(const struct plan *plan)
+void trial_print_armed(const struct plan *plan, bool auto_confirm)
 {
 	_cleanup_free_ char *cards = pci_addr_list_format(plan->cards, plan->n_cards, " ");
 
 	printf("Trial of %s set up for the next boot only (boot entry \"vfio-passthrough-setup "
-	       "trial (one boot)\").\n"
-	       "Reboot; then check with: vfio-passthrough-setup status\n"
-	       "Keep it with: vfio-passthrough-setup confirm (in that boot). Without confirm, "
-	       "every later boot is the previous configuration again.\n",
+	       "trial (one boot)\").\n",
 	       cards);
+	if (auto_confirm) {
+		printf("Reboot; at the end of that boot vfio-passthrough-setup-trial-confirm.service "
+		       "keeps it if status passes (every function on vfio-pci). It cannot see a "
+		       "black display. Without that, every later boot is the previous "
+		       "configuration again.\n");
+		return;
+	}
+	printf("Reboot; then check with: vfio-passthrough-setup status\n"
+	       "Keep it with: vfio-passthrough-setup confirm (in that boot). Without confirm, "
+	       "every later boot is the previous configuration again.\n");
 }

@@ -19,22 +19,11 @@
 
 char *trial_grub_refusal(const char *root)
 {
-	const struct boot_loader *loader = boot_loader_in_use(root);
 	_cleanup_free_ char *why = boot_loader_grub.detect(root);
 	_cleanup_free_ char *reboot = tool_find("grub-reboot");
 	_cleanup_free_ char *mountinfo = NULL;
 	char *fs;
 
-	/* systemd-boot has a one-shot entry too (bootctl set-oneshot), but no entry of ours
-	 * to point it at yet. */
-	if (loader && loader != &boot_loader_grub)
-		return xasprintf("a trial is supported with GRUB only so far, and the boot loader "
-				 "here is driven through %s",
-				 loader->tool);
-	/* The trial's address list is read by the initramfs-tools script only. */
-	if (dracut_is_generator(root))
-		return xstrdup("a trial is supported with initramfs-tools only so far, and dracut "
-			       "builds the initramfs here");
 	if (why)
 		return xasprintf("a trial needs GRUB's one-shot entry (grub-reboot), and GRUB is "
 				 "not in use here: %s",

@@ -36,9 +36,10 @@ char *trial_file_render(const char *params, int argc, char *const *argv)
 
 	sb_init(&sb);
 	sb_add(&sb, GENERATED_MARKER "\n"
-		    "# A trial configuration for one boot (apply --trial): /etc/grub.d/"
-		    "42_vfio-passthrough-setup-trial\n"
-		    "# adds a boot entry with these parameters. Keep it: vfio-passthrough-setup "
+		    "# A trial configuration for one boot (apply --trial): the boot loader's trial "
+		    "entry\n# (GRUB: /etc/grub.d/42_vfio-passthrough-setup-trial; systemd-boot: "
+		    "loader/entries/" TRIAL_SDBOOT_ENTRY ")\n"
+		    "# carries these parameters. Keep it: vfio-passthrough-setup "
 		    "confirm. Drop it: vfio-passthrough-setup remove.\n");
 	sb_addf(&sb, "params=%s\n", params);
 	for (int i = 0; i < argc; i++)
@@ -66,9 +67,10 @@ bool trial_file_args(const char *text, struct strlist *args)
 	return found;
 }
 
-char *trial_cmdline_token(const char *cmdline)
+/* The value of key ("name=") on a kernel command line (caller frees); NULL if none or empty. */
+static char *cmdline_value(const char *cmdline, const char *key)
 {
-	static const char key[] = TRIAL_TOKEN_PARAM "=";
+	size_t klen = strlen(key);
 	const char *p = cmdline;
 
 	while (p && *p) {
@@ -76,11 +78,105 @@ char *trial_cmdline_token(const char *cmdline)
 
 		p += strspn(p, " \t\n");
 		len = strcspn(p, " \t\n");
-		if (len > sizeof(key) - 1 && strncmp(p, key, sizeof(key) - 1) == 0)
-			return xasprintf("%.*s", (int)(len - (sizeof(key) - 1)), p + sizeof(key) - 1);
+		if (len > klen && strncmp(p, key, klen) == 0)
+			return xasprintf("%.*s", (int)(len - klen), p + klen);
 		p += len;
 	}
 	return NULL;
+}
+
+char *trial_cmdline_token(const char *cmdline)
+{
+	return cmdline_value(cmdline, TRIAL_TOKEN_PARAM "=");
+}
+
+char *trial_file_params(const char *text)
+{
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		if (len >= 7 && strncmp(line, "params=", 7) == 0)
+			return xasprintf("%.*s", (int)(len - 7), line + 7);
+		line = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+bool trial_file_auto_confirm(const char *text)
+{
+	_cleanup_free_ char *params = trial_file_params(text);
+	_cleanup_free_ char *v = cmdline_value(params, TRIAL_AUTO_CONFIRM_PARAM "=");
+
+	return v && strcmp(v, "1") == 0;
+}
+
+static void split_words(const char *text, struct strlist *words)
+{
+	_cleanup_free_ char *copy = xstrdup(text ? text : "");
+	char *save = NULL;
+
+	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+		sl_add(words, w);
+}
+
+char *trial_strip_params(const char *line, const char *params)
+{
+	struct strlist words, tail;
+	size_t keep;
+	struct strbuf sb;
+
+	sl_init(&words);
+	sl_init(&tail);
+	split_words(line, &words);
+	split_words(params, &tail);
+	keep = tail.n && tail.n <= words.n ? words.n - tail.n : words.n;
+	for (size_t i = 0; keep < words.n && i < tail.n; i++)
+		if (strcmp(words.items[keep + i], tail.items[i]) != 0)
+			keep = words.n;
+	sb_init(&sb);
+	for (size_t i = 0; i < keep; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", words.items[i]);
+	sb_add(&sb, "\n");
+	sl_free(&words);
+	sl_free(&tail);
+	return sb_steal(&sb);
+}
+
+char *trial_bls_entry(const char *entry, const char *params)
+{
+	struct strbuf sb;
+	bool sorted = false;
+
+	sb_init(&sb);
+	sb_add(&sb, GENERATED_MARKER "\n"
+		    "# A trial for one boot (apply --trial), booted once through bootctl "
+		    "set-oneshot. Keep it: vfio-passthrough-setup confirm.\n"
+		    "title vfio-passthrough-setup trial (one boot)\n");
+	for (const char *line = entry; line && *line;) {
+		const char *end = strchr(line, '\n');
+		int len = (int)(end ? (size_t)(end - line) : strlen(line));
+		_cleanup_free_ char *copy = xasprintf("%.*s", len, line);
+		size_t klen = strcspn(copy, " \t");
+		const char *value = copy + klen + strspn(copy + klen, " \t");
+
+		line = end ? end + 1 : NULL;
+		if (!*copy || *copy == '#' || (klen == 5 && strncmp(copy, "title", 5) == 0))
+			continue;
+		if (klen == 8 && strncmp(copy, "sort-key", 8) == 0 && *value) {
+			/* "debian" < "debian-...": after every entry of the original's key */
+			sb_addf(&sb, "sort-key %s-vfio-passthrough-setup-trial\n", value);
+			sorted = true;
+			continue;
+		}
+		sb_addf(&sb, "%s\n", copy);
+	}
+	if (!sorted) {
+		sb_free(&sb);
+		return NULL;
+	}
+	sb_addf(&sb, "options %s\n", params);
+	return sb_steal(&sb);
 }
 
 /* The mount holding dir: the longest mount point that is dir or a parent of it (the last

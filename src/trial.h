@@ -4,7 +4,7 @@
  * and the identical cards' address list), so the shared initramfs and the default entry bind
  * nothing new; the boot loader's one-shot mechanism boots that entry once. Unconfirmed, every
  * later boot is the previous configuration. The pure parts are here (trial.c); GRUB's side is
- * trial-grub.c. */
+ * trial-grub.c, systemd-boot's trial-sdboot.c, the choice between them trial-apply.c. */
 #pragma once
 
 #include <stdbool.h>
@@ -23,6 +23,9 @@
 /* Kernel parameters of the trial entry (dotted, so the kernel hands them to no one). */
 #define TRIAL_TOKEN_PARAM "vfio_passthrough_setup.trial"
 #define TRIAL_ADDRS_PARAM "vfio_passthrough_setup.addrs"
+/* On the trial entry of `apply --trial --auto-confirm` (as "=1"): the shipped unit
+ * vfio-passthrough-setup-trial-confirm.service runs only in a boot whose command line has it. */
+#define TRIAL_AUTO_CONFIRM_PARAM "vfio_passthrough_setup.auto_confirm"
 
 /* The trial entry's parameters: the plan's kernel parameters, vfio-pci.ids= (or the address
  * list for identical cards) and the token. Caller frees. */
@@ -33,6 +36,19 @@ char *trial_file_render(const char *params, int argc, char *const *argv);
 bool trial_file_args(const char *text, struct strlist *args);
 /* The token on a kernel command line (caller frees); NULL if none. */
 char *trial_cmdline_token(const char *cmdline);
+/* The trial file's params= (caller frees); NULL if none. */
+char *trial_file_params(const char *text);
+/* Whether the trial file's text asks for automatic confirmation (its params= carry
+ * TRIAL_AUTO_CONFIRM_PARAM=1). */
+bool trial_file_auto_confirm(const char *text);
+/* The running command line of a trial boot (line, one line of words) without the trial
+ * entry's own words, which end it (params); line as it is otherwise. Caller frees. */
+char *trial_strip_params(const char *line, const char *params);
+/* systemd-boot's trial entry (a Type #1 entry file): entry, the newest kernel's, retitled,
+ * its sort-key extended so that it sorts after every entry of that key (never the first
+ * entry, systemd-boot's default when none is set), and an options line with params added.
+ * NULL if entry has no sort-key (without one, the order could put it first). */
+char *trial_bls_entry(const char *entry, const char *params);
 
 /* Why GRUB cannot keep a one-shot entry with /boot/grub on this mount (it must write
  * grubenv to clear next_entry before booting it): NULL if it can. mountinfo: the text of
@@ -53,6 +69,18 @@ enum trial_phase trial_phase_of(const char *token, const char *cmdline, const ch
 char *trial_grub_refusal(const char *root);
 int trial_grub_arm(const char *root, struct error *err);
 
+/* trial-sdboot.c: systemd-boot's trial entry, loader/entries/TRIAL_SDBOOT_ENTRY beside the
+ * newest kernel's entry. Why it cannot be had here (caller frees), NULL if it can; write it
+ * while the trial file exists, else remove it (kernel-install's regeneration calls this);
+ * make it the next boot's (bootctl set-oneshot). */
+#define TRIAL_SDBOOT_ENTRY "vfio-passthrough-setup-trial.conf"
+char *trial_sdboot_refusal(const char *root);
+int trial_sdboot_sync(const char *root, struct error *err);
+int trial_sdboot_arm(const char *root, struct error *err);
+
+/* trial-apply.c: the boot loader's one-shot, after the trial's files and entry are in place. */
+int trial_arm(const char *root, struct error *err);
+
 /* The files of a trial (takes trial_text, the trial file's text): the plan's, with the
  * modprobe file reduced to its softdeps, no GRUB drop-in and no address list (the trial
  * entry carries them), and the trial file. */
@@ -60,10 +88,12 @@ size_t trial_render(const struct plan *plan, char *trial_text,
 		    struct rendered_file out[RENDERED_MAX]);
 
 /* trial-apply.c: refuse a trial where it cannot work (EXIT_USAGE, the reason); else turn the
- * plan's files (files, *n) into the trial's and set its token. args: apply's plan options. */
+ * plan's files (files, *n) into the trial's and set its token. args: apply's plan options;
+ * auto_confirm: the trial boot may confirm itself when its status passes. */
 int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,
-		  struct rendered_file *files, size_t *n, char token[17], struct error *err);
-void trial_print_armed(const struct plan *plan);
+		  bool auto_confirm, struct rendered_file *files, size_t *n, char token[17],
+		  struct error *err);
+void trial_print_armed(const struct plan *plan, bool auto_confirm);
 
 /* What `status` read of the machine, once, for the trial's report too. */
 struct trial_facts {

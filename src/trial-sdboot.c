@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The trial on systemd-boot (kernel-install): a Type #1 entry beside the newest kernel's,
+ * loader/entries/vfio-passthrough-setup-trial.conf (trial_bls_entry: that entry with the
+ * trial's parameters on an extra options line), booted once by `bootctl set-oneshot`.
+ * systemd-boot unsets LoaderEntryOneShot as it reads it, before booting the entry, and
+ * never saves a one-shot boot as the last booted one (`default @saved`): a hang or a reset
+ * ends in the default entry. Like GRUB's, the entry exists while the trial file does: the
+ * boot loader's regeneration (kernel-install's backend) writes or removes it.
+ * /etc/kernel/cmdline, which every other entry gets, is not touched by a trial. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modules.h"
+#include "regen.h"
+#include "root-path.h"
+#include "run-tool.h"
+#include "trial.h"
+#include "util.h"
+
+/* Where kernel-install puts Type #1 entries: $BOOT (XBOOTLDR or the ESP)/loader/entries. */
+static const char *const entry_dirs[] = { "/boot/efi/loader/entries", "/efi/loader/entries",
+					  "/boot/loader/entries" };
+
+/* The text of one entry's key (caller frees); NULL if absent. */
+static char *entry_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		if (len > klen && strncmp(line, key, klen) == 0 && strchr(" \t", line[klen])) {
+			const char *v = line + klen + strspn(line + klen, " \t");
+
+			return xasprintf("%.*s", (int)(len - (size_t)(v - line)), v);
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* The entry of the newest kernel installed under root (highest version among the entries
+ * whose version has a module directory): its directory (root-relative) and text. */
+static bool newest_entry(const char *root, char **dir_out, char **text_out)
+{
+	_cleanup_free_ char *best_version = NULL;
+	struct strlist kernels;
+
+	*dir_out = *text_out = NULL;
+	sl_init(&kernels);
+	installed_kernels(root, false, &kernels);
+	for (size_t i = 0; i < ARRAY_SIZE(entry_dirs); i++) {
+		_cleanup_free_ char *full = path_join(root, entry_dirs[i]);
+		DIR *d = opendir(full);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			size_t n = strlen(de->d_name);
+			_cleanup_free_ char *rel = NULL, *text = NULL, *version = NULL;
+
+			if (n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0 ||
+			    strcmp(de->d_name, TRIAL_SDBOOT_ENTRY) == 0)
+				continue;
+			rel = xasprintf("%s/%s", entry_dirs[i], de->d_name);
+			text = root_read_file(root, rel, 1 << 16, NULL);
+			version = text ? entry_value(text, "version") : NULL;
+			if (!version || !sl_has(&kernels, version) ||
+			    (best_version && kernel_version_cmp(version, best_version) <= 0))
+				continue;
+			free(best_version);
+			free(*dir_out);
+			free(*text_out);
+			best_version = version;
+			version = NULL;
+			*dir_out = xstrdup(entry_dirs[i]);
+			*text_out = text;
+			text = NULL;
+		}
+		if (d)
+			closedir(d);
+	}
+	sl_free(&kernels);
+	return *text_out != NULL;
+}
+
+char *trial_sdboot_refusal(const char *root)
+{
+	_cleanup_free_ char *bootctl = tool_find("bootctl"), *dir = NULL, *text = NULL;
+	_cleanup_free_ char *sort_key = NULL;
+
+	if (!bootctl)
+		return xstrdup("a trial needs systemd-boot's one-shot entry (bootctl set-oneshot), "
+			       "and bootctl is not installed");
+	if (!newest_entry(root, &dir, &text))
+		return xstrdup("a trial copies the newest kernel's boot loader entry, and no entry "
+			       "of an installed kernel is in /boot/efi, /efi or /boot/loader/entries");
+	sort_key = entry_value(text, "sort-key");
+	if (!sort_key)
+		return xasprintf("the newest kernel's entry in %s has no sort-key, so systemd-boot "
+				 "could sort a trial entry first and make it the default",
+				 dir);
+	return NULL;
+}
+
+/* Replace dir/name with text: a temporary file renamed over it. No fchmod: a FAT ESP
+ * mounted with umask=0077 refuses modes it cannot hold. */
+static int write_entry(const char *root, const char *dir, const char *text, struct error *err)
+{
+	static const char tmp[] = ".vfio-passthrough-setup.trial";
+	_cleanup_free_ char *shown = xasprintf("%s/%s", dir, TRIAL_SDBOOT_ENTRY);
+	int dfd = root_open_dir(root, dir, NULL), fd = -1, e;
+	size_t len = strlen(text);
+
+	if (dfd >= 0)
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd >= 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 && close(fd) == 0 &&
+	    renameat(dfd, tmp, dfd, TRIAL_SDBOOT_ENTRY) == 0) {
+		fsync(dfd);
+		close(dfd);
+		printf("Wrote the trial entry %s\n", shown);
+		return 0;
+	}
+	e = errno;
+	if (fd >= 0)
+		unlinkat(dfd, tmp, 0);
+	if (dfd >= 0)
+		close(dfd);
+	return error_set(err, EXIT_FAILURE_RUNTIME, "cannot write %s: %s", shown, file_error(e));
+}
+
+/* Remove the trial entry wherever it is: the trial is over (confirm, apply, remove). */
+static int remove_entries(const char *root, struct error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entry_dirs); i++) {
+		_cleanup_free_ char *shown = xasprintf("%s/%s", entry_dirs[i], TRIAL_SDBOOT_ENTRY);
+		int dfd = root_open_dir(root, entry_dirs[i], NULL), e;
+
+		if (dfd < 0)
+			continue;
+		if (unlinkat(dfd, TRIAL_SDBOOT_ENTRY, 0) == 0) {
+			fsync(dfd);
+			printf("Removed the trial entry %s\n", shown);
+		} else if (errno != ENOENT) {
+			e = errno;
+			close(dfd);
+			return error_set(err, EXIT_FAILURE_RUNTIME, "cannot remove %s: %s", shown,
+					 file_error(e));
+		}
+		close(dfd);
+	}
+	return 0;
+}
+
+int trial_sdboot_sync(const char *root, struct error *err)
+{
+	_cleanup_free_ char *trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
+	_cleanup_free_ char *params = trial ? trial_file_params(trial) : NULL;
+	_cleanup_free_ char *dir = NULL, *text = NULL, *entry = NULL;
+
+	if (!params)
+		return remove_entries(root, err);
+	if (!newest_entry(root, &dir, &text))
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "no boot loader entry of an installed kernel to copy for the "
+				 "trial entry (kernel-install made none?)");
+	entry = trial_bls_entry(text, params);
+	if (!entry)
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "the newest kernel's entry in %s has no sort-key: a trial entry "
+				 "could become the default",
+				 dir);
+	/* A newer kernel's entry may be elsewhere than the last trial entry. */
+	if (remove_entries(root, err) < 0)
+		return -1;
+	return write_entry(root, dir, entry, err);
+}
+
+int trial_sdboot_arm(const char *root, struct error *err)
+{
+	_cleanup_free_ char *tool = tool_find("bootctl"), *dir = NULL, *text = NULL;
+	char *argv[] = { "bootctl", "set-oneshot", TRIAL_SDBOOT_ENTRY, NULL };
+	bool found = false;
+
+	if (!regen_runs_tools(root)) {
+		printf("Not running bootctl under --root %s: run 'bootctl set-oneshot "
+		       TRIAL_SDBOOT_ENTRY "' inside that system.\n",
+		       root);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(entry_dirs) && !found; i++) {
+		_cleanup_free_ char *rel = xasprintf("%s/%s", entry_dirs[i], TRIAL_SDBOOT_ENTRY);
+
+		found = exists_under(root, rel);
+	}
+	if (!found)
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "no trial entry " TRIAL_SDBOOT_ENTRY " was written: the next boot "
+				 "would not be the trial");
+	if (!tool)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "bootctl is not installed");
+	printf("Running bootctl set-oneshot " TRIAL_SDBOOT_ENTRY "...\n");
+	return tool_run(tool, argv, err);
+}
