@@ -6,7 +6,9 @@
 #include "log.h"
 #include "util.h"
 
-static void log_line(const char *prefix, const char *fmt, va_list ap)
+/* format(printf, 2, 0): fmt is checked at log_error's and log_warning's callers. */
+__attribute__((format(printf, 2, 0))) static void log_line(const char *prefix, const char *fmt,
+							   va_list ap)
 {
 	fputs(prefix, stderr);
 	vfprintf(stderr, fmt, ap);

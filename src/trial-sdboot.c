@@ -183,7 +183,7 @@ int trial_sdboot_sync(const char *root, struct error *err)
 
 int trial_sdboot_arm(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("bootctl"), *dir = NULL, *text = NULL;
+	_cleanup_free_ char *tool = tool_find("bootctl");
 	char *argv[] = { "bootctl", "set-oneshot", TRIAL_SDBOOT_ENTRY, NULL };
 	bool found = false;
 
