@@ -21,30 +21,20 @@ static int refuse(const char *msg)
 }
 
 /* --if-status-passes (the unit vfio-passthrough-setup-trial-confirm.service): only a trial
- * that asked for it, and only when `status` of the trial boot passes (trial_status()'s
- * verdict on the facts status reads: state, this boot, the machine). Returns -1 to go on. */
+ * that asked for it, and only when `status` of the trial boot passes (the same verdict on the
+ * same facts). Returns -1 to go on. */
 static int check_auto_confirm(const struct context *ctx, const struct apply_state *st,
-			      const char *cmdline, const char *trial_text)
+			      const char *trial_text)
 {
-	_cleanup_free_ char *boot_id_path = path_join(ctx->root, "/proc/sys/kernel/random/boot_id");
-	_cleanup_free_ char *boot_id = read_attr(boot_id_path);
-	struct inventory inv = { 0 };
-	struct error err = { 0 };
-	bool have_inv;
+	struct boot_facts boot;
 	int code;
 
 	if (!trial_file_auto_confirm(trial_text))
 		return refuse("this trial did not ask for automatic confirmation (apply --trial "
 			      "--auto-confirm): check status and run confirm yourself.");
-	have_inv = system_load(ctx->root, 0, INDEX_FAILURE_IGNORE, &inv, &err) == 0;
-	code = trial_status(&(struct trial_facts){ .state = st,
-						    .cmdline = have_inv ? inv.cmdline : cmdline,
-						    .boot_id = boot_id,
-						    .inv = have_inv ? &inv : NULL,
-						    .inv_error = err.msg },
-			    false);
-	if (have_inv)
-		inventory_free(&inv);
+	boot_facts_read(ctx->root, &boot);
+	code = trial_status(st, &boot, false);
+	boot_facts_free(&boot);
 	if (code == EXIT_OK)
 		return -1;
 	log_error("confirm: status of the trial boot fails: not confirmed; the next boot is the "
@@ -76,7 +66,7 @@ static int run_confirm(const struct context *ctx, int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (strcmp(argv[i], "--if-status-passes") != 0)
-			return refuse("unexpected argument");
+			return log_unexpected_argument("confirm", argv[i]);
 		if_status_passes = true;
 	}
 	state_load(ctx->root, &st);
@@ -100,7 +90,7 @@ static int run_confirm(const struct context *ctx, int argc, char **argv)
 		log_error("confirm: cannot read " TRIAL_FILE_PATH);
 		return EXIT_FAILURE_RUNTIME;
 	}
-	if (if_status_passes && (ret = check_auto_confirm(ctx, &st, cmdline, text)) >= 0) {
+	if (if_status_passes && (ret = check_auto_confirm(ctx, &st, text)) >= 0) {
 		apply_state_free(&st);
 		sl_free(&args);
 		return ret;

@@ -41,8 +41,7 @@
 
 /* Everything gathered from the machine; status_input points into it. */
 struct status_facts {
-	struct inventory inv;
-	bool have_inv;
+	struct boot_facts boot; /* this boot and the machine's inventory */
 	struct request req;
 	struct plan plan;
 	bool have_plan;
@@ -57,11 +56,9 @@ struct status_facts {
 	struct status_function *stray_vfio;
 	struct apply_state state;
 	bool have_state;
-	char *cmdline; /* only when the inventory, which holds it, could not be read */
 	char *applied_params; /* what the GRUB drop-in on disk appends */
 	char *hypervisor;
 	char *kernel;
-	char *boot_id;
 	char *initramfs_path;
 	char *initramfs_reason;
 	struct strlist initramfs_missing;
@@ -109,7 +106,7 @@ static void gather_functions(struct status_facts *g, struct status_input *in)
 	g->functions = xcalloc(n, sizeof(*g->functions));
 	for (size_t i = 0; i < n; i++) {
 		struct status_function *f = &g->functions[i];
-		const struct pci_function *pf = inventory_find(&g->inv, &g->plan.functions[i]);
+		const struct pci_function *pf = inventory_find(&g->boot.inv, &g->plan.functions[i]);
 
 		f->addr = g->plan.functions[i];
 		f->present = pf != NULL;
@@ -130,13 +127,13 @@ static void gather_cards(struct status_facts *g, struct status_input *in)
 		int idx;
 
 		c->addr = g->plan.cards[i];
-		idx = inventory_find_card(&g->inv, &c->addr);
-		pf = inventory_find(&g->inv, &c->addr);
+		idx = inventory_find_card(&g->boot.inv, &c->addr);
+		pf = inventory_find(&g->boot.inv, &c->addr);
 		c->iommu_group = pf ? pf->iommu_group : -1;
 		c->name = pf ? pf->name : NULL;
-		c->group_peers = idx >= 0 ? &g->inv.cards[idx].group_peers : NULL;
-		c->boot_vga = idx >= 0 && g->inv.cards[idx].boot_vga;
-		c->host = idx >= 0 && g->inv.cards[idx].host;
+		c->group_peers = idx >= 0 ? &g->boot.inv.cards[idx].group_peers : NULL;
+		c->boot_vga = idx >= 0 && g->boot.inv.cards[idx].boot_vga;
+		c->host = idx >= 0 && g->boot.inv.cards[idx].host;
 		in->n_cards++;
 	}
 	in->cards = g->cards;
@@ -146,12 +143,12 @@ static void gather_host_card(struct status_facts *g, struct status_input *in)
 {
 	const struct card *host;
 
-	if (!g->have_plan || g->inv.host_card < 0)
+	if (!g->have_plan || g->boot.inv.host_card < 0)
 		return;
-	host = &g->inv.cards[g->inv.host_card];
+	host = &g->boot.inv.cards[g->boot.inv.host_card];
 	g->host_functions = xcalloc(host->n_functions, sizeof(*g->host_functions));
 	for (size_t i = 0; i < host->n_functions; i++) {
-		const struct pci_function *pf = &g->inv.functions[host->functions[i]];
+		const struct pci_function *pf = &g->boot.inv.functions[host->functions[i]];
 
 		if (pci_addr_list_has(g->plan.functions, g->plan.n_functions, &pf->addr))
 			continue; /* passed with consent: not the host's any more */
@@ -165,9 +162,9 @@ static void gather_stray_vfio(struct status_facts *g, struct status_input *in)
 {
 	if (in->configured || in->config_error)
 		return;
-	g->stray_vfio = xcalloc(g->inv.n_functions, sizeof(*g->stray_vfio));
-	for (size_t i = 0; i < g->inv.n_functions; i++) {
-		const struct pci_function *pf = &g->inv.functions[i];
+	g->stray_vfio = xcalloc(g->boot.inv.n_functions, sizeof(*g->stray_vfio));
+	for (size_t i = 0; i < g->boot.inv.n_functions; i++) {
+		const struct pci_function *pf = &g->boot.inv.functions[i];
 
 		if (driver_is_vfio(pf->driver))
 			g->stray_vfio[in->n_stray_vfio++] = (struct status_function){
@@ -379,29 +376,12 @@ static bool have_settings(const char *root)
 }
 
 /* What a trial's report and the checks both need, read once: the state, this boot and the
- * machine. The same load apply makes, so the re-rendered files are exactly what apply would
- * write. Without the module index the softdeps differ; the file check then says so. */
+ * machine. */
 static void gather_machine(const char *root, struct status_facts *g)
 {
 	g->have_state = state_load(root, &g->state);
-	g->boot_id = read_under(root, "/proc/sys/kernel/random/boot_id");
 	g->kernel = read_under(root, "/proc/sys/kernel/osrelease");
-	g->have_inv = system_load(root, 0, INDEX_FAILURE_IGNORE, &g->inv, &g->err) == 0;
-	if (!g->have_inv && g->state.trial)
-		g->cmdline = read_under(root, "/proc/cmdline");
-}
-
-static int report_trial(struct status_facts *g, bool json)
-{
-	struct trial_facts f = {
-	    .state = &g->state,
-	    .cmdline = g->have_inv ? g->inv.cmdline : g->cmdline,
-	    .boot_id = g->boot_id,
-	    .inv = g->have_inv ? &g->inv : NULL,
-	    .inv_error = g->err.msg,
-	};
-
-	return trial_status(&f, json);
+	boot_facts_read(root, &g->boot);
 }
 
 static void gather(const char *root, struct status_facts *g, struct status_input *in)
@@ -417,16 +397,16 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	in->regen_pending = g->state.regen_pending;
 	in->last_apply_time = in->have_state ? state_time(root) : -1;
 	in->trial_pending = g->state.trial && *g->state.trial; /* apply --trial's token */
-	in->boot_id = g->boot_id;
-	if (!g->have_inv) {
-		in->config_error = g->err.msg;
+	in->boot_id = g->boot.boot_id;
+	if (!g->boot.have_inv) {
+		in->config_error = g->boot.err.msg;
 		return;
 	}
-	in->cpu = g->inv.cpu;
-	in->have_pci = g->inv.have_pci;
-	in->cmdline = g->inv.cmdline;
-	in->iommu_groups = g->inv.iommu_groups;
-	in->vfio_lookup = vfio_lookup_of(&g->inv);
+	in->cpu = g->boot.inv.cpu;
+	in->have_pci = g->boot.inv.have_pci;
+	in->cmdline = g->boot.inv.cmdline;
+	in->iommu_groups = g->boot.inv.iommu_groups;
+	in->vfio_lookup = vfio_lookup_of(&g->boot.inv);
 	gather_hypervisor(root, g, in);
 
 	request_init(&g->req);
@@ -436,7 +416,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 		return;
 	}
 	request_from_state(g, &state_devices, &overrides);
-	if (system_plan(root, &g->inv, &overrides, &g->req, &g->plan, &g->err) < 0) {
+	if (system_plan(root, &g->boot.inv, &overrides, &g->req, &g->plan, &g->err) < 0) {
 		in->config_error = g->err.msg;
 	} else {
 		g->have_plan = true;
@@ -447,7 +427,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	request_free(&state_devices);
 	gather_functions(g, in);
 	if (g->have_plan)
-		g->n_kubevirt = kubevirt_devices(&g->inv, g->plan.functions, g->plan.n_functions,
+		g->n_kubevirt = kubevirt_devices(&g->boot.inv, g->plan.functions, g->plan.n_functions,
 						 &g->kubevirt);
 	in->kubevirt = g->kubevirt;
 	in->n_kubevirt = g->n_kubevirt;
@@ -478,14 +458,12 @@ static void status_facts_free(struct status_facts *g)
 	free(g->applied_params);
 	free(g->hypervisor);
 	free(g->kernel);
-	free(g->boot_id);
-	free(g->cmdline);
 	free(g->initramfs_path);
 	free(g->initramfs_reason);
 	sl_free(&g->initramfs_missing);
 	conflicts_free(&g->conflicts);
 	kubevirt_devices_free(g->kubevirt, g->n_kubevirt);
-	inventory_free(&g->inv);
+	boot_facts_free(&g->boot);
 }
 
 /* The metrics into FILE for node_exporter's textfile collector: a temporary file in the
@@ -577,7 +555,7 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 	/* A trial is not a permanent configuration yet: its own report (the metrics say
 	 * trial_pending through the state). */
 	if (!prometheus) {
-		code = report_trial(&g, json);
+		code = trial_status(&g.state, &g.boot, json);
 		if (code >= 0) {
 			status_facts_free(&g);
 			return code;

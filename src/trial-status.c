@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "root-path.h"
 #include "state.h"
 #include "system.h"
 #include "trial.h"
@@ -50,17 +51,41 @@ static char *drivers_of(const struct inventory *inv, const char *inv_error, cons
 	return sb_steal(&sb);
 }
 
-int trial_status(const struct trial_facts *f, bool json)
+void boot_facts_read(const char *root, struct boot_facts *b)
+{
+	_cleanup_free_ char *boot_id = path_join(root, "/proc/sys/kernel/random/boot_id");
+
+	memset(b, 0, sizeof(*b));
+	b->boot_id = read_attr(boot_id);
+	/* The same load apply makes (a missing module index only changes the softdeps, which
+	 * status's file check reports), so what status re-renders is what apply would write. */
+	b->have_inv = system_load(root, 0, INDEX_FAILURE_IGNORE, &b->inv, &b->err) == 0;
+	if (!b->have_inv) {
+		_cleanup_free_ char *cmdline = path_join(root, "/proc/cmdline");
+
+		b->cmdline = read_attr(cmdline);
+	}
+}
+
+void boot_facts_free(struct boot_facts *b)
+{
+	if (b->have_inv)
+		inventory_free(&b->inv);
+	free(b->boot_id);
+	free(b->cmdline);
+}
+
+int trial_status(const struct apply_state *st, const struct boot_facts *b, bool json)
 {
 	_cleanup_free_ char *msg = NULL, *drivers = NULL;
-	const struct apply_state *st = f->state;
 	const char *phase_name;
 	bool bound = false;
 	int code;
 
 	if (!st->trial)
 		return -1;
-	switch (trial_phase_of(st->trial, f->cmdline, f->boot_id, st->boot_id)) {
+	switch (trial_phase_of(st->trial, b->have_inv ? b->inv.cmdline : b->cmdline, b->boot_id,
+			       st->boot_id)) {
 	case TRIAL_PENDING:
 		phase_name = "pending";
 		code = EXIT_REBOOT_PENDING;
@@ -71,7 +96,7 @@ int trial_status(const struct trial_facts *f, bool json)
 		break;
 	case TRIAL_RUNNING:
 		phase_name = "running";
-		drivers = drivers_of(f->inv, f->inv_error, st->cards, &bound);
+		drivers = drivers_of(b->have_inv ? &b->inv : NULL, b->err.msg, st->cards, &bound);
 		code = bound ? EXIT_OK : EXIT_FAILURE_RUNTIME;
 		msg = bound ? xasprintf("Trial boot: %s on vfio-pci (%s). Keep it for every boot "
 					"with: " PROG " confirm. Without it, the next boot is the "

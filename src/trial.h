@@ -95,14 +95,18 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 		  struct error *err);
 void trial_print_armed(const struct plan *plan, bool auto_confirm);
 
-/* What `status` read of the machine, once, for the trial's report too. */
-struct trial_facts {
-	const struct apply_state *state;
-	const char *cmdline;          /* /proc/cmdline, NULL if unreadable */
-	const char *boot_id;          /* this boot's, NULL if unreadable */
-	const struct inventory *inv;  /* NULL if it could not be read: */
-	const char *inv_error;        /* why */
+/* This boot and this machine as a trial's report needs them, read once: status reads them
+ * for its checks too, confirm --if-status-passes for its verdict. */
+struct boot_facts {
+	struct inventory inv;
+	bool have_inv;
+	struct error err; /* why the inventory could not be read */
+	char *boot_id;    /* NULL if unreadable */
+	char *cmdline;    /* /proc/cmdline, read only when the inventory (which holds it) was not */
 };
-/* trial-status.c: with a trial pending, print what `status` says of it and return the exit
- * status (3 pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. */
-int trial_status(const struct trial_facts *f, bool json);
+/* trial-status.c */
+void boot_facts_read(const char *root, struct boot_facts *b);
+void boot_facts_free(struct boot_facts *b);
+/* With a trial pending, print what `status` says of it and return the exit status (3
+ * pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. */
+int trial_status(const struct apply_state *st, const struct boot_facts *b, bool json);
