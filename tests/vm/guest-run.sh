@@ -122,6 +122,18 @@ act_apply_trial() {
 	grub-editenv list >"$O/grubenv"
 }
 
+# A trial whose boot fails (scenario 10): the kernel panics when init exits at once
+# (init=/bin/false), and panic=5 resets the machine as a watchdog would.
+act_apply_trial_failing() {
+	"$NAME" apply --trial --devices "$1" \
+		--kernel-params "intel_iommu=on iommu=pt init=/bin/false panic=5" || return
+	grub-editenv list >"$O/grubenv"
+}
+
+act_confirm() {
+	"$NAME" confirm
+}
+
 act_purge() {
 	dpkg-query -L "$PKG" >"$O/package-files" 2>&1
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "$PKG" || return

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Shared by tests/vm/run and tests/vm/build-image: run one boot of qemu under a watchdog.
 
-# qemu_watched LOG BOOT_LIMIT LIMIT QEMU-ARG...
-# Runs qemu-system-x86_64 with its serial console in LOG. Kills it (it is our own child) when
+# qemu_watched [--through-reset] LOG BOOT_LIMIT LIMIT QEMU-ARG...
+# Runs qemu-system-x86_64 with its serial console in LOG. With --through-reset a guest that
+# reboots (a panic with panic=N) starts again in the same run, as a machine reset by its
+# watchdog does, and a panic is not a reason to stop. Kills it (it is our own child) when
 #  - the guest kernel reports an RCU stall or panics (an intermittent TCG hang seen here in about
 #    1 of 40 boots, right after the display drivers start): status 75;
 #  - the test runner has not started (no VMTEST-BEGIN) after BOOT_LIMIT seconds: status 76;
@@ -10,15 +12,20 @@
 # Otherwise returns qemu's own status. 75 and 76 without VMTEST-BEGIN in LOG are safe to retry:
 # nothing of the test ran yet.
 qemu_watched() {
+	local reboot=-no-reboot stop='rcu_preempt detected stalls|Kernel panic - not syncing'
+	if [ "$1" = --through-reset ]; then
+		reboot='' stop='rcu_preempt detected stalls'
+		shift
+	fi
 	local log=$1 boot_limit=$2 limit=$3 pid rc=0 t0=$SECONDS
 	shift 3
 	: >"$log"
-	qemu-system-x86_64 -display none -monitor none -serial "file:$log" -no-reboot "$@" \
+	qemu-system-x86_64 -display none -monitor none -serial "file:$log" ${reboot:+"$reboot"} "$@" \
 		</dev/null >"$log.qemu" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 2
-		if grep -qE 'rcu_preempt detected stalls|Kernel panic - not syncing' "$log"; then
+		if grep -qE "$stop" "$log"; then
 			rc=75
 		elif [ $((SECONDS - t0)) -gt "$boot_limit" ] && ! grep -q VMTEST-BEGIN "$log"; then
 			rc=76
