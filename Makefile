@@ -27,7 +27,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
-        check-rebind check-trial check-asan check-valgrind check-schema check-metrics check-tools check-shell check-ansible \
+        check-rebind check-trial check-asan check-valgrind check-schema check-metrics check-tools check-test-lib check-shell check-ansible \
         check-ansible-lint lint deb \
         chroot-test vm-test fuzz bench test-all
 
@@ -86,7 +86,7 @@ clean:
 
 # --- tests -------------------------------------------------------------------------------
 check: check-unit check-roots check-apply check-rebind check-trial check-settings check-boot-stacks check-status \
-       check-doc check-schema check-metrics check-tools
+       check-doc check-schema check-metrics check-tools check-test-lib
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -120,6 +120,10 @@ check-settings: $(BUILD)/$(PACKAGE)
 # README's first command (tools/build-and-install) with stand-ins: debconf asks on a terminal.
 check-tools:
 	tests/tools/run
+
+# The suite's own helpers: tests/lib/kernel-index called side by side on a fresh cache.
+check-test-lib:
+	tests/lib/test-kernel-index
 
 # systemd-boot (kernel-install, /etc/kernel/cmdline) and proxmox-boot-tool, with stand-in tools.
 check-boot-stacks: $(BUILD)/$(PACKAGE)
