@@ -50,6 +50,19 @@ collect() {
 	ls -la "/var/lib/$NAME" >"$O/state-dir" 2>&1
 	debconf-show "$PKG" >"$O/debconf" 2>&1
 	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$PKG" >"$O/dpkg-status" 2>&1
+	# systemd-boot guests: the command line kernel-install gives the entries, the loader that
+	# booted (bootctl status) and its entries, the initramfs the running kernel's entry loads
+	if [ -d /boot/efi/loader ]; then
+		[ ! -e /etc/kernel/cmdline ] || cp /etc/kernel/cmdline "$O/kernel-cmdline"
+		{ bootctl status --no-pager; bootctl list --no-pager; } >"$O/bootctl" 2>&1
+		for e in /boot/efi/loader/entries/*.conf; do
+			echo "==> $e"
+			cat "$e"
+		done >"$O/loader-entries" 2>&1
+		entry=$(grep -l "^linux .*/$(uname -r)/" /boot/efi/loader/entries/*.conf 2>/dev/null | head -n 1)
+		initrd=$(sed -n 's/^initrd[[:space:]]\{1,\}//p' "${entry:-/dev/null}" | head -n 1)
+		lsinitramfs "/boot/efi${initrd:-/no-entry-for-$(uname -r)}" >"$O/initramfs-esp" 2>&1
+	fi
 	# every path on the root filesystem that carries the package's name (leftovers after purge)
 	find / -xdev -name "*$NAME*" -not -path '/var/lib/vmtest/*' >"$O/named-paths" 2>/dev/null
 }

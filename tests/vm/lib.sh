@@ -1,6 +1,11 @@
 # shellcheck shell=bash
 # Shared by tests/vm/run and tests/vm/build-image: run one boot of qemu under a watchdog.
 
+# UEFI guests: Debian's OVMF without Secure Boot (package ovmf), as qemu's two pflash drives:
+# the code read-only, and a writable copy of the variable store for each guest disk
+# shellcheck disable=SC2034 # used by the scripts that source this file
+ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+
 # qemu_watched [--through-reset] LOG BOOT_LIMIT LIMIT QEMU-ARG...
 # Runs qemu-system-x86_64 with its serial console in LOG. With --through-reset a guest that
 # reboots (a panic with panic=N) starts again in the same run, as a machine reset by its
