@@ -1,0 +1,85 @@
+# shellcheck shell=sh
+# What every shell test runner shares (tests/*/run and the like). A runner names its suite and
+# sources this file:
+#     suite=apply
+#     # shellcheck source=tests/lib/harness.sh
+#     . "$(dirname "$0")/../lib/harness.sh"
+# and gets:
+#   $top        the repository's top directory
+#   $tmp        a fresh directory under ${TMPDIR:-/var/tmp}, removed on exit (VPS_KEEP=1 keeps it);
+#               a runner with more to undo sets its own EXIT trap ending in harness_cleanup
+#   $bin        the program as built ($BUILD, default build); $BIN the command line that runs it
+#               under $VALGRIND (exported, for the check scripts runners start)
+#   run_vps ROOT ARGS...   the program on ROOT, under $VALGRIND: the one way the tests run it
+#   vps ROOT ARGS...       run_vps with stdout and stderr in $out, the exit status in $rc; ROOT
+#               must exist (never the host); with $stand_ins set, the stand-in tools of that
+#               directory come first on PATH, see FAKE_ROOT=ROOT, and regeneration runs under ROOT
+#   ok, fail MESSAGE, check DESCRIPTION COMMAND...   count a pass or a failure ("FAIL: ...")
+#   has TEXT NEEDLE        TEXT holds NEEDLE (a fixed string)
+#   updating_goldens       true under VPS_UPDATE_GOLDEN=1: the runner rewrites its golden files
+#   summary     the line "SUITE: N passed, N failed" (tests/run-all and CI read it) and the
+#               exit status: non-zero when anything failed
+# Plain POSIX sh: the /bin/sh runners source it too.
+
+top=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
+BUILD=${BUILD:-build}
+case $BUILD in
+/*) ;;
+*) BUILD=$top/$BUILD ;;
+esac
+bin=$BUILD/vfio-passthrough-setup
+BIN="${VALGRIND:+$VALGRIND }$bin"
+export BIN
+
+passed=0 failed=0
+ok() { # ok [DESCRIPTION]: shown as "ok: ..." when the runner sets show_passes=1
+	passed=$((passed + 1))
+	[ -z "${show_passes:-}" ] || echo "ok: $*"
+}
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $*" >&2
+}
+check() { # check DESCRIPTION COMMAND...
+	harness_what=$1
+	shift
+	if "$@"; then ok "$harness_what"; else fail "$harness_what"; fi
+}
+has() {
+	case $1 in *"$2"*) return 0 ;; esac
+	return 1
+}
+updating_goldens() { [ "${VPS_UPDATE_GOLDEN:-}" = 1 ]; }
+summary() {
+	echo "$suite: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+run_vps() { # run_vps ROOT ARGS...
+	harness_root=$1
+	shift
+	# shellcheck disable=SC2086 # VALGRIND is a command line
+	${VALGRIND:-} "$bin" --root "$harness_root" "$@"
+}
+vps() { # vps ROOT ARGS...: stdout+stderr in $out, exit status in $rc
+	[ -d "$1" ] || {
+		echo "$suite: no fake root '$1'" >&2
+		exit 1
+	}
+	if [ -n "${stand_ins:-}" ]; then
+		out=$(PATH=$stand_ins:$PATH FAKE_ROOT=$1 VFIO_PASSTHROUGH_SETUP_REGEN_UNDER_ROOT=1 run_vps "$@" 2>&1)
+	else
+		out=$(run_vps "$@" 2>&1)
+	fi
+	rc=$?
+}
+
+harness_cleanup() {
+	if [ -n "${VPS_KEEP:-}" ]; then
+		echo "$suite: kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/vps-$(echo "$suite" | tr ' ' -)-test.XXXXXX") || exit 1
+trap harness_cleanup EXIT
