@@ -1,10 +1,16 @@
 # shellcheck shell=bash
 # Shared by tests/vm/run and tests/vm/build-image: run one boot of qemu under a watchdog.
 
-# UEFI guests: Debian's OVMF without Secure Boot (package ovmf), as qemu's two pflash drives:
-# the code read-only, and a writable copy of the variable store for each guest disk
+# UEFI guests: Debian's OVMF without Secure Boot (package ovmf). A guest disk gets its own copy
+# of the variable store (ovmf_vars), which keeps the boot entry bootctl makes.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+# uefi_firmware VARS: the array firmware = qemu's two pflash drives, OVMF's code read-only and
+# the disk's variable store VARS writable
+uefi_firmware() {
+	firmware=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+		-drive "if=pflash,format=raw,unit=1,file=$1")
+}
 
 # qemu_watched [--through-reset] LOG BOOT_LIMIT LIMIT QEMU-ARG...
 # Runs qemu-system-x86_64 with its serial console in LOG. With --through-reset a guest that
