@@ -444,23 +444,13 @@ out:
 	return ret;
 }
 
-/* --now: rebind takes the cards as text, the form remove --now reads from the state file. */
+/* --now: the plan's cards go to vfio-pci at once. */
 static int take_now(const char *root, const struct inventory *inv, const struct plan *plan,
 		    bool dry_run, struct error *err)
 {
-	struct strlist cards;
-	int r;
+	struct rebind_cards cards = { plan->cards, plan->n_cards };
 
-	sl_init(&cards);
-	for (size_t i = 0; i < plan->n_cards; i++) {
-		char addr[PCI_ADDR_STRLEN];
-
-		pci_addr_format(&plan->cards[i], addr);
-		sl_add(&cards, addr);
-	}
-	r = rebind_now(root, inv, &cards, true, dry_run, err);
-	sl_free(&cards);
-	return r;
+	return rebind_now(root, inv, cards, true, dry_run, err);
 }
 
 /* Lock, then write (and with --now bind): one writer at a time on a root. Returns the

@@ -113,22 +113,36 @@ out:
 	return ret;
 }
 
-/* --now: the cards the last apply configured go back to their own drivers at once. */
+/* --now: the cards the last apply configured (the state file's list, which a hand edit may
+ * have spoilt) go back to their own drivers at once. A word of that list that is no
+ * address names no card here: it waits for the reboot, as a card not found would. */
 static int give_back_now(const char *root, const struct apply_state *old, struct error *err)
 {
 	struct inventory inv = { 0 };
-	struct strlist cards;
 	_cleanup_free_ char *copy = xstrdup(old->cards ? old->cards : "");
+	_cleanup_free_ struct pci_addr *addrs = xcalloc(strlen(copy) / 2 + 1, sizeof(*addrs));
+	struct rebind_cards cards = { addrs, 0 };
+	struct strlist unreadable;
 	char *save = NULL;
 	int r = -1;
 
-	sl_init(&cards);
+	sl_init(&unreadable);
 	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		sl_add(&cards, w);
+		if (pci_addr_parse(w, &addrs[cards.n]) == 0)
+			cards.n++;
+		else
+			sl_add(&unreadable, w);
 	if (system_load(root, DETECT_NO_NAMES, INDEX_FAILURE_WARN, &inv, err) == 0)
-		r = rebind_now(root, &inv, &cards, false, false, err);
+		r = rebind_now(root, &inv, cards, false, false, err);
+	if (r == EXIT_OK && unreadable.n)
+		r = EXIT_REBOOT_PENDING;
+	if (r >= 0 && unreadable.n) {
+		printf("Not given back now; reboot to activate:\n");
+		for (size_t i = 0; i < unreadable.n; i++)
+			printf("  %s: no such card on this machine now\n", unreadable.items[i]);
+	}
 	inventory_free(&inv);
-	sl_free(&cards);
+	sl_free(&unreadable);
 	return r;
 }
 

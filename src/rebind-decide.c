@@ -147,32 +147,29 @@ static void add_move(struct rebind_plan *out, const struct pci_function *f, cons
 
 	out->moves = xrealloc(out->moves, (out->n_moves + 1) * sizeof(*out->moves));
 	m = &out->moves[out->n_moves++];
-	memset(m, 0, sizeof(*m));
-	pci_addr_format(&f->addr, m->addr);
-	m->unbind_from = from ? xstrdup(from) : NULL;
-	if (!out->to_vfio)
-		snprintf(m->id, sizeof(m->id), "%04x %04x", f->vendor, f->device);
+	*m = (struct rebind_move){ .addr = f->addr, .unbind_from = from ? xstrdup(from) : NULL,
+				   .vendor = f->vendor, .device = f->device };
 }
 
-static void decide(const struct inventory *inv, const struct strlist *cards,
+static void decide(const struct inventory *inv, struct rebind_cards cards,
 		   const struct rebind_facts *facts, bool to_vfio, struct rebind_plan *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->to_vfio = to_vfio;
 	sl_init(&out->in_place);
 	sl_init(&out->refused);
-	for (size_t i = 0; i < cards->n; i++) {
-		struct pci_addr ca;
-		int ci;
+	for (size_t i = 0; i < cards.n; i++) {
+		int ci = inventory_find_card(inv, &cards.addrs[i]);
 		const struct card *c;
 		struct strbuf why;
 		size_t first_move = out->n_moves;
 
-		if (pci_addr_parse(cards->items[i], &ca) < 0 ||
-		    (ci = inventory_find_card(inv, &ca)) < 0) {
-			_cleanup_free_ char *t = xasprintf("%s: no such card on this machine now",
-							   cards->items[i]);
+		if (ci < 0) {
+			char a[PCI_ADDR_STRLEN];
+			_cleanup_free_ char *t = NULL;
 
+			pci_addr_format(&cards.addrs[i], a);
+			t = xasprintf("%s: no such card on this machine now", a);
 			sl_add(&out->refused, t);
 			continue;
 		}
@@ -203,8 +200,11 @@ static void decide(const struct inventory *inv, const struct strlist *cards,
 		if (why.len) {
 			/* A whole card or nothing: half a card on vfio-pci serves no VM. */
 			for (size_t m = first_move; m < out->n_moves; m++) {
-				_cleanup_free_ char *t = xasprintf("%s: %s", out->moves[m].addr,
-								   why.buf);
+				char a[PCI_ADDR_STRLEN];
+				_cleanup_free_ char *t = NULL;
+
+				pci_addr_format(&out->moves[m].addr, a);
+				t = xasprintf("%s: %s", a, why.buf);
 
 				sl_add(&out->refused, t);
 				free(out->moves[m].unbind_from);
@@ -216,13 +216,13 @@ static void decide(const struct inventory *inv, const struct strlist *cards,
 	out->load_vfio = to_vfio && out->n_moves > 0 && !facts->vfio_loaded;
 }
 
-void rebind_decide_take(const struct inventory *inv, const struct strlist *cards,
+void rebind_decide_take(const struct inventory *inv, struct rebind_cards cards,
 			const struct rebind_facts *facts, struct rebind_plan *out)
 {
 	decide(inv, cards, facts, true, out);
 }
 
-void rebind_decide_give_back(const struct inventory *inv, const struct strlist *cards,
+void rebind_decide_give_back(const struct inventory *inv, struct rebind_cards cards,
 			     const struct rebind_facts *facts, struct rebind_plan *out)
 {
 	decide(inv, cards, facts, false, out);

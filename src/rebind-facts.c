@@ -219,8 +219,8 @@ static char *vfio_loadable(const char *root)
 	return why;
 }
 
-void rebind_facts_read(const char *root, const struct inventory *inv,
-		       const struct strlist *cards, struct rebind_facts *facts)
+void rebind_facts_read(const char *root, const struct inventory *inv, struct rebind_cards cards,
+		       struct rebind_facts *facts)
 {
 	_cleanup_free_ char *devices = path_join(root, "/sys/bus/pci/devices");
 	_cleanup_free_ char *vfio = path_join(root, "/sys/bus/pci/drivers/" VFIO_PCI_DRIVER);
@@ -233,11 +233,10 @@ void rebind_facts_read(const char *root, const struct inventory *inv,
 	if (!facts->vfio_loaded)
 		facts->vfio_unavailable = vfio_loadable(root);
 	facts->fns = xcalloc(inv->n_functions ? inv->n_functions : 1, sizeof(*facts->fns));
-	for (size_t i = 0; i < cards->n; i++) {
-		struct pci_addr a;
-		int ci;
+	for (size_t i = 0; i < cards.n; i++) {
+		int ci = inventory_find_card(inv, &cards.addrs[i]);
 
-		if (pci_addr_parse(cards->items[i], &a) < 0 || (ci = inventory_find_card(inv, &a)) < 0)
+		if (ci < 0)
 			continue;
 		for (size_t k = 0; k < inv->cards[ci].n_functions; k++) {
 			const struct pci_function *f = &inv->functions[inv->cards[ci].functions[k]];

@@ -11,13 +11,17 @@ static void print_would(const struct rebind_plan *p)
 {
 	if (p->load_vfio)
 		printf("Would load vfio-pci.\n");
-	for (size_t i = 0; i < p->n_moves; i++)
-		printf("%s: would %s (from %s)\n", p->moves[i].addr,
+	for (size_t i = 0; i < p->n_moves; i++) {
+		char a[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&p->moves[i].addr, a);
+		printf("%s: would %s (from %s)\n", a,
 		       p->to_vfio ? "hand it to vfio-pci" : "give it back",
 		       p->moves[i].unbind_from ? p->moves[i].unbind_from : "no driver");
+	}
 }
 
-int rebind_now(const char *root, const struct inventory *inv, const struct strlist *cards,
+int rebind_now(const char *root, const struct inventory *inv, struct rebind_cards cards,
 	       bool to_vfio, bool dry_run, struct error *err)
 {
 	struct rebind_facts facts;

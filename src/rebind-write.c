@@ -93,10 +93,10 @@ static int load_vfio(struct error *err)
 }
 
 static int move_one(const char *root, bool to_vfio, const struct rebind_move *m,
-		    struct error *err)
+		    const char *addr, struct error *err)
 {
 	_cleanup_free_ char *override = xasprintf("/sys/bus/pci/devices/%s/driver_override",
-						  m->addr);
+						  addr);
 
 	/* An empty line clears the override: the function's own driver may take it again. */
 	if (sysfs_write(root, override, to_vfio ? VFIO_PCI_DRIVER : "", 0, err) < 0)
@@ -105,15 +105,20 @@ static int move_one(const char *root, bool to_vfio, const struct rebind_move *m,
 		_cleanup_free_ char *unbind = xasprintf("/sys/bus/pci/drivers/%s/unbind",
 							m->unbind_from);
 
-		if (sysfs_write(root, unbind, m->addr, 0, err) < 0)
+		if (sysfs_write(root, unbind, addr, 0, err) < 0)
 			return -1;
 	}
-	/* ENODEV: vfio-pci had no such dynamic id (it was bound by driver_override). */
-	if (!to_vfio && m->id[0] &&
-	    sysfs_write(root, "/sys/bus/pci/drivers/" VFIO_PCI_DRIVER "/remove_id", m->id, ENODEV,
-			err) < 0)
-		return -1;
-	return sysfs_write(root, "/sys/bus/pci/drivers_probe", m->addr, 0, err);
+	if (!to_vfio) {
+		/* "vvvv dddd", as remove_id reads it. ENODEV: vfio-pci had no such dynamic id
+		 * (it was bound by driver_override). */
+		char id[PCI_ID_STRLEN];
+
+		snprintf(id, sizeof(id), "%04x %04x", m->vendor, m->device);
+		if (sysfs_write(root, "/sys/bus/pci/drivers/" VFIO_PCI_DRIVER "/remove_id", id,
+				ENODEV, err) < 0)
+			return -1;
+	}
+	return sysfs_write(root, "/sys/bus/pci/drivers_probe", addr, 0, err);
 }
 
 int rebind_write(const char *root, const struct rebind_plan *p, struct error *err)
@@ -124,30 +129,32 @@ int rebind_write(const char *root, const struct rebind_plan *p, struct error *er
 		return -1;
 	for (size_t i = 0; i < p->n_moves; i++) {
 		const struct rebind_move *m = &p->moves[i];
+		char addr[PCI_ADDR_STRLEN];
 		_cleanup_free_ char *now = NULL;
 		bool on_vfio;
 
-		if (move_one(root, p->to_vfio, m, err) < 0)
+		pci_addr_format(&m->addr, addr);
+		if (move_one(root, p->to_vfio, m, addr, err) < 0)
 			return -1;
 		if (!kernel) {
-			printf("%s: %s (%s)\n", m->addr,
+			printf("%s: %s (%s)\n", addr,
 			       p->to_vfio ? "handed to vfio-pci" : "given back", "written");
 			continue;
 		}
-		now = driver_now(root, m->addr);
+		now = driver_now(root, addr);
 		on_vfio = now && strcmp(now, VFIO_PCI_DRIVER) == 0;
 		if (p->to_vfio && !on_vfio)
 			return error_set(err, EXIT_FAILURE_RUNTIME,
-					 "%s: vfio-pci did not take it (driver now: %s)", m->addr,
+					 "%s: vfio-pci did not take it (driver now: %s)", addr,
 					 now ? now : "none");
 		if (!p->to_vfio && on_vfio)
 			return error_set(err, EXIT_FAILURE_RUNTIME,
-					 "%s: still on vfio-pci after the probe", m->addr);
+					 "%s: still on vfio-pci after the probe", addr);
 		if (p->to_vfio)
-			printf("%s: bound to vfio-pci now (was %s)\n", m->addr,
+			printf("%s: bound to vfio-pci now (was %s)\n", addr,
 			       m->unbind_from ? m->unbind_from : "unbound");
 		else
-			printf("%s: given back now (driver: %s)\n", m->addr, now ? now : "none");
+			printf("%s: given back now (driver: %s)\n", addr, now ? now : "none");
 	}
 	return 0;
 }

@@ -31,11 +31,11 @@ struct rebind_facts {
 };
 
 struct rebind_move {
-	char addr[PCI_ADDR_STRLEN];
+	struct pci_addr addr;
 	char *unbind_from; /* the driver it leaves; NULL if it has none */
-	/* Giving back: "vvvv dddd" for vfio-pci's remove_id, so that vfio-pci (loaded with
-	 * ids= from the configuration just removed) does not take it again at the probe. */
-	char id[PCI_ID_STRLEN];
+	/* Giving back: the ids for vfio-pci's remove_id, so that vfio-pci (loaded with ids=
+	 * from the configuration just removed) does not take it again at the probe. */
+	uint16_t vendor, device;
 };
 
 /* The decision: which functions move now, which already are where they belong, and why
@@ -53,19 +53,25 @@ struct rebind_plan {
  * can. The one list of such drivers. */
 const char *rebind_unsafe_driver(const char *driver);
 
-/* Pure. Take: the functions of the cards at `cards` (addresses, as plan.cards) go to
- * vfio-pci now, a whole card or none of it. Give back: the functions of those cards that
- * vfio-pci holds (or is set to take) return to their own drivers. */
-void rebind_decide_take(const struct inventory *inv, const struct strlist *cards,
+/* The cards to move: their addresses (as plan.cards). */
+struct rebind_cards {
+	const struct pci_addr *addrs;
+	size_t n;
+};
+
+/* Pure. Take: the functions of the cards go to vfio-pci now, a whole card or none of it.
+ * Give back: the functions of those cards that vfio-pci holds (or is set to take) return
+ * to their own drivers. */
+void rebind_decide_take(const struct inventory *inv, struct rebind_cards cards,
 			const struct rebind_facts *facts, struct rebind_plan *out);
-void rebind_decide_give_back(const struct inventory *inv, const struct strlist *cards,
+void rebind_decide_give_back(const struct inventory *inv, struct rebind_cards cards,
 			     const struct rebind_facts *facts, struct rebind_plan *out);
 void rebind_plan_free(struct rebind_plan *p);
 
-/* rebind-facts.c: read the facts about the functions of `cards` (and their IOMMU groups)
- * under root. */
-void rebind_facts_read(const char *root, const struct inventory *inv,
-		       const struct strlist *cards, struct rebind_facts *facts);
+/* rebind-facts.c: read the facts about the functions of the cards (and their IOMMU
+ * groups) under root. */
+void rebind_facts_read(const char *root, const struct inventory *inv, struct rebind_cards cards,
+		       struct rebind_facts *facts);
 void rebind_facts_free(struct rebind_facts *facts);
 
 /* rebind-write.c: carry the plan out under root and print what happened; err on a failed
@@ -77,5 +83,5 @@ int rebind_report(const struct rebind_plan *p);
 
 /* rebind-now.c: facts, decision, writes (none for a dry run), report. The exit status
  * (EXIT_OK, EXIT_REBOOT_PENDING), or -1 with err set when a write failed. */
-int rebind_now(const char *root, const struct inventory *inv, const struct strlist *cards,
+int rebind_now(const char *root, const struct inventory *inv, struct rebind_cards cards,
 	       bool to_vfio, bool dry_run, struct error *err);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* status --prometheus: one series per check and subject, label values escaped as the text
- * format demands, the trial and last-apply gauges. The goldens (tests/status/NAME-prometheus.out)
- * and promtool (tests/metrics/run) cover whole reports. */
+ * format demands, the trial and last-apply gauges. The goldens
+ * (tests/roots/MACHINE/expected/status.CASE-prometheus.out) and promtool (tests/metrics/run)
+ * cover whole reports. */
 #include <stdlib.h>
 #include <string.h>
 
