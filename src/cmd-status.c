@@ -15,11 +15,13 @@
 #include "log.h"
 #include "util.h"
 
+#include "bls-entry.h"
 #include "boot-stack.h"
 #include "commands.h"
 #include "conflicts.h"
 #include "modules.h"
 #include "policy.h"
+#include "regen.h"
 #include "render.h"
 #include "root-path.h"
 #include "run-tool.h"
@@ -57,6 +59,8 @@ struct status_facts {
 	struct apply_state state;
 	bool have_state;
 	char *applied_params; /* what the GRUB drop-in on disk appends */
+	const struct boot_loader *loader; /* the one in use, NULL if none is found */
+	char *params_file_text;		  /* the loader's shared_params_file, if it has one */
 	char *hypervisor;
 	char *kernel;
 	char *initramfs_path;
@@ -198,6 +202,12 @@ static void gather_files(const char *root, struct status_facts *g, struct status
 		rendered_hash(on_disk, g->n_rendered, hash);
 		in->files_as_applied = strcmp(hash, g->state.config_hash) == 0;
 	}
+	/* kernel-install and proxmox-boot-tool take the parameters from the admin's file. */
+	if (g->loader && g->loader->shared_params_file) {
+		in->params_file = g->loader->shared_params_file;
+		g->params_file_text = read_under(root, in->params_file);
+		in->params_file_text = g->params_file_text;
+	}
 	/* The command line must carry what the boot loader was given (the drop-in apply
 	 * wrote), not what the settings would give now: an edit not applied yet is the
 	 * settings check's finding. Without the file, only the settings can say. */
@@ -243,7 +253,11 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 		in->initramfs_reason = "the running kernel's version is unknown (/proc/sys/kernel/osrelease)";
 		return;
 	}
-	g->initramfs_path = xasprintf("/boot/initrd.img-%s", g->kernel);
+	/* systemd-boot loads kernel-install's copy on the ESP, not /boot's image. */
+	if (g->loader == &boot_loader_kernel_install)
+		g->initramfs_path = bls_kernel_initrd(root, g->kernel);
+	if (!g->initramfs_path)
+		g->initramfs_path = xasprintf("/boot/initrd.img-%s", g->kernel);
 	in->initramfs_path = g->initramfs_path;
 	full = path_join(root, g->initramfs_path);
 	if (access(full, F_OK) != 0) {
@@ -434,6 +448,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	gather_cards(g, in);
 	gather_host_card(g, in);
 	gather_stray_vfio(g, in);
+	g->loader = boot_loader_in_use(root);
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);
@@ -456,6 +471,7 @@ static void status_facts_free(struct status_facts *g)
 	free(g->stray_vfio);
 	apply_state_free(&g->state);
 	free(g->applied_params);
+	free(g->params_file_text);
 	free(g->hypervisor);
 	free(g->kernel);
 	free(g->initramfs_path);

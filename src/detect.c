@@ -157,6 +157,27 @@ static int check_devices(const char *devices, struct error *err)
 	return r;
 }
 
+/*
+ * A libpci handle whose names come from pci.ids only, the same on every machine the tests
+ * run on: neither udev's hwdb nor the name cache that `lspci -q` fills from the network
+ * ($XDG_CACHE_HOME/pci-ids, a file outside --root). Looking for that cache also makes
+ * libpci allocate the file's name, which pci_cleanup() never frees: since pciutils 3.11
+ * (commit f022f46, still so in 3.14), lib/names-cache.c's get_cache_name() keeps it in
+ * a->id_cache_name and pci_id_cache_flush() returns before freeing it unless the cache was
+ * written. LeakSanitizer reported those 21 bytes on Debian 13 (libpci 3.13).
+ */
+static struct pci_access *new_access(void)
+{
+	struct pci_access *acc = pci_alloc();
+
+	acc->error = libpci_error;
+	acc->warning = libpci_quiet;
+	acc->debug = libpci_quiet;
+	pci_set_param(acc, "hwdb.disable", "1");
+	acc->id_lookup_mode &= ~PCI_LOOKUP_CACHE;
+	return acc;
+}
+
 static char *lookup(struct pci_access *acc, int flags, int arg1, int arg2)
 {
 	char buf[512];
@@ -169,13 +190,9 @@ static char *lookup(struct pci_access *acc, int flags, int arg1, int arg2)
  * give the number, which the caller then prints itself. */
 static char *ids_name(int flags, int arg1, int arg2)
 {
-	struct pci_access *acc = pci_alloc();
+	struct pci_access *acc = new_access();
 	char *name;
 
-	acc->error = libpci_error;
-	acc->warning = libpci_quiet;
-	acc->debug = libpci_quiet;
-	pci_set_param(acc, "hwdb.disable", "1");
 	if (setjmp(libpci_jump)) {
 		pci_cleanup(acc);
 		return NULL;
@@ -374,14 +391,9 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv,
 	if (check_devices(devices, err) < 0)
 		return -1;
 
-	acc = pci_alloc();
-	acc->error = libpci_error;
-	acc->warning = libpci_quiet;
-	acc->debug = libpci_quiet;
+	acc = new_access();
 	acc->method = PCI_ACCESS_SYS_BUS_PCI;
 	pci_set_param(acc, "sysfs.path", sysfs);
-	/* names from pci.ids only, the same on every machine the tests run on */
-	pci_set_param(acc, "hwdb.disable", "1");
 	if (setjmp(libpci_jump)) {
 		pci_cleanup(acc);
 		return error_set(err, EXIT_FAILURE_RUNTIME, "libpci: %s", libpci_msg);

@@ -77,7 +77,38 @@ static void check_state(const struct status_input *in, struct status_report *r)
 			  "the machine has rebooted since the last change");
 }
 
-static void check_files(const struct status_input *in, struct status_report *r)
+/* The admin's file holds our words, or (absent) kernel-install takes the running line,
+ * which must hold them then. Only our words are checked: the rest is the admin's. */
+static void check_params_file(const struct status_input *in, struct status_report *r)
+{
+	const char *text = in->params_file_text ? in->params_file_text : in->cmdline;
+	struct strlist missing;
+
+	if (!in->params_file || !in->expected_params || !in->expected_params[0])
+		return;
+	sl_init(&missing);
+	if (text)
+		cmdline_missing(text, in->expected_params, &missing);
+	if (text && !missing.n) {
+		report_add(r, "file", in->params_file, CHECK_PASS, NULL, NULL,
+			   in->params_file_text ? "carries %s"
+						: "absent; the running command line, which the boot entries get instead, carries %s",
+			   in->expected_params);
+	} else if (!in->params_file_text) {
+		report_add(r, "file", in->params_file, CHECK_FAIL,
+			   "the file was deleted, or apply never ran with these settings: the boot entries get the running command line, which lacks the parameters",
+			   "run `vfio-passthrough-setup apply` to write it", "missing");
+	} else {
+		_cleanup_free_ char *list = sl_join(&missing, " ");
+
+		report_add(r, "file", in->params_file, CHECK_FAIL,
+			   "edited by hand since the last apply, or apply never ran with these settings",
+			   "run `vfio-passthrough-setup apply` to add them", "lacks %s", list);
+	}
+	sl_free(&missing);
+}
+
+static void check_files_owned(const struct status_input *in, struct status_report *r)
 {
 	if (in->files_as_applied) {
 		bool settings_differ = false;
@@ -122,6 +153,12 @@ static void check_files(const struct status_input *in, struct status_report *r)
 				  "edited by hand, or the settings or hardware changed since the last apply",
 				  fix, "differs from what the current settings produce");
 	}
+}
+
+static void check_files(const struct status_input *in, struct status_report *r)
+{
+	check_files_owned(in, r);
+	check_params_file(in, r);
 }
 
 static void check_cmdline(const struct status_input *in, bool pending,

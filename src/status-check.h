@@ -85,6 +85,11 @@ struct status_input {
 
 	const struct status_file *files;
 	size_t n_files;
+	/* The admin's file the boot loader in use reads the parameters from, which apply adds
+	 * expected_params to (/etc/kernel/cmdline for kernel-install and proxmox-boot-tool);
+	 * NULL for a loader that reads our drop-in. Its text: NULL when it does not exist. */
+	const char *params_file;
+	const char *params_file_text;
 	/* The files on disk hash to the state's config_hash: exactly what the last apply
 	 * wrote (which may differ from the settings when apply ran with command-line
 	 * options). */
@@ -92,7 +97,7 @@ struct status_input {
 
 	const char *kernel; /* running kernel version, NULL if unknown */
 	enum initramfs_state initramfs;
-	const char *initramfs_path; /* /boot/initrd.img-<kver> */
+	const char *initramfs_path; /* /boot/initrd.img-<kver>, or the ESP's copy systemd-boot loads */
 	const struct strlist *initramfs_missing;
 	const char *initramfs_reason; /* for UNKNOWN */
 

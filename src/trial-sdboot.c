@@ -15,35 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bls-entry.h"
 #include "modules.h"
 #include "regen.h"
 #include "root-path.h"
 #include "run-tool.h"
 #include "trial.h"
 #include "util.h"
-
-/* Where kernel-install puts Type #1 entries: $BOOT (XBOOTLDR or the ESP)/loader/entries. */
-static const char *const entry_dirs[] = { "/boot/efi/loader/entries", "/efi/loader/entries",
-					  "/boot/loader/entries" };
-
-/* The text of one entry's key (caller frees); NULL if absent. */
-static char *entry_value(const char *text, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *line = text; line && *line;) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-
-		if (len > klen && strncmp(line, key, klen) == 0 && strchr(" \t", line[klen])) {
-			const char *v = line + klen + strspn(line + klen, " \t");
-
-			return xasprintf("%.*s", (int)(len - (size_t)(v - line)), v);
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return NULL;
-}
 
 /* The entry of the newest kernel installed under root (highest version among the entries
  * whose version has a module directory): its directory (root-relative) and text. */
@@ -55,8 +33,8 @@ static bool newest_entry(const char *root, char **dir_out, char **text_out)
 	*dir_out = *text_out = NULL;
 	sl_init(&kernels);
 	installed_kernels(root, false, &kernels);
-	for (size_t i = 0; i < ARRAY_SIZE(entry_dirs); i++) {
-		_cleanup_free_ char *full = path_join(root, entry_dirs[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bls_dirs); i++) {
+		_cleanup_free_ char *full = path_join(root, bls_dirs[i].entries);
 		DIR *d = opendir(full);
 		struct dirent *de;
 
@@ -67,9 +45,9 @@ static bool newest_entry(const char *root, char **dir_out, char **text_out)
 			if (n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0 ||
 			    strcmp(de->d_name, TRIAL_SDBOOT_ENTRY) == 0)
 				continue;
-			rel = xasprintf("%s/%s", entry_dirs[i], de->d_name);
+			rel = xasprintf("%s/%s", bls_dirs[i].entries, de->d_name);
 			text = root_read_file(root, rel, 1 << 16, NULL);
-			version = text ? entry_value(text, "version") : NULL;
+			version = text ? bls_entry_value(text, "version") : NULL;
 			if (!version || !sl_has(&kernels, version) ||
 			    (best_version && kernel_version_cmp(version, best_version) <= 0))
 				continue;
@@ -78,7 +56,7 @@ static bool newest_entry(const char *root, char **dir_out, char **text_out)
 			free(*text_out);
 			best_version = version;
 			version = NULL;
-			*dir_out = xstrdup(entry_dirs[i]);
+			*dir_out = xstrdup(bls_dirs[i].entries);
 			*text_out = text;
 			text = NULL;
 		}
@@ -100,7 +78,7 @@ char *trial_sdboot_refusal(const char *root)
 	if (!newest_entry(root, &dir, &text))
 		return xstrdup("a trial copies the newest kernel's boot loader entry, and no entry "
 			       "of an installed kernel is in /boot/efi, /efi or /boot/loader/entries");
-	sort_key = entry_value(text, "sort-key");
+	sort_key = bls_entry_value(text, "sort-key");
 	if (!sort_key)
 		return xasprintf("the newest kernel's entry in %s has no sort-key, so systemd-boot "
 				 "could sort a trial entry first and make it the default",
@@ -137,9 +115,9 @@ static int write_entry(const char *root, const char *dir, const char *text, stru
 /* Remove the trial entry wherever it is: the trial is over (confirm, apply, remove). */
 static int remove_entries(const char *root, struct error *err)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(entry_dirs); i++) {
-		_cleanup_free_ char *shown = xasprintf("%s/%s", entry_dirs[i], TRIAL_SDBOOT_ENTRY);
-		int dfd = root_open_dir(root, entry_dirs[i], NULL), e;
+	for (size_t i = 0; i < ARRAY_SIZE(bls_dirs); i++) {
+		_cleanup_free_ char *shown = xasprintf("%s/%s", bls_dirs[i].entries, TRIAL_SDBOOT_ENTRY);
+		int dfd = root_open_dir(root, bls_dirs[i].entries, NULL), e;
 
 		if (dfd < 0)
 			continue;
@@ -193,8 +171,8 @@ int trial_sdboot_arm(const char *root, struct error *err)
 		       root);
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(entry_dirs) && !found; i++) {
-		_cleanup_free_ char *rel = xasprintf("%s/%s", entry_dirs[i], TRIAL_SDBOOT_ENTRY);
+	for (size_t i = 0; i < ARRAY_SIZE(bls_dirs) && !found; i++) {
+		_cleanup_free_ char *rel = xasprintf("%s/%s", bls_dirs[i].entries, TRIAL_SDBOOT_ENTRY);
 
 		found = exists_under(root, rel);
 	}
