@@ -113,9 +113,12 @@ int regen_run(const char *root, struct regen_needs needs, struct error *err)
 		       root);
 		return 0;
 	}
-	if (needs.bootloader && regenerate_boot_loader(root, err) < 0)
-		return -1;
+	/* Images first: kernel-install and proxmox-boot-tool copy each kernel's initramfs into
+	 * the boot entries, so a boot loader run before the rebuild would leave the entries
+	 * one image behind (after a purge, an image that still binds the card). */
 	if (needs.initramfs && rebuild_initramfs(root, err) < 0)
+		return -1;
+	if (needs.bootloader && regenerate_boot_loader(root, err) < 0)
 		return -1;
 	return 0;
 }
