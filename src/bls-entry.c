@@ -46,11 +46,6 @@ char *bls_entry_value(const char *text, const char *key)
 	return first;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The entry files of one directory, sorted: readdir's order differs between file systems. */
 static void entry_names(const char *root, const char *dir, struct strlist *names)
 {
@@ -67,8 +62,7 @@ static void entry_names(const char *root, const char *dir, struct strlist *names
 	}
 	if (d)
 		closedir(d);
-	if (names->n > 1) /* qsort's array may not be NULL, even for no entries */
-		qsort(names->items, names->n, sizeof(*names->items), by_name);
+	sl_sort(names);
 }
 
 char *bls_kernel_initrd(const char *root, const char *kver)
