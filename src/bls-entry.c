@@ -67,7 +67,8 @@ static void entry_names(const char *root, const char *dir, struct strlist *names
 	}
 	if (d)
 		closedir(d);
-	qsort(names->items, names->n, sizeof(*names->items), by_name);
+	if (names->n > 1) /* qsort's array may not be NULL, even for no entries */
+		qsort(names->items, names->n, sizeof(*names->items), by_name);
 }
 
 char *bls_kernel_initrd(const char *root, const char *kver)
