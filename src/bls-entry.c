@@ -14,36 +14,29 @@ const struct bls_dir bls_dirs[3] = {
 	{ "/boot", "/boot/loader/entries" },
 };
 
-/* Each value of key in text, in order. */
-static void entry_values(const char *text, const char *key, struct strlist *out)
+/* The value on the next line from *pos on that has this key (caller frees), *pos moved past
+ * that line; NULL when no line further on has it. */
+static char *next_value(const char **pos, const char *key)
 {
 	size_t klen = strlen(key);
 
-	for (const char *line = text; line && *line;) {
-		const char *end = strchr(line, '\n');
+	while (*pos && **pos) {
+		const char *line = *pos, *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 
+		*pos = end ? end + 1 : NULL;
 		if (len > klen && strncmp(line, key, klen) == 0 && strchr(" \t", line[klen])) {
 			const char *v = line + klen + strspn(line + klen, " \t");
-			char *value = xasprintf("%.*s", (int)(len - (size_t)(v - line)), v);
 
-			sl_add(out, value);
-			free(value);
+			return xasprintf("%.*s", (int)(len - (size_t)(v - line)), v);
 		}
-		line = end ? end + 1 : NULL;
 	}
+	return NULL;
 }
 
 char *bls_entry_value(const char *text, const char *key)
 {
-	struct strlist values;
-	char *first;
-
-	sl_init(&values);
-	entry_values(text, key, &values);
-	first = values.n ? xstrdup(values.items[0]) : NULL;
-	sl_free(&values);
-	return first;
+	return next_value(&text, key);
 }
 
 /* The entry files of one directory, sorted: readdir's order differs between file systems. */
@@ -79,20 +72,19 @@ char *bls_kernel_initrd(const char *root, const char *kver)
 							     names.items[k]);
 			_cleanup_free_ char *text = root_read_file(root, rel, 1 << 16, NULL);
 			_cleanup_free_ char *version = text ? bls_entry_value(text, "version") : NULL;
-			struct strlist initrds;
+			_cleanup_free_ char *last = NULL;
+			const char *pos = text;
 
 			if (!version || strcmp(version, kver) != 0)
 				continue;
-			sl_init(&initrds);
-			entry_values(text, "initrd", &initrds);
+			for (char *v; (v = next_value(&pos, "initrd"));) {
+				free(last);
+				last = v;
+			}
 			/* ".." would lead out of $BOOT, and under --root out of the root */
-			if (initrds.n && !strstr(initrds.items[initrds.n - 1], "..")) {
-				const char *last = initrds.items[initrds.n - 1];
-
+			if (last && !strstr(last, ".."))
 				found = xasprintf("%s%s%s", bls_dirs[i].boot,
 						  last[0] == '/' ? "" : "/", last);
-			}
-			sl_free(&initrds);
 		}
 		sl_free(&names);
 	}
