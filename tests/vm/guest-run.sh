@@ -150,8 +150,15 @@ act_apply_trial_failing() {
 	grub-editenv list >"$O/grubenv"
 }
 
+# confirm (scenario 11), then what every later boot gets: GRUB's one-shot choice, the default
+# entry's kernel line, the trial entries left, the modprobe file and the initramfs
 act_confirm() {
-	"$NAME" confirm
+	"$NAME" confirm || return
+	grub-editenv list >"$O/confirm.grubenv"
+	awk '/^menuentry / { n++ } n == 1 && $1 == "linux" { print; exit }' /boot/grub/grub.cfg >"$O/confirm.default-linux"
+	grep -c '^menuentry .*trial (one boot)' /boot/grub/grub.cfg >"$O/confirm.trial-entries" || true
+	cat "/etc/modprobe.d/$NAME.conf" >"$O/confirm.modprobe" 2>&1
+	list_initramfs "/boot/initrd.img-$(uname -r)" >"$O/confirm.initramfs" 2>&1
 }
 
 act_purge() {
