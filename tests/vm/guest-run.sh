@@ -14,7 +14,12 @@ mkdir -p "$O"
 # The generated files and the settings file (fixed names, see HELPERS.md) and the package's
 # state directory: shown after each boot so a failing check can say what was there.
 GENERATED="/etc/modprobe.d/$NAME.conf /etc/default/grub.d/$NAME.cfg
-/etc/X11/xorg.conf.d/10-$NAME.conf /etc/default/$NAME"
+/etc/X11/xorg.conf.d/10-$NAME.conf /etc/default/$NAME /etc/dracut.conf.d/$NAME.conf"
+
+# list_initramfs IMAGE: its file list, read with the tool of the generator that made it
+list_initramfs() {
+	if command -v lsinitrd >/dev/null; then lsinitrd "$1"; else lsinitramfs "$1"; fi
+}
 
 # one line per PCI function: address id class driver boot_vga iommu_group (from sysfs)
 list_devices() {
@@ -41,7 +46,9 @@ collect() {
 	lspci -nnk >"$O/lspci" 2>&1
 	dmesg >"$O/dmesg" 2>&1
 	ls /dev/vfio >"$O/dev-vfio" 2>&1
-	lsinitramfs "/boot/initrd.img-$(uname -r)" >"$O/initramfs-running" 2>&1
+	list_initramfs "/boot/initrd.img-$(uname -r)" >"$O/initramfs-running" 2>&1
+	dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' dracut initramfs-tools 2>/dev/null |
+		sed 's/ *$//' >"$O/initramfs-generator"
 	for f in $GENERATED; do
 		[ -e "$f" ] || continue
 		echo "==> $f"
@@ -61,7 +68,7 @@ collect() {
 		done >"$O/loader-entries" 2>&1
 		entry=$(grep -l "^linux .*/$(uname -r)/" /boot/efi/loader/entries/*.conf 2>/dev/null | head -n 1)
 		initrd=$(sed -n 's/^initrd[[:space:]]\{1,\}//p' "${entry:-/dev/null}" | head -n 1)
-		lsinitramfs "/boot/efi${initrd:-/no-entry-for-$(uname -r)}" >"$O/initramfs-esp" 2>&1
+		list_initramfs "/boot/efi${initrd:-/no-entry-for-$(uname -r)}" >"$O/initramfs-esp" 2>&1
 	fi
 	# every path on the root filesystem that carries the package's name (leftovers after purge)
 	find / -xdev -name "*$NAME*" -not -path '/var/lib/vmtest/*' >"$O/named-paths" 2>/dev/null
@@ -96,7 +103,7 @@ act_kernel2() {
 	# test scaffolding, not the package under test: no fsync per file while unpacking
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Use-Pty=0 \
 		-o Dpkg::Options::=--force-unsafe-io "$deb" || return
-	lsinitramfs "/boot/initrd.img-$kver" >"$O/kernel2.initramfs"
+	list_initramfs "/boot/initrd.img-$kver" >"$O/kernel2.initramfs"
 	# gone again, so that later steps rebuild one initramfs, not two (each costs a minute here)
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "linux-image-$kver"
 }
@@ -143,8 +150,15 @@ act_apply_trial_failing() {
 	grub-editenv list >"$O/grubenv"
 }
 
+# confirm (scenario 11), then what every later boot gets: GRUB's one-shot choice, the default
+# entry's kernel line, the trial entries left, the modprobe file and the initramfs
 act_confirm() {
-	"$NAME" confirm
+	"$NAME" confirm || return
+	grub-editenv list >"$O/confirm.grubenv"
+	awk '/^menuentry / { n++ } n == 1 && $1 == "linux" { print; exit }' /boot/grub/grub.cfg >"$O/confirm.default-linux"
+	grep -c '^menuentry .*trial (one boot)' /boot/grub/grub.cfg >"$O/confirm.trial-entries" || true
+	cat "/etc/modprobe.d/$NAME.conf" >"$O/confirm.modprobe" 2>&1
+	list_initramfs "/boot/initrd.img-$(uname -r)" >"$O/confirm.initramfs" 2>&1
 }
 
 act_purge() {
