@@ -125,9 +125,11 @@ check-tools:
 check-test-lib:
 	tests/lib/test-kernel-index
 
-# systemd-boot (kernel-install, /etc/kernel/cmdline) and proxmox-boot-tool, with stand-in tools.
+# systemd-boot (kernel-install, /etc/kernel/cmdline) and proxmox-boot-tool, with stand-in tools;
+# then both with dracut building the images the boot tools copy.
 check-boot-stacks: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/boot-stacks/run
+	BUILD=$(BUILD) tests/boot-stacks/dracut
 
 # The same suite under ASan+UBSan, in its own build directory.
 check-asan:

@@ -449,6 +449,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	gather_host_card(g, in);
 	gather_stray_vfio(g, in);
 	g->loader = boot_loader_in_use(root);
+	in->dracut = initramfs_generator_in_use(root) == &initramfs_dracut;
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);

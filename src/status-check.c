@@ -301,6 +301,17 @@ static void check_stray_vfio(const struct status_input *in, bool pending,
 	}
 }
 
+/* The command that rebuilds KVER's initramfs (every kernel's: NULL) on this machine: dracut
+ * per kernel at the path apply writes (--regenerate-all chooses its own), or update-initramfs. */
+static char *rebuild_command(const struct status_input *in, const char *kver)
+{
+	if (!in->dracut)
+		return xasprintf("`update-initramfs -u -k %s`", kver ? kver : "all");
+	if (kver)
+		return xasprintf("`dracut --force /boot/initrd.img-%s %s`", kver, kver);
+	return xstrdup("`dracut --force /boot/initrd.img-KVER KVER` for every kernel");
+}
+
 static void check_initramfs(const struct status_input *in, struct status_report *r)
 {
 	const char *img = in->initramfs_path ? in->initramfs_path : "initramfs";
@@ -315,9 +326,8 @@ static void check_initramfs(const struct status_input *in, struct status_report 
 		_cleanup_free_ char *list = in->initramfs_missing
 						? sl_join(in->initramfs_missing, ", ")
 						: xstrdup("?");
-		_cleanup_free_ char *fix =
-		    xasprintf("run `update-initramfs -u -k %s`, then reboot",
-			      in->kernel ? in->kernel : "all");
+		_cleanup_free_ char *rebuild = rebuild_command(in, in->kernel);
+		_cleanup_free_ char *fix = xasprintf("run %s, then reboot", rebuild);
 		struct check *c = report_add(r, "initramfs", img, CHECK_FAIL, NULL, NULL,
 					    "lacks %s", list);
 
@@ -381,6 +391,7 @@ static void check_drivers(const struct status_input *in, bool pending,
 				  "%s now; vfio-pci after the reboot",
 				  f->driver ? f->driver : "no driver");
 		} else if (f->driver) {
+			_cleanup_free_ char *rebuild = rebuild_command(in, NULL);
 			struct check *c =
 			    report_add(r, "driver", addr, CHECK_FAIL, NULL, NULL,
 				      "%s (expected vfio-pci)", f->driver);
@@ -398,8 +409,9 @@ static void check_drivers(const struct status_input *in, bool pending,
 				    xasprintf(
 					"%s bound the function before vfio-pci: vfio-pci is not in the initramfs, the softdep for %s is missing, or another tool binds it",
 					f->driver, f->driver),
-				    xstrdup(
-					"check the initramfs and conflict lines of this report; `vfio-passthrough-setup apply`, `update-initramfs -u -k all`, reboot"));
+				    xasprintf(
+					"check the initramfs and conflict lines of this report; `vfio-passthrough-setup apply`, %s, reboot",
+					rebuild));
 		} else {
 			report_add(
 			    r, "driver", addr, CHECK_FAIL,
@@ -464,19 +476,22 @@ static void check_groups(const struct status_input *in, struct status_report *r)
 	}
 }
 
-static const char *conflict_fix(const struct conflict *c)
+static char *conflict_fix(const struct status_input *in, const struct conflict *c)
 {
+	_cleanup_free_ char *rebuild = NULL;
+
 	switch (c->kind) {
 	case CONFLICT_VFIO_IDS:
 	case CONFLICT_BLACKLIST:
 	case CONFLICT_INSTALL:
-		return "delete or comment out that line, then `update-initramfs -u -k all` and reboot";
+		rebuild = rebuild_command(in, NULL);
+		return xasprintf("delete or comment out that line, then %s and reboot", rebuild);
 	case CONFLICT_DRIVERCTL:
-		return "`driverctl unset-override` the device";
+		return xstrdup("`driverctl unset-override` the device");
 	case CONFLICT_SUPERGFXD:
-		return "`supergfxctl --mode Hybrid`, or `systemctl disable --now supergfxd`";
+		return xstrdup("`supergfxctl --mode Hybrid`, or `systemctl disable --now supergfxd`");
 	case CONFLICT_GRUB_PARAM:
-		return "remove the parameter from that file, then `update-grub` and reboot";
+		return xstrdup("remove the parameter from that file, then `update-grub` and reboot");
 	}
 	return NULL;
 }
@@ -487,6 +502,7 @@ static void check_conflicts(const struct status_input *in, struct status_report 
 		const struct conflict *c = &in->conflicts[i];
 		_cleanup_free_ char *where =
 		    c->line ? xasprintf("%s:%d", c->path, c->line) : xstrdup(c->path);
+		_cleanup_free_ char *fix = conflict_fix(in, c);
 
 		bool serious = c->serious;
 
@@ -501,7 +517,7 @@ static void check_conflicts(const struct status_input *in, struct status_report 
 						serious = true;
 		}
 		report_add(r, "conflict", where, serious ? CHECK_FAIL : CHECK_WARN,
-			  c->explain, conflict_fix(c), "%s", c->text);
+			  c->explain, fix, "%s", c->text);
 	}
 }
 

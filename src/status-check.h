@@ -96,6 +96,7 @@ struct status_input {
 	bool files_as_applied;
 
 	const char *kernel; /* running kernel version, NULL if unknown */
+	bool dracut; /* dracut builds the images (no update-initramfs): fixes name dracut */
 	enum initramfs_state initramfs;
 	const char *initramfs_path; /* /boot/initrd.img-<kver>, or the ESP's copy systemd-boot loads */
 	const struct strlist *initramfs_missing;

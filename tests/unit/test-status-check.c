@@ -453,10 +453,24 @@ static void test_iommu_causes(void)
 static void test_initramfs(void)
 {
 	struct status_input in = good();
+	struct status_report r;
 
 	in.initramfs = INITRAMFS_MISSING;
 	sl_add(&missing, "vfio_pci");
 	expect(&in, 1, "initramfs", NULL, CHECK_FAIL);
+	sl_free(&missing);
+	/* Where dracut builds the images update-initramfs does not exist: the fix names dracut. */
+	sl_add(&missing, "vfio_pci");
+	in.dracut = true;
+	status_evaluate(&in, &r);
+	CHECK(strcmp(find(&r, "initramfs")->fix,
+		     "run `dracut --force /boot/initrd.img-6.1.0-18-amd64 6.1.0-18-amd64`, then reboot") == 0);
+	status_report_free(&r);
+	in.dracut = false;
+	status_evaluate(&in, &r);
+	CHECK(strcmp(find(&r, "initramfs")->fix,
+		     "run `update-initramfs -u -k 6.1.0-18-amd64`, then reboot") == 0);
+	status_report_free(&r);
 	sl_free(&missing);
 	in.initramfs = INITRAMFS_NO_IMAGE;
 	expect(&in, 0, "initramfs", NULL, CHECK_UNKNOWN);
