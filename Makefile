@@ -28,7 +28,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
         check-rebind check-trial check-asan check-valgrind check-schema check-metrics check-tools check-test-lib check-shell check-ansible \
-        check-ansible-lint lint deb \
+        check-ansible-lint check-ansible-ci lint deb \
         chroot-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
@@ -191,9 +191,14 @@ chroot-test:
 check-ansible:
 	tests/ansible/run
 
-# What the test command runs today: the lint and syntax check (see tests/ansible/run).
+# The lint and syntax check only (see tests/ansible/run).
 check-ansible-lint:
 	VPS_ANSIBLE_LINT_ONLY=1 tests/ansible/run
+
+# What the test command runs: the lint, then the role for real on the trial path (install
+# with a selector, the trial boot, confirm, a run with no change, the purge) (root).
+check-ansible-ci:
+	VPS_ANSIBLE_ONLY=ci tests/ansible/run
 
 test-all:
 	tests/run-all
