@@ -60,6 +60,7 @@ struct status_facts {
 	bool have_state;
 	char *applied_params; /* what the GRUB drop-in on disk appends */
 	const struct boot_loader *loader; /* the one in use, NULL if none is found */
+	const struct initramfs_generator *generator; /* likewise, read once for every check */
 	char *params_file_text;		  /* the loader's shared_params_file, if it has one */
 	char *hypervisor;
 	char *kernel;
@@ -293,9 +294,8 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 	} else if (cpio_newc_list(data, len, &names) != len) {
 		/* Plain cpio first (microcode), then a compressed archive: the
 		 * generator's own lister knows every compression it builds with. */
-		const struct initramfs_generator *gen = initramfs_generator_in_use(root);
+		const struct initramfs_generator *gen = g->generator ? g->generator : &initramfs_tools;
 
-		gen = gen ? gen : &initramfs_tools;
 		sl_free(&names);
 		sl_init(&names);
 		if (!have_program(gen->lister)) {
@@ -449,7 +449,8 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	gather_host_card(g, in);
 	gather_stray_vfio(g, in);
 	g->loader = boot_loader_in_use(root);
-	in->dracut = initramfs_generator_in_use(root) == &initramfs_dracut;
+	g->generator = initramfs_generator_in_use(root);
+	in->dracut = g->generator == &initramfs_dracut;
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);
