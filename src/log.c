@@ -10,6 +10,9 @@
 __attribute__((format(printf, 2, 0))) static void log_line(const char *prefix, const char *fmt,
 							   va_list ap)
 {
+	/* stdout is buffered when it is a pipe or a file: what the run printed before comes
+	 * first there too. */
+	fflush(stdout);
 	fputs(prefix, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
