@@ -141,14 +141,29 @@ static bool held_for_vfio(const struct pci_function *f, const struct function_us
 	return is_vfio(f->driver) || (u && u->driver_override && is_vfio(u->driver_override));
 }
 
-static void add_move(struct rebind_plan *out, const struct pci_function *f, const char *from)
+static void add_move(struct rebind_plan *out, const struct card *c,
+		     const struct pci_function *f, const struct function_use *u, const char *from)
 {
+	/* An empty driver_override (a test's tree; the kernel says "(null)") is none. */
+	const char *override = u && u->driver_override && *u->driver_override
+				       ? u->driver_override
+				       : NULL;
 	struct rebind_move *m;
 
 	out->moves = xrealloc(out->moves, (out->n_moves + 1) * sizeof(*out->moves));
 	m = &out->moves[out->n_moves++];
-	*m = (struct rebind_move){ .addr = f->addr, .unbind_from = from ? xstrdup(from) : NULL,
-				   .vendor = f->vendor, .device = f->device };
+	*m = (struct rebind_move){ .addr = f->addr,
+				   .card = c->addr,
+				   .unbind_from = from ? xstrdup(from) : NULL,
+				   .override_before = override ? xstrdup(override) : NULL,
+				   .vendor = f->vendor,
+				   .device = f->device };
+}
+
+static void move_free(struct rebind_move *m)
+{
+	free(m->unbind_from);
+	free(m->override_before);
 }
 
 static void decide(const struct inventory *inv, struct rebind_cards cards,
@@ -184,9 +199,9 @@ static void decide(const struct inventory *inv, struct rebind_cards cards,
 			if (to_vfio && is_vfio(f->driver))
 				sl_add(&out->in_place, a);
 			else if (to_vfio)
-				add_move(out, f, f->driver);
+				add_move(out, c, f, u, f->driver);
 			else if (held)
-				add_move(out, f, is_vfio(f->driver) ? f->driver : NULL);
+				add_move(out, c, f, u, is_vfio(f->driver) ? f->driver : NULL);
 			else
 				sl_add(&out->in_place, a);
 		}
@@ -207,7 +222,7 @@ static void decide(const struct inventory *inv, struct rebind_cards cards,
 				t = xasprintf("%s: %s", a, why.buf);
 
 				sl_add(&out->refused, t);
-				free(out->moves[m].unbind_from);
+				move_free(&out->moves[m]);
 			}
 			out->n_moves = first_move;
 		}
@@ -231,7 +246,7 @@ void rebind_decide_give_back(const struct inventory *inv, struct rebind_cards ca
 void rebind_plan_free(struct rebind_plan *p)
 {
 	for (size_t i = 0; i < p->n_moves; i++)
-		free(p->moves[i].unbind_from);
+		move_free(&p->moves[i]);
 	free(p->moves);
 	sl_free(&p->in_place);
 	sl_free(&p->refused);

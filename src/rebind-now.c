@@ -26,7 +26,7 @@ int rebind_now(const char *root, const struct inventory *inv, struct rebind_card
 {
 	struct rebind_facts facts;
 	struct rebind_plan plan;
-	int status = -1;
+	int status = -1, written = EXIT_OK;
 
 	rebind_facts_read(root, inv, cards, &facts);
 	if (to_vfio)
@@ -35,9 +35,11 @@ int rebind_now(const char *root, const struct inventory *inv, struct rebind_card
 		rebind_decide_give_back(inv, cards, &facts, &plan);
 	if (dry_run)
 		print_would(&plan);
-	else if (rebind_write(root, &plan, err) < 0)
+	else if ((written = rebind_write(root, &plan, err)) < 0)
 		goto out;
 	status = rebind_report(&plan);
+	if (written != EXIT_OK)
+		status = written;
 out:
 	rebind_plan_free(&plan);
 	rebind_facts_free(&facts);

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The sysfs writes of a rebinding, per function as the kernel documents for
- * driver_override: set the override, unbind from the old driver, ask the bus to probe.
- * Never new_id: it would take every device with those ids, the host's twin card too.
- * Every path is opened under the root, so tests run this against a fake sysfs tree and
- * read back each write (the files are opened for appending, which sysfs ignores). */
+/* The sysfs access of a rebinding, and the run over the plan's cards, each one transaction
+ * (rebind-card.c). Every path is opened under the root, so tests run this against a fake
+ * sysfs tree and read back each write (the files are opened for appending, which sysfs
+ * ignores). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,9 +19,8 @@
 
 #define SYSFS_MAGIC_ 0x62656572
 
-/* One line, as `echo VALUE >PATH` writes it (the kernel strips the newline). ok_errno: an
- * errno the write may end with that is not a failure. */
-static int sysfs_write(const char *root, const char *path, const char *value, int ok_errno,
+/* The kernel strips the newline. */
+int rebind_sysfs_write(const char *root, const char *path, const char *value, int ok_errno,
 		       struct error *err)
 {
 	int fd = root_open(root, path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
@@ -34,7 +32,11 @@ static int sysfs_write(const char *root, const char *path, const char *value, in
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot open %s: %s", path,
 				 file_error(errno));
 	n = write(fd, line, len);
-	if (n != (ssize_t)len && !(n < 0 && ok_errno && errno == ok_errno)) {
+	if (n < 0 && ok_errno && errno == ok_errno) {
+		close(fd);
+		return 1;
+	}
+	if (n != (ssize_t)len) {
 		int e = n < 0 ? errno : EIO;
 
 		close(fd);
@@ -56,7 +58,7 @@ static bool is_kernel_sysfs(const char *root)
 	return statfs(sys, &s) == 0 && s.f_type == SYSFS_MAGIC_;
 }
 
-static char *driver_now(const char *root, const char *addr)
+char *rebind_driver_now(const char *root, const char *addr)
 {
 	_cleanup_free_ char *p = xasprintf("/sys/bus/pci/devices/%s/driver", addr);
 	_cleanup_free_ char *link = path_join(root, p);
@@ -92,71 +94,31 @@ static int load_vfio(struct error *err)
 	return 0;
 }
 
-static int move_one(const char *root, bool to_vfio, const struct rebind_move *m,
-		    const char *addr, struct error *err)
+/* The moves of one card are consecutive in the plan (rebind-decide.c adds them so). */
+static size_t card_moves(const struct rebind_plan *p, size_t first)
 {
-	_cleanup_free_ char *override = xasprintf("/sys/bus/pci/devices/%s/driver_override",
-						  addr);
+	size_t n = 1;
 
-	/* An empty line clears the override: the function's own driver may take it again. */
-	if (sysfs_write(root, override, to_vfio ? VFIO_PCI_DRIVER : "", 0, err) < 0)
-		return -1;
-	if (m->unbind_from) {
-		_cleanup_free_ char *unbind = xasprintf("/sys/bus/pci/drivers/%s/unbind",
-							m->unbind_from);
-
-		if (sysfs_write(root, unbind, addr, 0, err) < 0)
-			return -1;
-	}
-	if (!to_vfio) {
-		/* "vvvv dddd", as remove_id reads it. ENODEV: vfio-pci had no such dynamic id
-		 * (it was bound by driver_override). */
-		char id[PCI_ID_STRLEN];
-
-		snprintf(id, sizeof(id), "%04x %04x", m->vendor, m->device);
-		if (sysfs_write(root, "/sys/bus/pci/drivers/" VFIO_PCI_DRIVER "/remove_id", id,
-				ENODEV, err) < 0)
-			return -1;
-	}
-	return sysfs_write(root, "/sys/bus/pci/drivers_probe", addr, 0, err);
+	while (first + n < p->n_moves &&
+	       pci_addr_cmp(&p->moves[first + n].card, &p->moves[first].card) == 0)
+		n++;
+	return n;
 }
 
 int rebind_write(const char *root, const struct rebind_plan *p, struct error *err)
 {
 	bool kernel = is_kernel_sysfs(root);
+	int status = EXIT_OK;
 
 	if (p->load_vfio && load_vfio(err) < 0)
 		return -1;
-	for (size_t i = 0; i < p->n_moves; i++) {
-		const struct rebind_move *m = &p->moves[i];
-		char addr[PCI_ADDR_STRLEN];
-		_cleanup_free_ char *now = NULL;
-		bool on_vfio;
-
-		pci_addr_format(&m->addr, addr);
-		if (move_one(root, p->to_vfio, m, addr, err) < 0)
-			return -1;
-		if (!kernel) {
-			printf("%s: %s (%s)\n", addr,
-			       p->to_vfio ? "handed to vfio-pci" : "given back", "written");
-			continue;
-		}
-		now = driver_now(root, addr);
-		on_vfio = now && strcmp(now, VFIO_PCI_DRIVER) == 0;
-		if (p->to_vfio && !on_vfio)
-			return error_set(err, EXIT_FAILURE_RUNTIME,
-					 "%s: vfio-pci did not take it (driver now: %s)", addr,
-					 now ? now : "none");
-		if (!p->to_vfio && on_vfio)
-			return error_set(err, EXIT_FAILURE_RUNTIME,
-					 "%s: still on vfio-pci after the probe", addr);
-		if (p->to_vfio)
-			printf("%s: bound to vfio-pci now (was %s)\n", addr,
-			       m->unbind_from ? m->unbind_from : "unbound");
-		else
-			printf("%s: given back now (driver: %s)\n", addr, now ? now : "none");
+	/* A card that failed is undone; it is no reason to leave the next one where it is. */
+	for (size_t i = 0, n; i < p->n_moves; i += n) {
+		n = card_moves(p, i);
+		if (rebind_card(root, kernel, p->to_vfio, &p->moves[i], n) < 0)
+			status = EXIT_FAILURE_RUNTIME;
 	}
-	return 0;
+	return status;
 }
 
 int rebind_report(const struct rebind_plan *p)

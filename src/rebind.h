@@ -32,7 +32,9 @@ struct rebind_facts {
 
 struct rebind_move {
 	struct pci_addr addr;
-	char *unbind_from; /* the driver it leaves; NULL if it has none */
+	struct pci_addr card;  /* the card it belongs to: a card's moves are one transaction */
+	char *unbind_from;     /* the driver it leaves; NULL if it has none */
+	char *override_before; /* its driver_override before, for the undo; NULL if none */
 	/* Giving back: the ids for vfio-pci's remove_id, so that vfio-pci (loaded with ids=
 	 * from the configuration just removed) does not take it again at the probe. */
 	uint16_t vendor, device;
@@ -74,14 +76,33 @@ void rebind_facts_read(const char *root, const struct inventory *inv, struct reb
 		       struct rebind_facts *facts);
 void rebind_facts_free(struct rebind_facts *facts);
 
-/* rebind-write.c: carry the plan out under root and print what happened; err on a failed
- * write or a function that did not move (checked where root's /sys is the kernel's). */
+/* rebind-write.c: carry the plan out under root, one card at a time, and print what happened.
+ * Each card is a transaction (rebind-card.c): a failed write, or a function that did not move
+ * (checked where root's /sys is the kernel's), undoes that card's writes and is reported on
+ * stderr; the other cards still move. EXIT_OK, EXIT_FAILURE_RUNTIME when some card failed,
+ * or -1 with err set when vfio-pci could not be loaded (before any write). */
 int rebind_write(const char *root, const struct rebind_plan *p, struct error *err);
+/* rebind-card.c: one card's moves (moves[0..n), all of one card) as a transaction: 0 when the
+ * card moved, -1 when it failed and was undone as far as it could be (reported on stderr:
+ * the card, the cause, what was undone, and the commands for what could not be). kernel:
+ * root's /sys is the kernel's, whose answers are read back after each write. */
+int rebind_card(const char *root, bool kernel, bool to_vfio, const struct rebind_move *moves,
+		size_t n);
+
+/* rebind-write.c's access to sysfs under root, shared with rebind-card.c. Write one line,
+ * as `echo VALUE >PATH` does: 0, 1 when the write ended with ok_errno (an errno that is not
+ * a failure), -1 with err set. */
+int rebind_sysfs_write(const char *root, const char *path, const char *value, int ok_errno,
+		       struct error *err);
+/* The driver the function at addr is bound to now (the name its driver link points to);
+ * NULL if none. Caller frees. */
+char *rebind_driver_now(const char *root, const char *addr);
 /* Print the refusals (and what was in place); the exit status: EXIT_OK when nothing
  * was refused, EXIT_REBOOT_PENDING when some function waits for a reboot. */
 int rebind_report(const struct rebind_plan *p);
 
 /* rebind-now.c: facts, decision, writes (none for a dry run), report. The exit status
- * (EXIT_OK, EXIT_REBOOT_PENDING), or -1 with err set when a write failed. */
+ * (EXIT_OK, EXIT_REBOOT_PENDING, EXIT_FAILURE_RUNTIME when a card's writes failed and were
+ * undone), or -1 with err set when vfio-pci could not be loaded. */
 int rebind_now(const char *root, const struct inventory *inv, struct rebind_cards cards,
 	       bool to_vfio, bool dry_run, struct error *err);

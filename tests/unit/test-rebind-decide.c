@@ -64,6 +64,9 @@ static void test_take_whole_card(void)
 	CHECK_STR(addr_text(&p.moves[0].addr), "0000:01:00.0");
 	CHECK_STR(p.moves[0].unbind_from, "nouveau");
 	CHECK_STR(p.moves[1].unbind_from, "snd_hda_intel");
+	/* One card, one transaction; nothing to restore in driver_override if it goes wrong. */
+	CHECK_STR(addr_text(&p.moves[1].card), "0000:01:00.0");
+	CHECK(!p.moves[0].override_before && !p.moves[1].override_before);
 	rebind_plan_free(&p);
 
 	/* vfio-pci not loaded yet but loadable: load it first. */
@@ -196,6 +199,15 @@ static void test_give_back(void)
 	CHECK(p.moves[1].unbind_from == NULL);
 	CHECK(p.moves[0].vendor == 0x10de && p.moves[0].device == 0x1b80); /* vfio-pci's dynamic id to drop */
 	CHECK(p.moves[1].vendor == 0x10de && p.moves[1].device == 0x10f0);
+	/* What an undo puts back: the audio function's override. */
+	CHECK(p.moves[0].override_before == NULL);
+	CHECK_STR(p.moves[1].override_before, "vfio-pci");
+	CHECK_STR(addr_text(&p.moves[1].card), "0000:01:00.0");
+	rebind_plan_free(&p);
+	/* An empty driver_override (a test's tree) is none. */
+	use(&f, "01:00.0")->driver_override = xstrdup("");
+	rebind_decide_give_back(&inv, nv, &f, &p);
+	CHECK(p.n_moves == 2 && p.moves[0].override_before == NULL);
 	rebind_plan_free(&p);
 	/* A VM holds the group. */
 	use(&f, "01:00.0")->held_by = xstrdup("pid 3141 (qemu-system-x86) has /dev/vfio/1 open");
