@@ -3,8 +3,9 @@
  * or give them back, without a reboot, where that is safe. Three parts, as elsewhere:
  * rebind-facts.c reads what the inventory does not hold (who has the card open, its
  * framebuffer, whether vfio-pci can load), rebind-decide.c decides from data alone, and
- * rebind-write.c does the sysfs writes (driver_override, unbind, drivers_probe) under the
- * root, so tests can check every write on a fake sysfs tree. */
+ * rebind-write.c with rebind-card.c does the sysfs writes (unbind, driver_override,
+ * drivers_probe), each card's as one transaction undone on a failure, under the root, so
+ * tests can check every write on a fake sysfs tree. */
 #pragma once
 
 #include <stdbool.h>
