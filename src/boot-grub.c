@@ -20,8 +20,8 @@ static char *grub_detect(const char *root)
 		return xstrdup("update-grub is not installed: add the kernel parameters to your "
 			       "boot loader by hand.");
 	if (stat(cfg, &st) < 0)
-		return xasprintf("Not running update-grub: %s does not exist (GRUB not in use?).",
-				 cfg);
+		return xstrdup("Not running update-grub: /boot/grub/grub.cfg does not exist (GRUB "
+			       "not in use?).");
 	return NULL;
 }
 

@@ -46,8 +46,9 @@ struct apply_opts {
 	bool trial; /* the new configuration for the next boot only */
 	bool auto_confirm; /* --trial: the trial boot confirms itself if its status passes */
 	const char *devices_arg, *busid_arg; /* as given, for the trial file */
-	const char *confirm_token; /* confirm: the trial's token the plan must render again */
-	char trial_token[17];      /* the trial's token, once its files are rendered */
+	const char *confirm_config; /* confirm: the tried configuration's hash, to render again */
+	char trial_token[17];       /* the trial's token, once its files are rendered */
+	char trial_config[17];      /* the hash of the permanent configuration it tries */
 	const char *changed_file; /* gets the paths written, one a line (empty: none) */
 	struct request devices; /* only its devices fields */
 	struct pci_addr busid;
@@ -185,26 +186,28 @@ static int trial_files(const char *root, const struct plan *plan, struct apply_o
 	struct strlist args;
 	int r;
 
-	if (!o->trial && !o->confirm_token) {
+	if (!o->trial && !o->confirm_config) {
 		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
 							.needs_bootloader = true,
 							.outside_hash = true };
 		return 0;
 	}
-	if (o->confirm_token) {
+	if (o->confirm_config) {
 		char hash[17];
 
 		rendered_hash(files, *n, hash);
 		files[(*n)++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
 							.needs_bootloader = true,
 							.outside_hash = true };
-		if (strcmp(hash, o->confirm_token) == 0)
+		if (strcmp(hash, o->confirm_config) == 0)
 			return 0;
 		return error_set(err, EXIT_USAGE,
 				 "confirm: the configuration is no longer the one tried (the "
 				 "settings or the machine changed since apply --trial): run "
 				 "apply --trial again");
 	}
+	/* What confirm must render again, before the files become the trial's. */
+	rendered_hash(files, *n, o->trial_config);
 	sl_init(&args);
 	plan_args(o, &args);
 	r = trial_prepare(root, plan, &args, o->auto_confirm, files, n, o->trial_token, err);
@@ -338,9 +341,9 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	_cleanup_free_ char *journal = NULL, *dirs = NULL;
 	const char *params = plan_params(plan, o);
 	struct kernel_cmdline_record kc = { 0 };
-	struct apply_state old, now = { 0 };
+	struct apply_state old, now = { 0 }, journal_base;
 	struct regen_needs pending, needs;
-	struct strlist created;
+	struct strlist created, confirm_args;
 	struct transaction tx;
 	bool in_doubt;
 	/* A new initramfs hook (package upgrade) must reach the images of a configured card
@@ -351,8 +354,18 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 
 	tx_init(&tx);
 	sl_init(&created);
+	sl_init(&confirm_args);
 	owned_files_remove_leftovers(root);
 	state_load(root, &old);
+	/* confirm: every journal from here on says so, with the options that plan it, so that
+	 * a confirm run again after a crash at any step finishes it (the trial file, which had
+	 * the options, goes in this commit). The final record drops it; a failure keeps old. */
+	journal_base = old;
+	if (o->confirm_config) {
+		plan_args(o, &confirm_args);
+		journal_base.trial_confirming = true;
+		journal_base.trial_args = confirm_args;
+	}
 	pending = regen_needs_parse(old.regen_pending);
 	in_doubt = regen_needs_any(pending);
 	rendered_hash(files, n_files, hash);
@@ -364,6 +377,10 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	now.config_hash = hash;
 	now.cards = cards;
 	now.trial = o->trial ? (char *)o->trial_token : NULL;
+	now.trial_config = o->trial ? (char *)o->trial_config : NULL;
+	if (o->trial && old.trial)
+		printf("A trial was set up already: this one replaces it (a new token: only this "
+		       "trial's boot can confirm it).\n");
 	if (regen_needs_any(pending))
 		printf("A previous run was interrupted before the boot files were regenerated; "
 		       "regenerating them now.\n");
@@ -380,7 +397,9 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 			goto failed;
 		if (write_changed_file(o->changed_file, NULL, err) < 0)
 			goto out;
-		if (!plan_is_empty(plan))
+		if (o->confirm_config)
+			printf("Confirmed: the trial configuration is now the permanent one.\n");
+		else if (!plan_is_empty(plan))
 			printf("Nothing to change: the configuration is already in place.\n");
 		else if (req->devices_auto)
 			printf("No card is suggested for vfio-pci on this machine, so nothing is "
@@ -389,9 +408,11 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 			printf("No card is chosen for vfio-pci: nothing is configured.\n");
 		/* Rewrite the state only if it does not say this already: a no-op writes nothing. */
 		if (old.last_apply_failed || !old.config_hash || strcmp(old.config_hash, hash) != 0 ||
-		    regen_needs_any(pending)) {
-			/* The files are those the record describes: they date from its boot. */
-			if (old.config_hash && strcmp(old.config_hash, hash) == 0)
+		    regen_needs_any(pending) || old.trial || o->trial) {
+			/* The files are those the record describes: they date from its boot. A
+			 * trial or a confirm finished now takes effect from the next boot. */
+			if (old.config_hash && strcmp(old.config_hash, hash) == 0 && !o->trial &&
+			    !o->confirm_config)
 				now.boot_id = old.boot_id;
 			now.created_dirs = dirs = sl_join(&created, " ");
 			now.last_apply_message = "configuration in place";
@@ -401,16 +422,16 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		goto out;
 	}
 	/* Without the journal a crash could go unrepaired: do not start. */
-	if (regen_needs_any(needs) &&
-	    record_pending(root, &old, &created, NULL, journal, err) < 0)
+	if ((regen_needs_any(needs) || o->confirm_config) &&
+	    record_pending(root, &journal_base, &created, NULL, journal, err) < 0)
 		goto failed;
 	if (tx_commit(&tx, err) < 0)
 		goto failed;
 	created_dirs_merge(NULL, &tx, &created);
 	/* The directories this commit made and our words now in /etc/kernel/cmdline, for remove,
 	 * should the regeneration be cut short. */
-	if (regen_needs_any(needs))
-		record_pending(root, &old, &created, &kc, journal, &(struct error){ 0 });
+	if (regen_needs_any(needs) || o->confirm_config)
+		record_pending(root, &journal_base, &created, &kc, journal, &(struct error){ 0 });
 	owned_files_print_changes(&tx);
 	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
 		goto failed;
@@ -421,7 +442,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 				 : plan_is_empty(plan) ? "no card configured"
 							: "applied; reboot to activate";
 	record(root, &now);
-	if (o->confirm_token)
+	if (o->confirm_config)
 		printf("Confirmed: the trial configuration is now the permanent one.\n");
 	else if (!o->trial)
 		print_done(plan);
@@ -440,6 +461,7 @@ out:
 	kernel_cmdline_record_free(&kc);
 	apply_state_free(&old);
 	sl_free(&created);
+	sl_free(&confirm_args);
 	tx_free(&tx);
 	return ret;
 }
@@ -481,9 +503,9 @@ static int write_plan_locked(const char *root, const struct inventory *inv,
 }
 
 static int apply_main(const struct context *ctx, int argc, char **argv,
-		      const char *confirm_token)
+		      const char *confirm_config)
 {
-	struct apply_opts o = { .confirm_token = confirm_token };
+	struct apply_opts o = { .confirm_config = confirm_config };
 	struct inventory inv = { 0 };
 	struct request req;
 	struct plan plan = { 0 };
@@ -550,9 +572,9 @@ static int run_apply(const struct context *ctx, int argc, char **argv)
 	return apply_main(ctx, argc, argv, NULL);
 }
 
-int apply_confirm(const struct context *ctx, int argc, char **argv, const char *token)
+int apply_confirm(const struct context *ctx, int argc, char **argv, const char *config)
 {
-	return apply_main(ctx, argc, argv, token);
+	return apply_main(ctx, argc, argv, config);
 }
 
 const struct command cmd_apply = {

@@ -20,5 +20,6 @@ extern const struct command cmd_confirm;
 extern const struct command cmd_initramfs_modules;
 extern const struct command cmd_status;
 extern const struct command cmd_settings;
-/* confirm: apply with these options, which must render the trial's configuration. */
-int apply_confirm(const struct context *ctx, int argc, char **argv, const char *token);
+/* confirm: apply with these options, which must render the trial's configuration (config:
+ * its rendered_hash()). */
+int apply_confirm(const struct context *ctx, int argc, char **argv, const char *config);

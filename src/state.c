@@ -67,6 +67,17 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->kernel_cmdline.original;
 			else if (key_is(text, klen, "trial"))
 				slot = &st->trial;
+			else if (key_is(text, klen, "trial_config"))
+				slot = &st->trial_config;
+			else if (key_is(text, klen, "trial_confirming"))
+				st->trial_confirming = vlen == 3 && strncmp(v, "yes", 3) == 0;
+			else if (key_is(text, klen, "trial_arg")) {
+				/* As written: an option's quotes and spaces are its own. */
+				_cleanup_free_ char *arg =
+				    xasprintf("%.*s", (int)(len - klen - 1), eq + 1);
+
+				sl_add(&st->trial_args, arg);
+			}
 			else if (key_is(text, klen, "result")) {
 				_cleanup_free_ char *val = dup_value(v, vlen);
 
@@ -98,6 +109,8 @@ void apply_state_free(struct apply_state *st)
 	free(st->kernel_cmdline.written);
 	free(st->kernel_cmdline.original);
 	free(st->trial);
+	free(st->trial_config);
+	sl_free(&st->trial_args);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -119,6 +132,32 @@ static char *single_line(const char *s)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
 	return copy;
+}
+
+/* The trial's keys, each line only when set: most states have none. */
+static char *trial_keys(const struct apply_state *st)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	if (st->trial && *st->trial) {
+		_cleanup_free_ char *token = single_line(st->trial);
+
+		sb_addf(&sb, "trial=%s\n", token);
+	}
+	if (st->trial_config && *st->trial_config) {
+		_cleanup_free_ char *hash = single_line(st->trial_config);
+
+		sb_addf(&sb, "trial_config=%s\n", hash);
+	}
+	if (st->trial_confirming)
+		sb_add(&sb, "trial_confirming=yes\n");
+	for (size_t i = 0; i < st->trial_args.n; i++) {
+		_cleanup_free_ char *arg = single_line(st->trial_args.items[i]);
+
+		sb_addf(&sb, "trial_arg=%s\n", arg);
+	}
+	return sb_steal(&sb);
 }
 
 void state_note_created_dirs(const char *root, struct strlist *created)
@@ -155,7 +194,7 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 				    "kernel_cmdline_original=%s\n",
 				    kc_added, kc_written, kc_original)
 			: xstrdup("");
-	_cleanup_free_ char *trial = single_line(st->trial);
+	_cleanup_free_ char *trial = trial_keys(st);
 	_cleanup_free_ char *dirs = NULL, *text = NULL;
 	struct strlist created;
 	struct transaction tx;
@@ -170,9 +209,9 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	sl_free(&created);
 	text = xasprintf("# Last result of vfio-passthrough-setup apply, read by its status "
 			 "command.\nresult=%s\nmessage=%s\nconfig_hash=%s\ncards=%s\n"
-			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s%s%s",
+			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s",
 			 st->last_apply_failed ? "failed" : "ok", msg, hash, cards, boot_id, dirs,
-			 pending, kernel_cmdline, *trial ? "trial=" : "", trial, *trial ? "\n" : "");
+			 pending, kernel_cmdline, trial);
 	tx_init(&tx);
 	tx_set_root(&tx, root);
 	if (tx_stage(&tx, STATE_PATH, text, err) == 0)

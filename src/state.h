@@ -19,7 +19,8 @@ struct kernel_cmdline_record {
 };
 
 /* Keys, as written: result= ok|failed, message=, config_hash=, cards=, boot_id=,
- * created_dirs=, regen_pending=, kernel_cmdline_*=, trial=. */
+ * created_dirs=, regen_pending=, kernel_cmdline_*=, trial=, trial_config=,
+ * trial_confirming=, trial_arg= (one a line). */
 struct apply_state {
 	char *boot_id;            /* boot_id at the last change; NULL if unknown */
 	char *cards;              /* space-separated card addresses the last apply configured */
@@ -32,10 +33,19 @@ struct apply_state {
 	 * between leaves it set, and the next apply or remove runs them first. */
 	char *regen_pending;
 	struct kernel_cmdline_record kernel_cmdline;
-	/* A trial (apply --trial) not confirmed yet: its token, which the trial boot entry's
-	 * command line carries as vfio_passthrough_setup.trial=TOKEN; NULL if none. Written
-	 * only when set. */
+	/* A trial (apply --trial) not confirmed yet: its token, random for each trial, which
+	 * the trial boot entry's command line carries as vfio_passthrough_setup.trial=TOKEN;
+	 * NULL if none. The trial keys are written only when set. */
 	char *trial;
+	/* rendered_hash() of the permanent configuration the trial tries: confirm must render
+	 * it again. NULL for a trial of an older version, whose token was that hash. */
+	char *trial_config;
+	/* confirm has begun to write the permanent configuration (from its first journal on,
+	 * before any file changes, until its final record): the admin decided in the trial
+	 * boot, so a confirm run again finishes it in any boot, with these options (apply's,
+	 * as the trial file had them: that file goes in the same commit). */
+	bool trial_confirming;
+	struct strlist trial_args;
 };
 
 /* Parse the state text (NULL: no state). Unknown keys and malformed lines are skipped:

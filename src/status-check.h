@@ -112,6 +112,13 @@ struct status_input {
 	const char *regen_pending;
 	int64_t last_apply_time;      /* when the state file was written (epoch s); -1 unknown */
 	bool trial_pending;	      /* the state names a trial that waits for confirm */
+	/* While a trial is pending, `status` reports it alone (trial-status.c), and the JSON
+	 * has its keys "trial" (the phase: "pending", "running", "not-confirmed",
+	 * "confirm-interrupted"), "cards" (space-separated) and "message" (the text output's
+	 * line). trial_phase NULL: no trial, no such keys. */
+	const char *trial_phase;
+	const char *trial_cards;
+	const char *trial_message;
 
 	const struct conflict *conflicts;
 	size_t n_conflicts;

@@ -176,6 +176,14 @@ void status_format_json(const struct status_input *in, const struct status_repor
 	for (size_t i = 0; code == EXIT_OK && i < in->n_functions; i++)
 		json_hostdev(&j, &in->functions[i].addr);
 	json_array_end(&j);
+	if (in->trial_phase) {
+		json_key(&j, "trial");
+		json_string(&j, in->trial_phase);
+		json_key(&j, "cards");
+		json_string(&j, in->trial_cards);
+		json_key(&j, "message");
+		json_string(&j, in->trial_message);
+	}
 	json_object_end(&j);
 	text = json_steal(&j);
 	sb_add(out, text);

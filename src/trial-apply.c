@@ -2,9 +2,11 @@
 /* `apply --trial`: whether a trial can be had here, and its files. The boot loader must
  * boot an entry once and fall back by itself; the machine must have no configuration in
  * place (the default entry then binds nothing, and "the previous configuration" is none). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "boot-stack.h"
 #include "regen.h"
@@ -29,6 +31,28 @@ static char *trial_refusal(const char *root)
 			       "but gives every entry the same command line (/etc/kernel/cmdline), "
 			       "so no entry can carry the trial's parameters alone");
 	return trial_grub_refusal(root);
+}
+
+/* 16 hex digits from the kernel's random source. */
+static int new_token(char token[17], struct error *err)
+{
+	unsigned char bytes[8];
+	size_t got = 0;
+
+	while (got < sizeof(bytes)) {
+		ssize_t r = getrandom(bytes + got, sizeof(bytes) - got, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return error_set(err, EXIT_FAILURE_RUNTIME,
+					 "apply --trial: cannot draw the trial's token (getrandom): %s",
+					 strerror(errno));
+		got += (size_t)r;
+	}
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		snprintf(token + 2 * i, 3, "%02x", bytes[i]);
+	return 0;
 }
 
 int trial_arm(const char *root, struct error *err)
@@ -58,12 +82,17 @@ int trial_prepare(const char *root, const struct plan *plan, const struct strlis
 				 "starts from a machine without one (run remove first, or apply "
 				 "without --trial)");
 	why = trial_refusal(root);
-	if (why)
-		return error_set(err, EXIT_USAGE, "apply --trial: %s. Apply without --trial "
+	if (why) {
+		size_t len = strlen(why);
+
+		return error_set(err, EXIT_USAGE, "apply --trial: %.*s. Apply without --trial "
 						  "instead (the change then holds from the next boot on).",
-				 why);
-	/* The token names the permanent configuration: confirm must render it again. */
-	rendered_hash(files, *n, token);
+				 (int)(len && why[len - 1] == '.' ? len - 1 : len), why);
+	}
+	/* Fresh for each trial: only the boot of this very trial can confirm it (the
+	 * configuration's hash, which confirm compares, is recorded apart). */
+	if (new_token(token, err) < 0)
+		return -1;
 	base = trial_params(plan, token);
 	/* On the entry's command line, the flag lets the confirming unit run in that boot only. */
 	params = auto_confirm ? xasprintf("%s " TRIAL_AUTO_CONFIRM_PARAM "=1", base) : xstrdup(base);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* `status` while a trial is pending: which of its three phases this boot is (trial.c
+/* `status` while a trial is pending: which of its four phases this boot is (trial.c
  * decides from the state, the command line and the boot id), and in the trial boot whether
  * the trial's cards are on vfio-pci. The normal checks describe a permanent configuration,
  * which a trial is not yet. */
@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "status-check.h"
+#include "status-format.h"
+#include "status-report.h"
 #include "log.h"
 #include "root-path.h"
 #include "state.h"
@@ -54,9 +56,11 @@ static char *drivers_of(const struct inventory *inv, const char *inv_error, cons
 void boot_facts_read(const char *root, struct boot_facts *b)
 {
 	_cleanup_free_ char *boot_id = path_join(root, "/proc/sys/kernel/random/boot_id");
+	_cleanup_free_ char *osrelease = path_join(root, "/proc/sys/kernel/osrelease");
 
 	memset(b, 0, sizeof(*b));
 	b->boot_id = read_attr(boot_id);
+	b->kernel = read_attr(osrelease);
 	/* The same load apply makes (a missing module index only changes the softdeps, which
 	 * status's file check reports), so what status re-renders is what apply would write. */
 	b->have_inv = system_load(root, 0, INDEX_FAILURE_IGNORE, &b->inv, &b->err) == 0;
@@ -73,68 +77,115 @@ void boot_facts_free(struct boot_facts *b)
 		inventory_free(&b->inv);
 	free(b->boot_id);
 	free(b->cmdline);
+	free(b->kernel);
+}
+
+/* What status says of the trial in this boot. */
+struct trial_verdict {
+	const char *phase; /* the JSON's trial.phase */
+	enum check_result result;
+	char *msg; /* the text output's one line, the check's detail */
+	const char *cause, *fix;
+};
+
+static void trial_verdict_of(const struct apply_state *st, const struct boot_facts *b,
+			     struct trial_verdict *v)
+{
+	_cleanup_free_ char *drivers = NULL;
+	bool bound = false;
+
+	memset(v, 0, sizeof(*v));
+	switch (trial_phase_of(st->trial, st->trial_confirming,
+			       b->have_inv ? b->inv.cmdline : b->cmdline, b->boot_id,
+			       st->boot_id)) {
+	case TRIAL_PENDING:
+		v->phase = "pending";
+		v->result = CHECK_PENDING;
+		v->fix = "reboot: the next boot is the trial";
+		v->msg = xasprintf("Trial pending: the next boot, and only that one, tries %s on "
+				   "vfio-pci (boot entry \"vfio-passthrough-setup trial (one boot)\"). "
+				   "Reboot to try it; then run " PROG " status and " PROG " confirm.",
+				   st->cards);
+		break;
+	case TRIAL_RUNNING:
+		v->phase = "running";
+		drivers = drivers_of(b->have_inv ? &b->inv : NULL, b->err.msg, st->cards, &bound);
+		v->result = bound ? CHECK_PASS : CHECK_FAIL;
+		if (!bound) {
+			v->cause = "not every function of the trial's cards is on vfio-pci";
+			v->fix = "do not confirm; reboot into the previous configuration";
+		}
+		v->msg = bound ? xasprintf("Trial boot: %s on vfio-pci (%s). Keep it for every boot "
+					   "with: " PROG " confirm. Without it, the next boot is the "
+					   "previous configuration again.",
+					   st->cards, drivers)
+			       : xasprintf("Trial boot, but not every function is on vfio-pci (%s): do "
+					   "not confirm; the next boot is the previous configuration "
+					   "again.",
+					   drivers);
+		break;
+	case TRIAL_CONFIRM_INTERRUPTED:
+		v->phase = "confirm-interrupted";
+		v->result = CHECK_FAIL;
+		v->cause = "confirm was cut short (a crash or a kill) while it wrote the "
+			   "permanent configuration";
+		v->fix = PROG " confirm";
+		v->msg = xasprintf("The confirm of the trial of %s was interrupted before it "
+				   "finished: the boot files may be half written. Finish it with: "
+				   PROG " confirm",
+				   st->cards);
+		break;
+	default:
+		v->phase = "not-confirmed";
+		v->result = CHECK_FAIL;
+		v->cause = "the trial was not confirmed in its boot";
+		v->fix = PROG " apply --trial to try again, or " PROG " remove";
+		v->msg = xasprintf("The trial of %s was not confirmed: this boot is the previous "
+				   "configuration (no card on vfio-pci; the trial entry is not booted "
+				   "again). Try again with " PROG " apply --trial, or drop it with " PROG
+				   " remove.",
+				   st->cards);
+		break;
+	}
+}
+
+/* status --json's object (the schema's): its one check the trial's verdict, and the keys
+ * trial, cards and message, which the JSON of a trial always had. */
+static void print_json(const struct apply_state *st, const struct boot_facts *b,
+		       const struct trial_verdict *v)
+{
+	struct status_report report = { 0 };
+	struct status_input in;
+	struct strbuf out;
+
+	memset(&in, 0, sizeof(in));
+	in.kernel = b->kernel;
+	in.trial_pending = true;
+	in.trial_phase = v->phase;
+	in.trial_cards = st->cards;
+	in.trial_message = v->msg;
+	report_add(&report, "trial", st->cards, v->result, v->cause, v->fix, "%s", v->msg);
+	report.reboot_pending = v->result == CHECK_PENDING;
+	sb_init(&out);
+	status_format_json(&in, &report, &out);
+	fputs(out.buf, stdout);
+	sb_free(&out);
+	status_report_free(&report);
 }
 
 int trial_status(const struct apply_state *st, const struct boot_facts *b, bool json)
 {
-	_cleanup_free_ char *msg = NULL, *drivers = NULL;
-	const char *phase_name;
-	bool bound = false;
-	int code;
+	struct trial_verdict v;
 
 	if (!st->trial)
 		return -1;
-	switch (trial_phase_of(st->trial, b->have_inv ? b->inv.cmdline : b->cmdline, b->boot_id,
-			       st->boot_id)) {
-	case TRIAL_PENDING:
-		phase_name = "pending";
-		code = EXIT_REBOOT_PENDING;
-		msg = xasprintf("Trial pending: the next boot, and only that one, tries %s on "
-				"vfio-pci (boot entry \"vfio-passthrough-setup trial (one boot)\"). "
-				"Reboot to try it; then run " PROG " status and " PROG " confirm.",
-				st->cards);
-		break;
-	case TRIAL_RUNNING:
-		phase_name = "running";
-		drivers = drivers_of(b->have_inv ? &b->inv : NULL, b->err.msg, st->cards, &bound);
-		code = bound ? EXIT_OK : EXIT_FAILURE_RUNTIME;
-		msg = bound ? xasprintf("Trial boot: %s on vfio-pci (%s). Keep it for every boot "
-					"with: " PROG " confirm. Without it, the next boot is the "
-					"previous configuration again.",
-					st->cards, drivers)
-			    : xasprintf("Trial boot, but not every function is on vfio-pci (%s): do "
-					"not confirm; the next boot is the previous configuration "
-					"again.",
-					drivers);
-		break;
-	default:
-		phase_name = "not-confirmed";
-		code = EXIT_FAILURE_RUNTIME;
-		msg = xasprintf("The trial of %s was not confirmed: this boot is the previous "
-				"configuration (no card on vfio-pci; the trial entry is not booted "
-				"again). Try again with " PROG " apply --trial, or drop it with " PROG
-				" remove.",
-				st->cards);
-		break;
-	}
-	if (json) {
-		struct json j;
-		_cleanup_free_ char *text = NULL;
-
-		json_init(&j);
-		json_object_begin(&j);
-		json_key(&j, "trial");
-		json_string(&j, phase_name);
-		json_key(&j, "cards");
-		json_string(&j, st->cards);
-		json_key(&j, "message");
-		json_string(&j, msg);
-		json_object_end(&j);
-		text = json_steal(&j);
-		json_free(&j);
-		printf("%s\n", text);
-	} else {
-		printf("%s\n", msg);
-	}
-	return code;
+	trial_verdict_of(st, b, &v);
+	if (json)
+		print_json(st, b, &v);
+	else
+		printf("%s\n", v.msg);
+	free(v.msg);
+	return v.result == CHECK_PASS ? EXIT_OK
+	       : v.result == CHECK_PENDING ? EXIT_REBOOT_PENDING
+					    : EXIT_FAILURE_RUNTIME;
 }

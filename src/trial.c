@@ -238,11 +238,13 @@ char *trial_grub_fs_refusal(const char *mountinfo, const char *dir)
 			 dir, fstype, source);
 }
 
-enum trial_phase trial_phase_of(const char *token, const char *cmdline, const char *boot_id,
-				const char *state_boot_id)
+enum trial_phase trial_phase_of(const char *token, bool confirming, const char *cmdline,
+				const char *boot_id, const char *state_boot_id)
 {
 	_cleanup_free_ char *on_cmdline = trial_cmdline_token(cmdline);
 
+	if (confirming)
+		return TRIAL_CONFIRM_INTERRUPTED;
 	if (on_cmdline && token && strcmp(on_cmdline, token) == 0)
 		return TRIAL_RUNNING;
 	if (boot_id && state_boot_id && strcmp(boot_id, state_boot_id) == 0)
@@ -271,16 +273,12 @@ size_t trial_render(const struct plan *plan, char *trial_text,
 {
 	size_t n = render_plan(plan, out);
 
+	/* Until confirm the default boot is the previous configuration: every other file
+	 * (the GRUB drop-in, the address list, Xorg's snippet, dracut's drop-in) would change
+	 * it, so none is written; confirm writes them. */
 	for (size_t i = 0; i < n; i++) {
-		const char *p = out[i].path;
-
-		if (strcmp(p, MODPROBE_PATH) == 0) {
-			free(out[i].content);
-			out[i].content = trial_modprobe(plan);
-		} else if (strcmp(p, GRUB_DROPIN_PATH) == 0 || strcmp(p, DRIVER_OVERRIDE_PATH) == 0) {
-			free(out[i].content);
-			out[i].content = NULL;
-		}
+		free(out[i].content);
+		out[i].content = strcmp(out[i].path, MODPROBE_PATH) == 0 ? trial_modprobe(plan) : NULL;
 	}
 	out[n++] = (struct rendered_file){ .path = TRIAL_FILE_PATH,
 					   .content = trial_text,

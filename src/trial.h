@@ -60,9 +60,11 @@ enum trial_phase {
 	TRIAL_PENDING,       /* applied in this boot: the next one is the trial */
 	TRIAL_RUNNING,       /* this is the trial boot */
 	TRIAL_NOT_CONFIRMED, /* a later boot without the trial entry: the previous config */
+	TRIAL_CONFIRM_INTERRUPTED, /* confirm began and did not finish (in any boot) */
 };
-enum trial_phase trial_phase_of(const char *token, const char *cmdline, const char *boot_id,
-				const char *state_boot_id);
+/* confirming: the state's trial_confirming. */
+enum trial_phase trial_phase_of(const char *token, bool confirming, const char *cmdline,
+				const char *boot_id, const char *state_boot_id);
 
 /* trial-grub.c: why GRUB cannot boot a trial once here (caller frees), NULL if it can; and,
  * after update-grub made the trial entry, make it the next boot's (grub-reboot). */
@@ -81,9 +83,10 @@ int trial_sdboot_arm(const char *root, struct error *err);
 /* trial-apply.c: the boot loader's one-shot, after the trial's files and entry are in place. */
 int trial_arm(const char *root, struct error *err);
 
-/* The files of a trial (takes trial_text, the trial file's text): the plan's, with the
- * modprobe file reduced to its softdeps, no GRUB drop-in and no address list (the trial
- * entry carries them), and the trial file. */
+/* The files of a trial (takes trial_text, the trial file's text): the modprobe file
+ * reduced to its softdeps, which bind nothing; none of the plan's other files (the GRUB
+ * drop-in and the address list ride on the trial entry; Xorg's snippet would pin every
+ * boot's X server), so the default boot is as before until confirm; and the trial file. */
 size_t trial_render(const struct plan *plan, char *trial_text,
 		    struct rendered_file out[RENDERED_MAX]);
 
@@ -103,10 +106,12 @@ struct boot_facts {
 	struct error err; /* why the inventory could not be read */
 	char *boot_id;    /* NULL if unreadable */
 	char *cmdline;    /* /proc/cmdline, read only when the inventory (which holds it) was not */
+	char *kernel;     /* the running kernel's version; NULL if unknown */
 };
 /* trial-status.c */
 void boot_facts_read(const char *root, struct boot_facts *b);
 void boot_facts_free(struct boot_facts *b);
 /* With a trial pending, print what `status` says of it and return the exit status (3
- * pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. */
+ * pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. json: status's
+ * JSON object (doc/schema/status.schema.json), one check "trial" and the "trial" object. */
 int trial_status(const struct apply_state *st, const struct boot_facts *b, bool json);

@@ -91,8 +91,32 @@ static void test_round_trip(void)
 		_cleanup_free_ char *path = xasprintf("%s" STATE_PATH, root);
 		_cleanup_free_ char *text = read_file(path, 65536, NULL);
 
-		CHECK(text && !strstr(text, "kernel_cmdline"));
+		CHECK(text && !strstr(text, "kernel_cmdline") && !strstr(text, "trial"));
 	}
+	/* A confirm in progress: the trial's keys, its options as given (spaces, quotes). */
+	st.trial = "0011223344556677";
+	st.trial_config = "0123456789abcdef";
+	st.trial_confirming = true;
+	sl_init(&st.trial_args);
+	sl_add(&st.trial_args, "--kernel-params");
+	sl_add(&st.trial_args, "'intel_iommu=on iommu=pt' ");
+	sl_add(&st.trial_args, "a\nresult=ok");
+	CHECK(state_save(root, &st, &err) == 0);
+	CHECK(state_load(root, &back));
+	CHECK_STR(back.trial, "0011223344556677");
+	CHECK_STR(back.trial_config, "0123456789abcdef");
+	CHECK(back.trial_confirming);
+	CHECK(back.trial_args.n == 3);
+	CHECK_STR(back.trial_args.items[1], "'intel_iommu=on iommu=pt' ");
+	CHECK_STR(back.trial_args.items[2], "a result=ok");
+	CHECK(back.last_apply_failed);
+	apply_state_free(&back);
+	sl_free(&st.trial_args);
+	st.trial_confirming = false;
+	CHECK(state_save(root, &st, &err) == 0);
+	CHECK(state_load(root, &back));
+	CHECK(!back.trial_confirming && back.trial_args.n == 0);
+	apply_state_free(&back);
 	state_delete(root);
 	CHECK(!state_load(root, &back));
 	apply_state_free(&back);

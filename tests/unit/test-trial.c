@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* trial.c from data: the trial entry's parameters, the data file, the token, /boot's file
  * system, the trial's phase. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "trial.h"
 #include "unit.h"
@@ -142,14 +144,61 @@ static void test_fs(void)
 
 static void test_phase(void)
 {
-	CHECK(trial_phase_of("ab", "ro vfio_passthrough_setup.trial=ab", "b2", "b1") ==
+	CHECK(trial_phase_of("ab", false, "ro vfio_passthrough_setup.trial=ab", "b2", "b1") ==
 	      TRIAL_RUNNING);
-	CHECK(trial_phase_of("ab", "ro quiet", "b1", "b1") == TRIAL_PENDING);
-	CHECK(trial_phase_of("ab", "ro quiet", "b3", "b1") == TRIAL_NOT_CONFIRMED);
+	CHECK(trial_phase_of("ab", false, "ro quiet", "b1", "b1") == TRIAL_PENDING);
+	CHECK(trial_phase_of("ab", false, "ro quiet", "b3", "b1") == TRIAL_NOT_CONFIRMED);
 	/* another trial's token is not this trial's boot */
-	CHECK(trial_phase_of("ab", "ro vfio_passthrough_setup.trial=cd", "b3", "b1") ==
+	CHECK(trial_phase_of("ab", false, "ro vfio_passthrough_setup.trial=cd", "b3", "b1") ==
 	      TRIAL_NOT_CONFIRMED);
-	CHECK(trial_phase_of("ab", NULL, NULL, "b1") == TRIAL_NOT_CONFIRMED);
+	/* a second trial set up in the first one's boot: pending, not running */
+	CHECK(trial_phase_of("cd", false, "ro vfio_passthrough_setup.trial=ab", "b2", "b2") ==
+	      TRIAL_PENDING);
+	CHECK(trial_phase_of("ab", false, NULL, NULL, "b1") == TRIAL_NOT_CONFIRMED);
+	/* a confirm cut short, in whatever boot */
+	CHECK(trial_phase_of("ab", true, "ro vfio_passthrough_setup.trial=ab", "b2", "b1") ==
+	      TRIAL_CONFIRM_INTERRUPTED);
+	CHECK(trial_phase_of("ab", true, "ro quiet", "b3", "b1") == TRIAL_CONFIRM_INTERRUPTED);
+}
+
+/* Until confirm, no file but the softdeps and the trial file: the default boot is as
+ * before (no GRUB drop-in, no address list, no Xorg snippet). */
+static void test_render(void)
+{
+	struct pci_addr cards[] = { { .bus = 1 } };
+	struct pci_addr functions[] = { { .bus = 1 }, { .bus = 1, .func = 1 } };
+	struct plan p = { .cards = cards, .n_cards = 1, .functions = functions,
+			  .n_functions = ARRAY_SIZE(functions) };
+	struct rendered_file f[RENDERED_MAX];
+	size_t n;
+	bool trial_file = false;
+
+	sl_init(&p.vfio_ids);
+	sl_init(&p.softdeps);
+	sl_add(&p.vfio_ids, "10de:2504");
+	sl_add(&p.softdeps, "nouveau");
+	p.kernel_params = "intel_iommu=on";
+	p.host_busid = (struct pci_addr){ .slot = 2 };
+	p.xorg = true;
+	p.xorg_driver = "modesetting";
+	p.dracut = true;
+	n = trial_render(&p, xstrdup("params=x\n"), f);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(f[i].path, MODPROBE_PATH) == 0) {
+			CHECK(strstr(f[i].content, "softdep nouveau pre: vfio-pci\n") != NULL);
+			CHECK(strstr(f[i].content, "ids=") == NULL);
+		} else if (strcmp(f[i].path, TRIAL_FILE_PATH) == 0) {
+			trial_file = true;
+			CHECK_STR(f[i].content, "params=x\n");
+		} else if (f[i].content) {
+			fprintf(stderr, "trial writes %s\n", f[i].path);
+			CHECK(f[i].content == NULL);
+		}
+	}
+	CHECK(trial_file);
+	rendered_free(f, n);
+	sl_free(&p.vfio_ids);
+	sl_free(&p.softdeps);
 }
 
 int main(void)
@@ -158,6 +207,7 @@ int main(void)
 	test_file_and_token();
 	test_fs();
 	test_phase();
+	test_render();
 	test_sdboot_entry();
 	return unit_done("trial");
 }
