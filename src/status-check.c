@@ -5,6 +5,7 @@
 
 #include "util.h"
 
+#include "boot-stack.h"
 #include "kernel-cmdline.h"
 #include "settings.h"
 #include "status-check.h"
@@ -301,15 +302,11 @@ static void check_stray_vfio(const struct status_input *in, bool pending,
 	}
 }
 
-/* The command that rebuilds KVER's initramfs (every kernel's: NULL) on this machine: dracut
- * per kernel at the path apply writes (--regenerate-all chooses its own), or update-initramfs. */
+/* The command that rebuilds KVER's initramfs (every kernel's: NULL) on this machine, in the
+ * generator's own words. */
 static char *rebuild_command(const struct status_input *in, const char *kver)
 {
-	if (!in->dracut)
-		return xasprintf("`update-initramfs -u -k %s`", kver ? kver : "all");
-	if (kver)
-		return xasprintf("`dracut --force /boot/initrd.img-%s %s`", kver, kver);
-	return xstrdup("`dracut --force /boot/initrd.img-KVER KVER` for every kernel");
+	return initramfs_generator_or_default(in->generator)->rebuild_command(kver);
 }
 
 static void check_initramfs(const struct status_input *in, struct status_report *r)
