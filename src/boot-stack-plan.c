@@ -7,9 +7,8 @@
 #include "modules.h"
 #include "util.h"
 
-/* A generator's forced list is one list for every kernel (dracut's force_drivers): a module
- * one kernel lacks makes its run log "FAILED" and its boot try to load a module that is not
- * there. So only the
+/* A generator's forced list is one list for every kernel: a module one kernel lacks makes
+ * its run log "FAILED" and its boot try to load a module that is not there. So only the
  * modules every installed kernel has as modules; they pull in their own dependencies
  * (vfio_virqfd on 6.1, vfio_pci_core). false if no kernel's index answered. */
 static bool common_modules(const char *root, const struct strlist *kernels, struct strlist *out)

@@ -3,8 +3,8 @@
  * a boot loader and an initramfs generator, each one of several kinds. Each kind is one
  * file implementing one of the two interfaces below; regen.c detects which are in use under
  * the root and drives them. A new kind (kernel-install/systemd-boot, proxmox-boot-tool,
- * dracut) is a new file and one line in regen.c's lists; the initramfs generator in use is
- * chosen once per run (initramfs_generator_in_use).
+ * another initramfs generator) is a new file and one line in regen.c's lists. The initramfs
+ * generator in use is chosen once per run (initramfs_generator_in_use).
  *
  * Boot loader ("where do kernel parameters go, how are they made active"):
  *   params_file   the drop-in render.c writes the kernel parameters to, which this boot

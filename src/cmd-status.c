@@ -271,8 +271,8 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 	sl_init(&mods);
 	if (initramfs_modules(root, g->kernel, &needed, &err) < 0)
 		initramfs_modules_fallback(&needed); /* the kernel's module index is not here */
-	/* mkinitramfs copies the modprobe.d file, and the hook the address list: an image
-	 * built before apply has neither, and vfio-pci cannot claim the card early. */
+	/* The generator copies the modprobe.d file and the address list in: an image built
+	 * before apply has neither, and vfio-pci cannot claim the card early. */
 	for (size_t i = 0; i < g->n_rendered; i++)
 		if (g->rendered[i].content &&
 		    (strcmp(g->rendered[i].path, MODPROBE_PATH) == 0 ||
@@ -314,7 +314,7 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 			if (!sl_has(&mods, needed.items[i]))
 				sl_add(&g->initramfs_missing, needed.items[i]);
 		for (size_t i = 0; i < names.n; i++) {
-			/* lsinitramfs prints "etc/...", some cpio writers "./etc/...". */
+			/* Listers print "etc/...", some cpio writers "./etc/...". */
 			char *n = names.items[i];
 
 			while (n[0] == '.' && n[1] == '/')

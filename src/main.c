@@ -32,7 +32,7 @@ static void usage(FILE *out)
 			fprintf(out, "  %-44s %s\n", commands[i]->usage, commands[i]->help);
 	fputs("\nOptions:\n"
 	      "  --root DIR   read and write the system under DIR (tests, image builds);\n"
-	      "               update-grub and update-initramfs are then never run\n"
+	      "               the boot loader and the initramfs are then never regenerated\n"
 	      "  -h, --help   this text\n"
 	      "  -V, --version\n\n"
 	      "Exit status: 0 success, 1 runtime failure, 2 usage or invalid input,\n"

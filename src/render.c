@@ -90,6 +90,7 @@ static char *render_driver_override(const struct plan *plan)
 	return sb_steal(&sb);
 }
 
+/* Whether files (rendered so far) give path a content: the generators name such files. */
 static bool written(const struct rendered_file *files, size_t n, const char *path)
 {
 	for (size_t i = 0; i < n; i++)
