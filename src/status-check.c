@@ -36,7 +36,7 @@ static void check_state(const struct status_input *in, struct status_report *r)
 	}
 	if (in->last_apply_failed)
 		report_add(r, "last-apply", NULL, CHECK_FAIL,
-			  "update-grub, update-initramfs or a write failed at the last apply; the previous files were put back, so the new configuration is not active",
+			  "regenerating the boot files or writing a file failed at the last apply; the previous files were put back, so the new configuration is not active",
 			  "fix the error shown, then run `dpkg-reconfigure vfio-passthrough-setup` (or `vfio-passthrough-setup apply`) to retry",
 			  "the last apply failed: %s",
 			  in->last_apply_error && in->last_apply_error[0] ? in->last_apply_error
