@@ -17,6 +17,8 @@
 static const struct boot_loader *const boot_loaders[] = { &boot_loader_proxmox,
 							  &boot_loader_kernel_install,
 							  &boot_loader_grub };
+/* dracut only where update-initramfs is absent (see its file); where none is found, messages
+ * name the last, Debian's default. */
 static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_dracut,
 									     &initramfs_tools };
 
