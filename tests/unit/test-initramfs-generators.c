@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The contract every initramfs generator's table meets (boot-stack.h): each operation there,
- * a name the postrm's shell can use as a case pattern, a drop-in only with its text, the
- * rebuild command in backquotes, and the reason strings as phrases. A new generator that
- * forgets one fails here, not in a package's postrm. */
+/* The contract every initramfs generator's table meets (boot-stack.h): each operation
+ * there, a name the postrm's shell can use as a case pattern, a drop-in only with its
+ * text, the rebuild command in backquotes, and the reason strings as phrases. A new
+ * generator that forgets one fails here, not in a package's postrm. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +37,12 @@ static void check_one(const struct initramfs_generator *g)
 	CHECK(g->tool && g->detect && g->rebuild_all && g->rebuild_command);
 	CHECK(g->lister && g->list_image);
 	CHECK(g->shell_detect && g->shell_rebuild);
-	/* its drop-in and its text come together, and remove and the postrm know the file */
+	/* its drop-in and its text come together, and remove and the postrm know the file
+	 */
 	CHECK(!g->dropin_path == !g->render_dropin);
 	CHECK(!g->dropin_path || (g->dropin_path[0] == '/' && owned(g->dropin_path)));
-	CHECK(!g->forces_modules || g->render_dropin); /* the forced list goes in its drop-in */
+	CHECK(!g->forces_modules ||
+	      g->render_dropin); /* the forced list goes in its drop-in */
 	/* status prints it in a fix, "run %s, then reboot" */
 	one = g->rebuild_command("6.1.0-18-amd64");
 	every = g->rebuild_command(NULL);
@@ -49,8 +51,9 @@ static void check_one(const struct initramfs_generator *g)
 	free(one);
 	free(every);
 	/* completes "<name> builds the initramfs here, and ..." */
-	CHECK(!g->trial_refusal || (g->trial_refusal[0] >= 'a' && g->trial_refusal[0] <= 'z' &&
-				    g->trial_refusal[strlen(g->trial_refusal) - 1] != '.'));
+	CHECK(!g->trial_refusal ||
+	      (g->trial_refusal[0] >= 'a' && g->trial_refusal[0] <= 'z' &&
+	       g->trial_refusal[strlen(g->trial_refusal) - 1] != '.'));
 }
 
 int main(void)
