@@ -100,10 +100,12 @@ check-unit: $(UNIT_BINS)
 check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 	BUILD=$(BUILD) tests/roots/run
 
-# apply/remove round trips on the fake roots: golden files, idempotence, failures.
+# apply/remove round trips on the fake roots: golden files, idempotence, failures; then
+# dracut's own cases, and the contract every initramfs generator keeps (each one in turn).
 check-apply: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/apply/run
 	BUILD=$(BUILD) tests/apply/dracut-root
+	BUILD=$(BUILD) tests/apply/generators
 
 # apply --now / remove --now on fake sysfs trees: the exact writes, every refusal.
 check-rebind: $(BUILD)/$(PACKAGE)

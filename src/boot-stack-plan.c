@@ -7,8 +7,8 @@
 #include "modules.h"
 #include "util.h"
 
-/* dracut's force_drivers is one list for every kernel: a module one kernel lacks makes its
- * dracut run log "FAILED" and its boot try to load a module that is not there. So only the
+/* A generator's forced list is one list for every kernel: a module one kernel lacks makes
+ * its run log "FAILED" and its boot try to load a module that is not there. So only the
  * modules every installed kernel has as modules; they pull in their own dependencies
  * (vfio_virqfd on 6.1, vfio_pci_core). false if no kernel's index answered. */
 static bool common_modules(const char *root, const struct strlist *kernels, struct strlist *out)
@@ -42,14 +42,9 @@ static bool common_modules(const char *root, const struct strlist *kernels, stru
 
 void boot_stack_plan(const char *root, const struct inventory *inv, struct plan *plan)
 {
-	plan->dracut = dracut_is_generator(root);
-	if (!plan->dracut || plan_is_empty(plan))
+	plan->generator = initramfs_generator_in_use(root);
+	if (!plan->generator || !plan->generator->forces_modules || plan_is_empty(plan))
 		return;
-	if (!common_modules(root, &inv->kernels, &plan->dracut_drivers)) {
-		/* No kernel index: the names every Debian kernel has, as the initramfs-tools
-		 * hook falls back to. */
-		sl_add(&plan->dracut_drivers, "vfio");
-		sl_add(&plan->dracut_drivers, "vfio_iommu_type1");
-		sl_add(&plan->dracut_drivers, "vfio_pci");
-	}
+	if (!common_modules(root, &inv->kernels, &plan->forced_modules))
+		initramfs_modules_fallback(&plan->forced_modules); /* no kernel index */
 }

@@ -6,6 +6,6 @@
 #include "inventory.h"
 #include "policy.h"
 
-/* Set plan->dracut and plan->dracut_drivers for root (apply and status both call it after
+/* Set plan->generator and plan->forced_modules for root (apply and status both call it after
  * policy_plan, so both render the same files). */
 void boot_stack_plan(const char *root, const struct inventory *inv, struct plan *plan);

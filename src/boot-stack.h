@@ -3,7 +3,8 @@
  * a boot loader and an initramfs generator, each one of several kinds. Each kind is one
  * file implementing one of the two interfaces below; regen.c detects which are in use under
  * the root and drives them. A new kind (kernel-install/systemd-boot, proxmox-boot-tool,
- * dracut) is a new file and one line in regen.c's lists.
+ * another initramfs generator) is a new file and one line in regen.c's lists. The initramfs
+ * generator in use is chosen once per run (initramfs_generator_in_use).
  *
  * Boot loader ("where do kernel parameters go, how are they made active"):
  *   params_file   the drop-in render.c writes the kernel parameters to, which this boot
@@ -17,11 +18,28 @@
  *
  * Initramfs generator ("how do modules and files get into every initramfs, how is it
  * rebuilt"): the modprobe.d file and the address list reach the image through this
- * generator's hooks (initramfs-tools: hooks/ and init-top/ in this package);
+ * generator's hooks (initramfs-tools: hooks/ and init-top/ in this package). Everything
+ * about one generator is in its file; the rest of the program asks the table:
  *   detect        as above
- *   rebuild_all   rebuild the initramfs of every installed kernel (update-initramfs -u -k all)
- *   list_image    the file names inside a built image, through the generator's own lister
- *                 (lister: lsinitramfs, lsinitrd); -1 if it is missing or fails
+ *   dropin_path   the generator's own drop-in, which it reads when it builds an image (NULL:
+ *                 none); one of the owned files, deleted by remove and by the postrm
+ *   render_dropin its text for a plan (NULL: the file must not exist); modprobe_file and
+ *                 override_file say whether those files are written, for it to name them
+ *   forces_modules its images leave modprobe.d out: the plan lists the vfio modules every
+ *                 installed kernel has (plan->forced_modules) for render_dropin to force in
+ *   rebuild_all   rebuild the initramfs of every installed kernel
+ *   rebuild_command the command an admin runs to rebuild kver's image (NULL: every kernel's),
+ *                 in backquotes, as status prints it in a fix (caller frees)
+ *   lister, list_image  the file names inside a built image, through the generator's own
+ *                 lister; -1 if it is missing or fails
+ *   trial_refusal why `apply --trial` cannot work with it, completing "<name> builds the
+ *                 initramfs here, and ..."; NULL: a trial works
+ *   images_carry_package  its images hold this package's own scripts whatever the
+ *                 configuration, so on package removal they are rebuilt by the postrm once
+ *                 the package is gone, not by `remove`
+ *   shell_detect, shell_rebuild  the same detection and rebuild as POSIX shell, for the
+ *                 postrm, which runs once the helper is gone: debian/rules pastes them in
+ *                 through the hidden `package-script-facts` command (cmd-package-facts.c)
  *
  * Both run tools only for the host's own root or under the test hook (regen.c decides);
  * they print one line saying what they run, and on failure set err with the tool's words. */
@@ -38,13 +56,23 @@ struct boot_loader {
 	int (*regenerate)(const char *root, struct error *err);
 };
 
+struct plan;
+
 struct initramfs_generator {
 	const char *name; /* "initramfs-tools" */
-	const char *tool;
+	const char *tool; /* the command that rebuilds the images, for messages */
 	char *(*detect)(const char *root);
+	const char *dropin_path;
+	char *(*render_dropin)(const struct plan *plan, bool modprobe_file, bool override_file);
+	bool forces_modules;
 	int (*rebuild_all)(const char *root, struct error *err);
+	char *(*rebuild_command)(const char *kver);
 	const char *lister;
 	int (*list_image)(const char *image, struct strlist *names);
+	const char *trial_refusal;
+	bool images_carry_package;
+	const char *shell_detect;
+	const char *shell_rebuild;
 };
 
 extern const struct boot_loader boot_loader_grub;
@@ -53,10 +81,17 @@ extern const struct boot_loader boot_loader_proxmox;
 extern const struct initramfs_generator initramfs_tools;
 extern const struct initramfs_generator initramfs_dracut;
 
-/* The generator regen.c would use under root: the first one detected, else NULL. */
+/* Every initramfs generator, in order of preference (regen.c's list). */
+const struct initramfs_generator *const *initramfs_generators_all(size_t *n);
+/* The generator that builds root's images: the first one detected, else NULL. Chosen once
+ * per run: later calls for the same root get the first answer, so that the files rendered,
+ * the tool run and what status says all speak of one generator. */
 const struct initramfs_generator *initramfs_generator_in_use(const char *root);
+/* The first one detected now, without remembering it (tests). */
+const struct initramfs_generator *initramfs_generator_detect(const char *root);
+/* g, or where none is found the one named in messages (the last, the Debian default). */
+const struct initramfs_generator *initramfs_generator_or_default(
+    const struct initramfs_generator *g);
 
-/* dracut (initramfs-dracut.c): whether it builds root's images (decided from root's files,
- * so that rendering under --root matches that system); the names in lsinitrd's listing. */
-bool dracut_is_generator(const char *root);
+/* dracut (initramfs-dracut.c): the names in lsinitrd's listing. */
 void dracut_names_from_listing(const struct strlist *lines, struct strlist *names);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
 #include "commands.h"
 #include "kernel-cmdline-file.h"
 #include "log.h"
@@ -146,17 +147,35 @@ static int give_back_now(const char *root, const struct apply_state *old, struct
 	return r;
 }
 
+/* --for-package-removal (the prerm): what the package's own removal leaves to the postrm.
+ * A generator whose images carry this package's scripts whatever the configuration is
+ * rebuilt by the postrm, once they are gone; any other, now, before a boot loader copies its
+ * images into the boot entries (after the postrm would be too late). */
+static bool initramfs_left_to_postrm(const char *root)
+{
+	const struct initramfs_generator *g = initramfs_generator_in_use(root);
+
+	if (!g || !g->images_carry_package)
+		return false;
+	printf("Leaving the initramfs to the package's postrm: %s images hold this package's "
+	       "scripts until it is gone.\n",
+	       g->name);
+	return true;
+}
+
 static int run_remove(const struct context *ctx, int argc, char **argv)
 {
 	struct error err = { 0 };
 	struct run_lock lock;
 	struct apply_state old;
-	bool no_initramfs = false, now = false;
+	bool no_initramfs = false, for_package_removal = false, now = false;
 	int status = EXIT_OK;
 
 	for (; argc > 1; argc--, argv++) {
 		if (strcmp(argv[1], "--no-initramfs") == 0)
 			no_initramfs = true;
+		else if (strcmp(argv[1], "--for-package-removal") == 0)
+			for_package_removal = true;
 		else if (strcmp(argv[1], "--now") == 0)
 			now = true;
 		else
@@ -164,15 +183,19 @@ static int run_remove(const struct context *ctx, int argc, char **argv)
 	}
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			puts("Usage: " PROG " [--root DIR] remove [--no-initramfs] [--now]\n\n"
-			     "--no-initramfs: update-grub only; the caller rebuilds the initramfs\n"
-			     "(the package's postrm does, once its own hook is gone)\n"
+			puts("Usage: " PROG " [--root DIR] remove [--no-initramfs] "
+			     "[--for-package-removal] [--now]\n\n"
+			     "--no-initramfs: the boot loader only; the caller rebuilds the initramfs\n"
+			     "--for-package-removal: as the package's prerm runs it: the initramfs is\n"
+			     "left to the postrm where its images carry the package's own scripts\n"
 			     "--now: also give the cards back to their own drivers at once where\n"
 			     "that is safe (exit status 3 when some wait for a reboot)");
 			return EXIT_OK;
 		}
 		return log_unexpected_argument("remove", argv[1]);
 	}
+	if (for_package_removal && initramfs_left_to_postrm(ctx->root))
+		no_initramfs = true;
 	if (run_lock_acquire(ctx->root, &lock, &err) == 0) {
 		state_load(ctx->root, &old); /* the cards, before remove forgets them */
 		if (remove_owned(ctx->root, no_initramfs, now, &err) == 0 && now)

@@ -269,15 +269,10 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 	sl_init(&needed_files);
 	sl_init(&names);
 	sl_init(&mods);
-	if (initramfs_modules(root, g->kernel, &needed, &err) < 0) {
-		/* The kernel's module index is not here: the names every Debian kernel
-		 * needs. */
-		sl_add(&needed, "vfio");
-		sl_add(&needed, "vfio_iommu_type1");
-		sl_add(&needed, "vfio_pci");
-	}
-	/* mkinitramfs copies the modprobe.d file, and the hook the address list: an image
-	 * built before apply has neither, and vfio-pci cannot claim the card early. */
+	if (initramfs_modules(root, g->kernel, &needed, &err) < 0)
+		initramfs_modules_fallback(&needed); /* the kernel's module index is not here */
+	/* The generator copies the modprobe.d file and the address list in: an image built
+	 * before apply has neither, and vfio-pci cannot claim the card early. */
 	for (size_t i = 0; i < g->n_rendered; i++)
 		if (g->rendered[i].content &&
 		    (strcmp(g->rendered[i].path, MODPROBE_PATH) == 0 ||
@@ -294,7 +289,7 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 	} else if (cpio_newc_list(data, len, &names) != len) {
 		/* Plain cpio first (microcode), then a compressed archive: the
 		 * generator's own lister knows every compression it builds with. */
-		const struct initramfs_generator *gen = g->generator ? g->generator : &initramfs_tools;
+		const struct initramfs_generator *gen = initramfs_generator_or_default(g->generator);
 
 		sl_free(&names);
 		sl_init(&names);
@@ -319,7 +314,7 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 			if (!sl_has(&mods, needed.items[i]))
 				sl_add(&g->initramfs_missing, needed.items[i]);
 		for (size_t i = 0; i < names.n; i++) {
-			/* lsinitramfs prints "etc/...", some cpio writers "./etc/...". */
+			/* Listers print "etc/...", some cpio writers "./etc/...". */
 			char *n = names.items[i];
 
 			while (n[0] == '.' && n[1] == '/')
@@ -450,7 +445,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	gather_stray_vfio(g, in);
 	g->loader = boot_loader_in_use(root);
 	g->generator = initramfs_generator_in_use(root);
-	in->dracut = g->generator == &initramfs_dracut;
+	in->generator = g->generator;
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);

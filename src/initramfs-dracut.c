@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* dracut as the initramfs generator. Debian's dracut builds generic images, which leave
- * /etc/modprobe.d out: render.c's /etc/dracut.conf.d drop-in names the vfio modules and
- * our files, and the dracut module 90vfio-passthrough-setup binds identical cards early.
+ * /etc/modprobe.d out: our /etc/dracut.conf.d drop-in names the vfio modules and our files,
+ * and the dracut module 90vfio-passthrough-setup binds identical cards early.
  *
  * In use when root has dracut and no update-initramfs: Debian's dracut and dracut-core
  * (059 to 106) ship /usr/bin/dracut and no update-initramfs, and the dracut package
@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "boot-stack.h"
+#include "policy.h"
+#include "render.h"
 #include "run-tool.h"
 #include "util.h"
 
@@ -25,7 +27,9 @@ static bool any_exists_under(const char *root, const char *const paths[], size_t
 	return false;
 }
 
-bool dracut_is_generator(const char *root)
+/* Whether dracut builds root's images, decided from root's files, so that rendering under
+ * --root matches that system. shell_detect below is the same rule for the postrm. */
+static bool dracut_is_generator(const char *root)
 {
 	static const char *const dracut[] = { "/usr/bin/dracut", "/bin/dracut", "/usr/sbin/dracut",
 					      "/sbin/dracut" };
@@ -59,6 +63,33 @@ static void dracut_args(const char *root, const char *kver, struct strlist *args
 	sl_add(args, kver);
 }
 
+#define DROPIN_PATH "/etc/dracut.conf.d/vfio-passthrough-setup.conf"
+
+/* Forces the plan's modules in (rd.driver.pre= loads vfio-pci before udev) and names our
+ * files, which the generic image would leave out. */
+static char *dracut_render_dropin(const struct plan *plan, bool modprobe_file,
+				  bool override_file)
+{
+	struct strbuf sb;
+
+	if (!modprobe_file && !override_file && !plan->forced_modules.n)
+		return NULL;
+	sb_init(&sb);
+	sb_add(&sb, GENERATED_HEADER);
+	sb_add(&sb, "# Debian's dracut builds generic images, which leave /etc/modprobe.d out: force\n"
+		    "# vfio-pci in (rd.driver.pre= loads it before udev) with our files beside it.\n");
+	if (plan->forced_modules.n) {
+		_cleanup_free_ char *mods = sl_join(&plan->forced_modules, " ");
+
+		sb_addf(&sb, "force_drivers+=\" %s \"\n", mods);
+	}
+	if (modprobe_file || override_file)
+		sb_addf(&sb, "install_items+=\" %s%s%s \"\n", modprobe_file ? MODPROBE_PATH : "",
+			modprobe_file && override_file ? " " : "",
+			override_file ? DRIVER_OVERRIDE_PATH : "");
+	return sb_steal(&sb);
+}
+
 static int dracut_rebuild_all(const char *root, struct error *err)
 {
 	size_t n_kernels;
@@ -68,6 +99,14 @@ static int dracut_rebuild_all(const char *root, struct error *err)
 	if (r == 0 && n_kernels == 0)
 		printf("No kernel under /lib/modules or /usr/lib/modules: no initramfs to rebuild.\n");
 	return r;
+}
+
+/* --regenerate-all would choose its own default location: the path apply writes. */
+static char *dracut_rebuild_command(const char *kver)
+{
+	if (kver)
+		return xasprintf("`dracut --force /boot/initrd.img-%s %s`", kver, kver);
+	return xstrdup("`dracut --force /boot/initrd.img-KVER KVER` for every kernel");
 }
 
 /* lsinitrd prints `cpio -tv` lines after its header: "MODE LINKS USER GROUP SIZE MON DAY
@@ -116,8 +155,25 @@ static int dracut_list_image(const char *image, struct strlist *names)
 const struct initramfs_generator initramfs_dracut = {
 	.name = "dracut",
 	.tool = "dracut",
-	.lister = "lsinitrd",
 	.detect = dracut_detect,
+	.dropin_path = DROPIN_PATH,
+	.render_dropin = dracut_render_dropin,
+	.forces_modules = true,
 	.rebuild_all = dracut_rebuild_all,
+	.rebuild_command = dracut_rebuild_command,
+	.lister = "lsinitrd",
 	.list_image = dracut_list_image,
+	/* The init-top script that reads it is initramfs-tools'; the dracut module binds only
+	 * the permanent list. */
+	.trial_refusal = "a trial's address list is read by the initramfs-tools script only",
+	/* 90vfio-passthrough-setup adds itself only where our files are: once remove deleted
+	 * them, an image built at once is free of us, before a boot loader copies it. */
+	.images_carry_package = false,
+	.shell_detect = "command -v dracut >/dev/null && ! command -v update-initramfs >/dev/null",
+	.shell_rebuild = "rc=0\n"
+			 "for image in /boot/initrd.img-*; do\n"
+			 "\t[ -f \"$image\" ] || continue\n"
+			 "\tdracut --force \"$image\" \"${image#/boot/initrd.img-}\" >&2 || rc=1\n"
+			 "done\n"
+			 "return \"$rc\"\n",
 };

@@ -30,6 +30,11 @@ static int initramfs_tools_rebuild_all(const char *root, struct error *err)
 	return tool_run(tool, argv, err);
 }
 
+static char *initramfs_tools_rebuild_command(const char *kver)
+{
+	return xasprintf("`update-initramfs -u -k %s`", kver ? kver : "all");
+}
+
 static int initramfs_tools_list_image(const char *image, struct strlist *names)
 {
 	_cleanup_free_ char *tool = tool_find("lsinitramfs");
@@ -42,7 +47,16 @@ const struct initramfs_generator initramfs_tools = {
 	.name = "initramfs-tools",
 	.tool = "update-initramfs",
 	.detect = initramfs_tools_detect,
+	/* mkinitramfs copies /etc/modprobe.d and runs our hook: no drop-in of its own */
 	.rebuild_all = initramfs_tools_rebuild_all,
+	.rebuild_command = initramfs_tools_rebuild_command,
 	.lister = "lsinitramfs",
 	.list_image = initramfs_tools_list_image,
+	/* Every image holds our init-top script, configured or not: rebuilt once it is gone. */
+	.images_carry_package = true,
+	.shell_detect = "command -v update-initramfs >/dev/null",
+	/* No image at all (a container): nothing to rebuild, and -k all would fail. */
+	.shell_rebuild = "if ls /boot/initrd.img-* >/dev/null 2>&1; then\n"
+			 "\tupdate-initramfs -u -k all >&2\n"
+			 "fi\n",
 };

@@ -18,6 +18,7 @@ static const struct command *const commands[] = {
 	&cmd_initramfs_modules,
 	&cmd_status,
 	&cmd_settings,
+	&cmd_package_facts, /* hidden: for the package's build */
 };
 
 static void usage(FILE *out)
@@ -27,10 +28,11 @@ static void usage(FILE *out)
 	      "Commands:\n",
 	      out);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-44s %s\n", commands[i]->usage, commands[i]->help);
+		if (commands[i]->help)
+			fprintf(out, "  %-44s %s\n", commands[i]->usage, commands[i]->help);
 	fputs("\nOptions:\n"
 	      "  --root DIR   read and write the system under DIR (tests, image builds);\n"
-	      "               update-grub and update-initramfs are then never run\n"
+	      "               the boot loader and the initramfs are then never regenerated\n"
 	      "  -h, --help   this text\n"
 	      "  -V, --version\n\n"
 	      "Exit status: 0 success, 1 runtime failure, 2 usage or invalid input,\n"

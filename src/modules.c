@@ -309,6 +309,13 @@ int modules_resolve_cards(const char *root, struct inventory *inv, struct error 
 	return resolve(root, inv, wanted, err);
 }
 
+void initramfs_modules_fallback(struct strlist *out)
+{
+	sl_add(out, "vfio");
+	sl_add(out, "vfio_iommu_type1");
+	sl_add(out, "vfio_pci");
+}
+
 int initramfs_modules(const char *root, const char *kver, struct strlist *out,
 		      struct error *err)
 {

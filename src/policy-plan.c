@@ -301,7 +301,7 @@ void plan_free(struct plan *plan)
 	sl_free(&plan->vfio_ids);
 	sl_free(&plan->softdeps);
 	sl_free(&plan->warnings);
-	sl_free(&plan->dracut_drivers);
+	sl_free(&plan->forced_modules);
 	free(plan->kernel_params);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -5,6 +5,8 @@
 #include "inventory.h"
 #include "settings.h"
 
+struct initramfs_generator;
+
 struct plan {
 	struct pci_addr *cards;        /* the chosen cards */
 	size_t n_cards;
@@ -20,8 +22,10 @@ struct plan {
 	const char *xorg_driver;       /* "modesetting", "amdgpu", ... */
 	struct strlist warnings;       /* shown to the admin, e.g. boot GPU passed with --force */
 	/* Set from the machine after policy_plan (boot-stack-plan.h), so rendering stays pure: */
-	bool dracut;                   /* dracut builds the initramfs: write its drop-in */
-	struct strlist dracut_drivers; /* its force_drivers: the vfio modules of every kernel */
+	/* the initramfs generator in use (NULL: none found): renders its own drop-in */
+	const struct initramfs_generator *generator;
+	struct strlist forced_modules; /* for a generator that must force them: the vfio
+					* modules every installed kernel has */
 };
 
 /* Mark the host card, candidates and reasons, IOMMU group peers. */

@@ -17,6 +17,8 @@
 static const struct boot_loader *const boot_loaders[] = { &boot_loader_proxmox,
 							  &boot_loader_kernel_install,
 							  &boot_loader_grub };
+/* dracut only where update-initramfs is absent (see its file); where none is found, messages
+ * name the last, Debian's default. */
 static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_dracut,
 									     &initramfs_tools };
 
@@ -32,7 +34,13 @@ const struct boot_loader *boot_loader_in_use(const char *root)
 	return NULL;
 }
 
-const struct initramfs_generator *initramfs_generator_in_use(const char *root)
+const struct initramfs_generator *const *initramfs_generators_all(size_t *n)
+{
+	*n = ARRAY_SIZE(initramfs_generators);
+	return initramfs_generators;
+}
+
+const struct initramfs_generator *initramfs_generator_detect(const char *root)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(initramfs_generators); i++) {
 		_cleanup_free_ char *why = initramfs_generators[i]->detect(root);
@@ -41,6 +49,28 @@ const struct initramfs_generator *initramfs_generator_in_use(const char *root)
 			return initramfs_generators[i];
 	}
 	return NULL;
+}
+
+/* One run has one root; a second root (unit tests) is detected afresh. */
+static struct {
+	char *root;
+	const struct initramfs_generator *generator;
+} chosen_generator;
+
+const struct initramfs_generator *initramfs_generator_in_use(const char *root)
+{
+	if (chosen_generator.root && strcmp(chosen_generator.root, root) == 0)
+		return chosen_generator.generator;
+	free(chosen_generator.root);
+	chosen_generator.root = xstrdup(root);
+	chosen_generator.generator = initramfs_generator_detect(root);
+	return chosen_generator.generator;
+}
+
+const struct initramfs_generator *initramfs_generator_or_default(
+    const struct initramfs_generator *g)
+{
+	return g ? g : initramfs_generators[ARRAY_SIZE(initramfs_generators) - 1];
 }
 
 static int regenerate_boot_loader(const char *root, struct error *err)
@@ -89,7 +119,7 @@ static char *tools_named(const char *root, struct regen_needs needs)
 	if (needs.initramfs) {
 		const struct initramfs_generator *g = initramfs_generator_in_use(root);
 
-		sl_add_unique(&tools, (g ? g : &initramfs_tools)->tool);
+		sl_add_unique(&tools, initramfs_generator_or_default(g)->tool);
 	}
 	s = sl_join(&tools, " and ");
 	sl_free(&tools);

@@ -5,17 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
 #include "render.h"
 #include "util.h"
 
-#define HOWTO_LINE                                                                        \
-	"# Change: dpkg-reconfigure vfio-passthrough-setup (or edit "                    \
-	"/etc/default/vfio-passthrough-setup and run vfio-passthrough-setup apply).\n"    \
-	"# Undo: vfio-passthrough-setup remove.\n"
-
 static void add_header(struct strbuf *sb)
 {
-	sb_add(sb, GENERATED_MARKER "\n" HOWTO_LINE);
+	sb_add(sb, GENERATED_HEADER);
 }
 
 static char *render_modprobe(const struct plan *plan)
@@ -94,27 +90,36 @@ static char *render_driver_override(const struct plan *plan)
 	return sb_steal(&sb);
 }
 
-/* modprobe_file, override_file: whether those are written, so the image gets them. */
-static char *render_dracut(const struct plan *plan, bool modprobe_file, bool override_file)
+/* Whether files (rendered so far) give path a content: the generators name such files. */
+static bool written(const struct rendered_file *files, size_t n, const char *path)
 {
-	struct strbuf sb;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(files[i].path, path) == 0)
+			return files[i].content != NULL;
+	return false;
+}
 
-	if (!plan->dracut || (!modprobe_file && !override_file && !plan->dracut_drivers.n))
-		return NULL;
-	sb_init(&sb);
-	add_header(&sb);
-	sb_add(&sb, "# Debian's dracut builds generic images, which leave /etc/modprobe.d out: force\n"
-		    "# vfio-pci in (rd.driver.pre= loads it before udev) with our files beside it.\n");
-	if (plan->dracut_drivers.n) {
-		_cleanup_free_ char *mods = sl_join(&plan->dracut_drivers, " ");
+/* Each generator's drop-in is read by the generator itself when it builds an image: a change
+ * needs a rebuild. Every one is an owned file; only the generator in use may want one. */
+static size_t render_generator_dropins(const struct plan *plan, bool modprobe_file,
+				       bool override_file, struct rendered_file *out)
+{
+	size_t n_gens, n = 0;
+	const struct initramfs_generator *const *gens = initramfs_generators_all(&n_gens);
 
-		sb_addf(&sb, "force_drivers+=\" %s \"\n", mods);
+	for (size_t i = 0; i < n_gens; i++) {
+		bool wanted = gens[i] == plan->generator && !plan_is_empty(plan);
+
+		if (!gens[i]->dropin_path)
+			continue;
+		out[n++] = (struct rendered_file){
+			.path = gens[i]->dropin_path,
+			.content = wanted ? gens[i]->render_dropin(plan, modprobe_file, override_file)
+					  : NULL,
+			.needs_initramfs = true
+		};
 	}
-	if (modprobe_file || override_file)
-		sb_addf(&sb, "install_items+=\" %s%s%s \"\n", modprobe_file ? MODPROBE_PATH : "",
-			modprobe_file && override_file ? " " : "",
-			override_file ? DRIVER_OVERRIDE_PATH : "");
-	return sb_steal(&sb);
+	return n;
 }
 
 size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MAX])
@@ -133,12 +138,8 @@ size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MA
 	out[n++] = (struct rendered_file){ .path = DRIVER_OVERRIDE_PATH,
 					   .content = empty ? NULL : render_driver_override(plan),
 					   .needs_initramfs = true };
-	/* Read by dracut itself when it builds an image: a change needs a rebuild. */
-	out[n++] = (struct rendered_file){
-		.path = DRACUT_DROPIN_PATH,
-		.content = empty ? NULL : render_dracut(plan, out[0].content, out[3].content),
-		.needs_initramfs = true
-	};
+	n += render_generator_dropins(plan, written(out, n, MODPROBE_PATH),
+				      written(out, n, DRIVER_OVERRIDE_PATH), out + n);
 	return n;
 }
 

@@ -5,6 +5,7 @@
 
 #include "util.h"
 
+#include "boot-stack.h"
 #include "kernel-cmdline.h"
 #include "settings.h"
 #include "status-check.h"
@@ -35,7 +36,7 @@ static void check_state(const struct status_input *in, struct status_report *r)
 	}
 	if (in->last_apply_failed)
 		report_add(r, "last-apply", NULL, CHECK_FAIL,
-			  "update-grub, update-initramfs or a write failed at the last apply; the previous files were put back, so the new configuration is not active",
+			  "regenerating the boot files or writing a file failed at the last apply; the previous files were put back, so the new configuration is not active",
 			  "fix the error shown, then run `dpkg-reconfigure vfio-passthrough-setup` (or `vfio-passthrough-setup apply`) to retry",
 			  "the last apply failed: %s",
 			  in->last_apply_error && in->last_apply_error[0] ? in->last_apply_error
@@ -301,15 +302,11 @@ static void check_stray_vfio(const struct status_input *in, bool pending,
 	}
 }
 
-/* The command that rebuilds KVER's initramfs (every kernel's: NULL) on this machine: dracut
- * per kernel at the path apply writes (--regenerate-all chooses its own), or update-initramfs. */
+/* The command that rebuilds KVER's initramfs (every kernel's: NULL) on this machine, in the
+ * generator's own words. */
 static char *rebuild_command(const struct status_input *in, const char *kver)
 {
-	if (!in->dracut)
-		return xasprintf("`update-initramfs -u -k %s`", kver ? kver : "all");
-	if (kver)
-		return xasprintf("`dracut --force /boot/initrd.img-%s %s`", kver, kver);
-	return xstrdup("`dracut --force /boot/initrd.img-KVER KVER` for every kernel");
+	return initramfs_generator_or_default(in->generator)->rebuild_command(kver);
 }
 
 static void check_initramfs(const struct status_input *in, struct status_report *r)

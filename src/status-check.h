@@ -14,6 +14,8 @@
 #include "status-report.h"
 #include "util.h"
 
+struct initramfs_generator;
+
 struct kubevirt_device;
 
 /* One function the configuration hands to vfio-pci, and what holds it now. */
@@ -96,7 +98,9 @@ struct status_input {
 	bool files_as_applied;
 
 	const char *kernel; /* running kernel version, NULL if unknown */
-	bool dracut; /* dracut builds the images (no update-initramfs): fixes name dracut */
+	/* the initramfs generator that builds the images (NULL: none found, the default's
+	 * commands are named): the fixes name its rebuild command */
+	const struct initramfs_generator *generator;
 	enum initramfs_state initramfs;
 	const char *initramfs_path; /* /boot/initrd.img-<kver>, or the ESP's copy systemd-boot loads */
 	const struct strlist *initramfs_missing;

@@ -18,11 +18,11 @@
 static char *trial_refusal(const char *root)
 {
 	const struct boot_loader *loader = boot_loader_in_use(root);
+	const struct initramfs_generator *generator = initramfs_generator_in_use(root);
 
-	/* The trial's address list is read by the initramfs-tools script only. */
-	if (dracut_is_generator(root))
-		return xstrdup("a trial is supported with initramfs-tools only so far, and dracut "
-			       "builds the initramfs here");
+	if (generator && generator->trial_refusal)
+		return xasprintf("%s builds the initramfs here, and %s", generator->name,
+				 generator->trial_refusal);
 	if (loader == &boot_loader_kernel_install)
 		return trial_sdboot_refusal(root);
 	/* Its one-shot (kernel pin --next-boot) picks a kernel, not a command line. */

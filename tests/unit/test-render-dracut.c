@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
 #include "fake-inventory.h"
 #include "policy.h"
 #include "render.h"
@@ -45,11 +46,11 @@ static char *dropin(const struct fake_fn *fns, size_t n_fns, int candidate, bool
 	fake_mark(&inv, 0, &candidate, 1);
 	request_init(&req);
 	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
-	plan.dracut = dracut;
+	plan.generator = dracut ? &initramfs_dracut : &initramfs_tools;
 	for (size_t i = 0; drivers && drivers[i]; i++)
-		sl_add(&plan.dracut_drivers, drivers[i]);
+		sl_add(&plan.forced_modules, drivers[i]);
 	n = render_plan(&plan, f);
-	d = find(f, n, DRACUT_DROPIN_PATH);
+	d = find(f, n, initramfs_dracut.dropin_path);
 	CHECK(d != NULL);
 	text = d && d->content ? xstrdup(d->content) : NULL;
 	if (needs_initramfs)
@@ -96,9 +97,9 @@ int main(void)
 		struct rendered_file f[RENDERED_MAX];
 		size_t n;
 
-		none.dracut = true;
+		none.generator = &initramfs_dracut;
 		n = render_plan(&none, f);
-		CHECK(find(f, n, DRACUT_DROPIN_PATH) && !find(f, n, DRACUT_DROPIN_PATH)->content);
+		CHECK(find(f, n, initramfs_dracut.dropin_path) && !find(f, n, initramfs_dracut.dropin_path)->content);
 		rendered_free(f, n);
 	}
 	return unit_done("render-dracut");

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
 #include "fake-inventory.h"
 #include "policy.h"
 #include "render.h"
@@ -76,7 +77,7 @@ static void test_intel_nvidia(void)
 		bool mp = strcmp(f[i].path, MODPROBE_PATH) == 0;
 		bool dov = strcmp(f[i].path, DRIVER_OVERRIDE_PATH) == 0;
 		bool gr = strcmp(f[i].path, GRUB_DROPIN_PATH) == 0;
-		bool dr = strcmp(f[i].path, DRACUT_DROPIN_PATH) == 0;
+		bool dr = strcmp(f[i].path, initramfs_dracut.dropin_path) == 0;
 
 		CHECK(f[i].needs_initramfs == (mp || dov || dr));
 		CHECK(f[i].needs_bootloader == gr);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
 #include "status-check.h"
 #include "status-format.h"
 #include "unit.h"
@@ -461,12 +462,12 @@ static void test_initramfs(void)
 	sl_free(&missing);
 	/* Where dracut builds the images update-initramfs does not exist: the fix names dracut. */
 	sl_add(&missing, "vfio_pci");
-	in.dracut = true;
+	in.generator = &initramfs_dracut;
 	status_evaluate(&in, &r);
 	CHECK(strcmp(find(&r, "initramfs")->fix,
 		     "run `dracut --force /boot/initrd.img-6.1.0-18-amd64 6.1.0-18-amd64`, then reboot") == 0);
 	status_report_free(&r);
-	in.dracut = false;
+	in.generator = NULL; /* none found: the default's command */
 	status_evaluate(&in, &r);
 	CHECK(strcmp(find(&r, "initramfs")->fix,
 		     "run `update-initramfs -u -k 6.1.0-18-amd64`, then reboot") == 0);
