@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* GRUB as Debian sets it up: the drop-in in /etc/default/grub.d is read by grub-mkconfig,
- * which update-grub runs (guarded as kdump-tools does: only when grub.cfg exists). */
+ * which update-grub runs (guarded as kdump-tools does: only when grub.cfg exists). Its
+ * trial (one-shot entry) is boot-grub-trial.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "boot-grub.h"
 #include "boot-stack.h"
+#include "kernel-cmdline.h"
 #include "render.h"
 #include "run-tool.h"
 #include "util.h"
@@ -13,16 +16,25 @@
 static char *grub_detect(const char *root)
 {
 	_cleanup_free_ char *tool = tool_find("update-grub");
-	_cleanup_free_ char *cfg = path_join(root, "/boot/grub/grub.cfg");
+	_cleanup_free_ char *cfg = path_join(root, GRUB_CFG);
 	struct stat st;
 
 	if (!tool)
-		return xstrdup("update-grub is not installed: add the kernel parameters to your "
-			       "boot loader by hand.");
+		return xstrdup("update-grub is not installed (GRUB not in use?).");
 	if (stat(cfg, &st) < 0)
-		return xasprintf("Not running update-grub: %s does not exist (GRUB not in use?).",
-				 cfg);
+		return xstrdup(GRUB_CFG " does not exist (GRUB not in use?).");
 	return NULL;
+}
+
+static char *grub_render_params(const char *params)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_add(&sb, GENERATED_MARKER "\n" RENDER_HOWTO_LINES);
+	/* Append: an assignment would drop the admin's own parameters (quiet, splash, ...). */
+	sb_addf(&sb, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n", params);
+	return sb_steal(&sb);
 }
 
 static int grub_regenerate(const char *root, struct error *err)
@@ -40,7 +52,15 @@ static int grub_regenerate(const char *root, struct error *err)
 const struct boot_loader boot_loader_grub = {
 	.name = "grub",
 	.tool = "update-grub",
-	.params_file = GRUB_DROPIN_PATH,
 	.detect = grub_detect,
+	.params_dropin = GRUB_DROPIN_PATH,
+	.render_params = grub_render_params,
+	.dropin_params = grub_dropin_params,
 	.regenerate = grub_regenerate,
+	.trial_refusal = grub_trial_refusal,
+	.trial_sync = grub_trial_sync,
+	.trial_arm = grub_trial_arm,
+	.trial_armed = grub_trial_armed,
+	.trial_disarm = grub_trial_disarm,
+	.trial_entry = GRUB_TRIAL_ENTRY,
 };

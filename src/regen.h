@@ -22,6 +22,9 @@ bool regen_runs_tools(const char *root);
  * none is found. */
 struct boot_loader;
 const struct boot_loader *boot_loader_in_use(const char *root);
+/* Why none is: "no boot loader this program knows is in use here (each one's reason)".
+ * Caller frees. */
+char *boot_loader_none_found(const char *root);
 /* "bootloader initramfs" (the state's regen_pending= value; "" for none), and back. Unknown
  * words are ignored: a hand-edited state must not make us run anything unexpected. */
 char *regen_needs_format(struct regen_needs needs);

@@ -5,17 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-stack.h"
 #include "render.h"
 #include "util.h"
 
-#define HOWTO_LINE                                                                        \
-	"# Change: dpkg-reconfigure vfio-passthrough-setup (or edit "                    \
-	"/etc/default/vfio-passthrough-setup and run vfio-passthrough-setup apply).\n"    \
-	"# Undo: vfio-passthrough-setup remove.\n"
-
 static void add_header(struct strbuf *sb)
 {
-	sb_add(sb, GENERATED_MARKER "\n" HOWTO_LINE);
+	sb_add(sb, GENERATED_MARKER "\n" RENDER_HOWTO_LINES);
+}
+
+/* The first boot loader drop-in, which the modprobe file points to. */
+static const char *first_params_dropin(void)
+{
+	for (size_t i = 0; i < n_boot_loaders; i++)
+		if (boot_loaders[i]->params_dropin)
+			return boot_loaders[i]->params_dropin;
+	return "the boot loader's configuration";
 }
 
 static char *render_modprobe(const struct plan *plan)
@@ -35,26 +40,13 @@ static char *render_modprobe(const struct plan *plan)
 		sb_add(&sb, "# Bound by address (an identical card stays with the host): see "
 			    DRIVER_OVERRIDE_PATH "\n");
 	} else {
-		sb_add(&sb, "# vfio-pci is built into the kernel: its ids are on the kernel command "
-			    "line (" GRUB_DROPIN_PATH ")\n");
+		sb_addf(&sb, "# vfio-pci is built into the kernel: its ids are on the kernel "
+			     "command line (%s)\n",
+			first_params_dropin());
 	}
 	/* Each driver that could claim a function first waits for vfio-pci. */
 	for (size_t i = 0; i < plan->softdeps.n; i++)
 		sb_addf(&sb, "softdep %s pre: vfio-pci\n", plan->softdeps.items[i]);
-	return sb_steal(&sb);
-}
-
-static char *render_grub(const struct plan *plan)
-{
-	struct strbuf sb;
-
-	if (!plan->kernel_params || !*plan->kernel_params)
-		return NULL;
-	sb_init(&sb);
-	add_header(&sb);
-	/* Append: an assignment would drop the admin's own parameters (quiet, splash, ...). */
-	sb_addf(&sb, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n",
-		plan->kernel_params);
 	return sb_steal(&sb);
 }
 
@@ -120,23 +112,35 @@ static char *render_dracut(const struct plan *plan, bool modprobe_file, bool ove
 size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MAX])
 {
 	bool empty = plan_is_empty(plan);
-	size_t n = 0;
+	size_t n = 0, override_at;
 
 	out[n++] = (struct rendered_file){ .path = MODPROBE_PATH,
 					   .content = empty ? NULL : render_modprobe(plan),
 					   .needs_initramfs = true };
-	out[n++] = (struct rendered_file){ .path = GRUB_DROPIN_PATH,
-					   .content = empty ? NULL : render_grub(plan),
-					   .needs_bootloader = true };
+	for (size_t i = 0; i < n_boot_loaders; i++) {
+		const struct boot_loader *l = boot_loaders[i];
+
+		if (!l->params_dropin)
+			continue;
+		out[n++] = (struct rendered_file){
+			.path = l->params_dropin,
+			.content = empty || !plan->kernel_params || !*plan->kernel_params
+					   ? NULL
+					   : l->render_params(plan->kernel_params),
+			.needs_bootloader = true,
+			.params_of = l
+		};
+	}
 	out[n++] = (struct rendered_file){ .path = XORG_SNIPPET_PATH,
 					   .content = empty ? NULL : render_xorg(plan) };
+	override_at = n;
 	out[n++] = (struct rendered_file){ .path = DRIVER_OVERRIDE_PATH,
 					   .content = empty ? NULL : render_driver_override(plan),
 					   .needs_initramfs = true };
 	/* Read by dracut itself when it builds an image: a change needs a rebuild. */
 	out[n++] = (struct rendered_file){
 		.path = DRACUT_DROPIN_PATH,
-		.content = empty ? NULL : render_dracut(plan, out[0].content, out[3].content),
+		.content = empty ? NULL : render_dracut(plan, out[0].content, out[override_at].content),
 		.needs_initramfs = true
 	};
 	return n;

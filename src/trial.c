@@ -277,7 +277,7 @@ size_t trial_render(const struct plan *plan, char *trial_text,
 		if (strcmp(p, MODPROBE_PATH) == 0) {
 			free(out[i].content);
 			out[i].content = trial_modprobe(plan);
-		} else if (strcmp(p, GRUB_DROPIN_PATH) == 0 || strcmp(p, DRIVER_OVERRIDE_PATH) == 0) {
+		} else if (out[i].params_of || strcmp(p, DRIVER_OVERRIDE_PATH) == 0) {
 			free(out[i].content);
 			out[i].content = NULL;
 		}

@@ -3,8 +3,9 @@
  * Everything that binds a device rides on one boot entry's kernel command line (vfio-pci.ids=
  * and the identical cards' address list), so the shared initramfs and the default entry bind
  * nothing new; the boot loader's one-shot mechanism boots that entry once. Unconfirmed, every
- * later boot is the previous configuration. The pure parts are here (trial.c); GRUB's side is
- * trial-grub.c, systemd-boot's trial-sdboot.c, the choice between them trial-apply.c. */
+ * later boot is the previous configuration. The pure parts are here (trial.c); each boot
+ * loader's entry and one-shot are its backend's trial operations (boot-stack.h), which
+ * trial-apply.c and regen.c drive. */
 #pragma once
 
 #include <stdbool.h>
@@ -18,8 +19,6 @@
  * "params=..." (the trial entry's extra parameters), "arg=..." (apply's options, one a line,
  * for confirm to plan the same configuration again). */
 #define TRIAL_FILE_PATH "/etc/vfio-passthrough-setup/trial"
-/* The trial entry's menuentry id, for grub-reboot. */
-#define TRIAL_ENTRY_ID "vfio-passthrough-setup-trial"
 /* Kernel parameters of the trial entry (dotted, so the kernel hands them to no one). */
 #define TRIAL_TOKEN_PARAM "vfio_passthrough_setup.trial"
 #define TRIAL_ADDRS_PARAM "vfio_passthrough_setup.addrs"
@@ -64,26 +63,17 @@ enum trial_phase {
 enum trial_phase trial_phase_of(const char *token, const char *cmdline, const char *boot_id,
 				const char *state_boot_id);
 
-/* trial-grub.c: why GRUB cannot boot a trial once here (caller frees), NULL if it can; and,
- * after update-grub made the trial entry, make it the next boot's (grub-reboot). */
-char *trial_grub_refusal(const char *root);
-int trial_grub_arm(const char *root, struct error *err);
-
-/* trial-sdboot.c: systemd-boot's trial entry, loader/entries/TRIAL_SDBOOT_ENTRY beside the
- * newest kernel's entry. Why it cannot be had here (caller frees), NULL if it can; write it
- * while the trial file exists, else remove it (kernel-install's regeneration calls this);
- * make it the next boot's (bootctl set-oneshot). */
+/* systemd-boot's trial entry file (the kernel-install backend writes it; bls-entry.c and
+ * trial_bls_entry above know it too). */
 #define TRIAL_SDBOOT_ENTRY "vfio-passthrough-setup-trial.conf"
-char *trial_sdboot_refusal(const char *root);
-int trial_sdboot_sync(const char *root, struct error *err);
-int trial_sdboot_arm(const char *root, struct error *err);
 
-/* trial-apply.c: the boot loader's one-shot, after the trial's files and entry are in place. */
+/* trial-apply.c: the boot loader in use makes the trial entry the next boot's, once (after
+ * the trial's files and entry are in place); -1 with err if it cannot. */
 int trial_arm(const char *root, struct error *err);
 
 /* The files of a trial (takes trial_text, the trial file's text): the plan's, with the
- * modprobe file reduced to its softdeps, no GRUB drop-in and no address list (the trial
- * entry carries them), and the trial file. */
+ * modprobe file reduced to its softdeps, no boot loader drop-in and no address list (the
+ * trial entry carries them), and the trial file. */
 size_t trial_render(const struct plan *plan, char *trial_text,
 		    struct rendered_file out[RENDERED_MAX]);
 

@@ -5,6 +5,7 @@
 
 #include "fake-inventory.h"
 #include "policy.h"
+#include "boot-grub.h"
 #include "render.h"
 #include "unit.h"
 

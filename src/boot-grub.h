@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* GRUB's backend (boot-grub.c, its trial boot-grub-trial.c): shared between its two files. */
+#pragma once
+
+#include "util.h"
+
+#define GRUB_DROPIN_PATH "/etc/default/grub.d/vfio-passthrough-setup.cfg"
+#define GRUB_CFG "/boot/grub/grub.cfg"
+#define GRUB_ENV "/boot/grub/grubenv"
+/* The trial entry's menuentry id (hooks/grub.d/42_vfio-passthrough-setup-trial), for
+ * grub-reboot. */
+#define GRUB_TRIAL_ENTRY "vfio-passthrough-setup-trial"
+
+char *grub_trial_refusal(const char *root);
+int grub_trial_sync(const char *root, const char *params, struct error *err);
+int grub_trial_arm(const char *root, struct error *err);
+bool grub_trial_armed(const char *root);
+int grub_trial_disarm(const char *root, struct error *err);
+/* The value of next_entry in a grubenv block's text (caller frees); NULL if unset. */
+char *grubenv_next_entry(const char *text);
