@@ -17,6 +17,65 @@
 #include "trial.h"
 #include "util.h"
 
+/* The mount holding dir: the longest mount point that is dir or a parent of it (the last
+ * one mounted there wins, as in the kernel's view). Fills its file system type and source. */
+static bool mount_of(const char *mountinfo, const char *dir, char *fstype, char *source,
+		     size_t cap)
+{
+	size_t best = 0;
+	bool found = false;
+
+	for (const char *line = mountinfo; line && *line;) {
+		const char *end = strchr(line, '\n');
+		int len = (int)(end ? (size_t)(end - line) : strlen(line));
+		_cleanup_free_ char *copy = xasprintf("%.*s", len, line);
+		char *f[32] = { 0 }, *save = NULL;
+		size_t n = 0, mlen, sep = 0;
+
+		line = end ? end + 1 : NULL;
+		for (char *w = strtok_r(copy, " ", &save); w && n < ARRAY_SIZE(f);
+		     w = strtok_r(NULL, " ", &save))
+			f[n++] = w;
+		/* id parent major:minor root mountpoint options [optional...] - fstype source */
+		for (size_t i = 6; !sep && i + 2 < n; i++)
+			if (strcmp(f[i], "-") == 0)
+				sep = i;
+		if (!sep)
+			continue;
+		mlen = strcmp(f[4], "/") == 0 ? 0 : strlen(f[4]);
+		if (mlen && (strncmp(dir, f[4], mlen) != 0 || (dir[mlen] != '/' && dir[mlen])))
+			continue;
+		if (found && mlen < best)
+			continue;
+		best = mlen;
+		found = true;
+		snprintf(fstype, cap, "%s", f[sep + 1]);
+		snprintf(source, cap, "%s", f[sep + 2]);
+	}
+	return found;
+}
+
+char *trial_grub_fs_refusal(const char *mountinfo, const char *dir)
+{
+	static const char *const writable[] = { "ext2", "ext3", "ext4", "vfat", "msdos" };
+	char fstype[256] = "", source[256] = "";
+
+	if (!mountinfo || !mount_of(mountinfo, dir, fstype, source, sizeof(fstype)))
+		return xasprintf("cannot tell which file system holds %s (no /proc/self/mountinfo)",
+				 dir);
+	if (strncmp(source, "/dev/mapper/", 12) == 0 || strncmp(source, "/dev/dm-", 8) == 0 ||
+	    strncmp(source, "/dev/md", 7) == 0)
+		return xasprintf("%s is on %s (LVM, RAID or an encrypted volume): GRUB cannot "
+				 "write its environment block there to clear a one-shot entry",
+				 dir, source);
+	for (size_t i = 0; i < ARRAY_SIZE(writable); i++)
+		if (strcmp(fstype, writable[i]) == 0)
+			return NULL;
+	return xasprintf("%s is on %s (%s): GRUB writes its environment block only on "
+			 "ext2/3/4 or FAT, so a one-shot entry would not be cleared",
+			 dir, fstype, source);
+}
+
 char *grub_trial_refusal(const char *root)
 {
 	_cleanup_free_ char *reboot = tool_find("grub-reboot");

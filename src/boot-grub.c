@@ -4,11 +4,11 @@
  * trial (one-shot entry) is boot-grub-trial.c. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "boot-grub.h"
 #include "boot-stack.h"
-#include "kernel-cmdline.h"
 #include "render.h"
 #include "run-tool.h"
 #include "util.h"
@@ -35,6 +35,39 @@ static char *grub_render_params(const char *params)
 	/* Append: an assignment would drop the admin's own parameters (quiet, splash, ...). */
 	sb_addf(&sb, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n", params);
 	return sb_steal(&sb);
+}
+
+char *grub_dropin_params(const char *text)
+{
+	static const char head[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT";
+	char *found = NULL;
+
+	while (text && *text) {
+		size_t len = strcspn(text, "\n");
+		const char *line = text;
+
+		text += len + (text[len] ? 1 : 0);
+		while (len && (*line == ' ' || *line == '\t')) {
+			line++;
+			len--;
+		}
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+			       line[len - 1] == '\r'))
+			len--;
+		/* Exactly the appending assignment: anything else is not what apply wrote. */
+		if (len < sizeof(head) || strncmp(line, head, sizeof(head) - 1) != 0 ||
+		    line[len - 1] != '"')
+			continue;
+		line += sizeof(head) - 1;
+		len -= sizeof(head); /* the head and the closing quote */
+		while (len && (*line == ' ' || *line == '\t')) {
+			line++;
+			len--;
+		}
+		free(found);
+		found = len ? xasprintf("%.*s", (int)len, line) : NULL;
+	}
+	return found;
 }
 
 static int grub_regenerate(const char *root, struct error *err)

@@ -89,6 +89,42 @@ char *kernel_install_trial_refusal(const char *root)
 	return NULL;
 }
 
+char *trial_bls_entry(const char *entry, const char *params)
+{
+	struct strbuf sb;
+	bool sorted = false;
+
+	sb_init(&sb);
+	sb_add(&sb, GENERATED_MARKER "\n"
+		    "# A trial for one boot (apply --trial), booted once through bootctl "
+		    "set-oneshot. Keep it: vfio-passthrough-setup confirm.\n"
+		    "title vfio-passthrough-setup trial (one boot)\n");
+	for (const char *line = entry; line && *line;) {
+		const char *end = strchr(line, '\n');
+		int len = (int)(end ? (size_t)(end - line) : strlen(line));
+		_cleanup_free_ char *copy = xasprintf("%.*s", len, line);
+		size_t klen = strcspn(copy, " \t");
+		const char *value = copy + klen + strspn(copy + klen, " \t");
+
+		line = end ? end + 1 : NULL;
+		if (!*copy || *copy == '#' || (klen == 5 && strncmp(copy, "title", 5) == 0))
+			continue;
+		if (klen == 8 && strncmp(copy, "sort-key", 8) == 0 && *value) {
+			/* "debian" < "debian-...": after every entry of the original's key */
+			sb_addf(&sb, "sort-key %s-vfio-passthrough-setup-trial\n", value);
+			sorted = true;
+			continue;
+		}
+		sb_addf(&sb, "%s\n", copy);
+	}
+	if (!sorted) {
+		sb_free(&sb);
+		return NULL;
+	}
+	sb_addf(&sb, "options %s\n", params);
+	return sb_steal(&sb);
+}
+
 /* Replace dir/name with text: a temporary file renamed over it. No fchmod: a FAT ESP
  * mounted with umask=0077 refuses modes it cannot hold. */
 static int write_entry(const char *root, const char *dir, const char *text, struct error *err)

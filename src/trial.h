@@ -43,17 +43,6 @@ bool trial_file_auto_confirm(const char *text);
 /* The running command line of a trial boot (line, one line of words) without the trial
  * entry's own words, which end it (params); line as it is otherwise. Caller frees. */
 char *trial_strip_params(const char *line, const char *params);
-/* systemd-boot's trial entry (a Type #1 entry file): entry, the newest kernel's, retitled,
- * its sort-key extended so that it sorts after every entry of that key (never the first
- * entry, systemd-boot's default when none is set), and an options line with params added.
- * NULL if entry has no sort-key (without one, the order could put it first). */
-char *trial_bls_entry(const char *entry, const char *params);
-
-/* Why GRUB cannot keep a one-shot entry with /boot/grub on this mount (it must write
- * grubenv to clear next_entry before booting it): NULL if it can. mountinfo: the text of
- * /proc/self/mountinfo; dir: "/boot/grub". */
-char *trial_grub_fs_refusal(const char *mountinfo, const char *dir);
-
 /* What `status` says of a pending trial, from data. */
 enum trial_phase {
 	TRIAL_PENDING,       /* applied in this boot: the next one is the trial */
@@ -62,10 +51,6 @@ enum trial_phase {
 };
 enum trial_phase trial_phase_of(const char *token, const char *cmdline, const char *boot_id,
 				const char *state_boot_id);
-
-/* systemd-boot's trial entry file (the kernel-install backend writes it; bls-entry.c and
- * trial_bls_entry above know it too). */
-#define TRIAL_SDBOOT_ENTRY "vfio-passthrough-setup-trial.conf"
 
 /* trial-apply.c: the boot loader in use makes the trial entry the next boot's, once (after
  * the trial's files and entry are in place); -1 with err if it cannot. */

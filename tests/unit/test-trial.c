@@ -3,6 +3,8 @@
  * system, the trial's phase. */
 #include <stdlib.h>
 
+#include "boot-grub.h"
+#include "boot-kernel-install.h"
 #include "trial.h"
 #include "unit.h"
 
