@@ -23,7 +23,7 @@ const size_t n_boot_loaders = ARRAY_SIZE(boot_loaders);
 static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_dracut,
 									     &initramfs_tools };
 
-const struct boot_loader *boot_loader_in_use(const char *root)
+static const struct boot_loader *detect_boot_loader(const char *root)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(boot_loaders); i++) {
 		char *why = boot_loaders[i]->detect(root);
@@ -33,6 +33,27 @@ const struct boot_loader *boot_loader_in_use(const char *root)
 		free(why);
 	}
 	return NULL;
+}
+
+/* The run's choice: every step of one run (refusals, /etc/kernel/cmdline, regeneration,
+ * the trial's arm) drives the same loader, whatever changes under the root meanwhile. */
+static struct {
+	char *root;
+	const struct boot_loader *loader;
+} chosen;
+
+void boot_loader_choose(const char *root)
+{
+	free(chosen.root);
+	chosen.root = xstrdup(root);
+	chosen.loader = detect_boot_loader(root);
+}
+
+const struct boot_loader *boot_loader_in_use(const char *root)
+{
+	if (chosen.root && strcmp(chosen.root, root) == 0)
+		return chosen.loader;
+	return detect_boot_loader(root);
 }
 
 const struct initramfs_generator *initramfs_generator_in_use(const char *root)
@@ -126,7 +147,7 @@ static char *tools_named(const char *root, struct regen_needs needs)
 	if (needs.bootloader) {
 		const struct boot_loader *in_use = boot_loader_in_use(root);
 
-		/* none found: name GRUB's tool, the default */
+		/* none found: the last one's, the most common, for the admin of that system */
 		sl_add(&tools, (in_use ? in_use : boot_loaders[ARRAY_SIZE(boot_loaders) - 1])->tool);
 	}
 	if (needs.initramfs) {
