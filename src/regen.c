@@ -117,7 +117,7 @@ static int regenerate_boot_loader(const char *root, struct error *err)
 		return in_use->regenerate(root, err) < 0 ? -1 : trial_entry_follow(root, in_use, err);
 	why = boot_loader_none_found(root);
 	printf("Not regenerating any boot entries: %s. Add the kernel parameters to your boot "
-	       "loader by hand (" PROG " status names them).\n",
+	       "loader by hand (" PROG " status names them; after remove, take them out).\n",
 	       why);
 	return 0;
 }
