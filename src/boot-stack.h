@@ -3,9 +3,10 @@
  * a boot loader and an initramfs generator, each one of several kinds. Each kind is one
  * backend (one file, or two named after it: boot-grub.c and boot-grub-trial.c) filling in
  * one of the two tables below, compare pciutils' struct pci_methods. regen.c lists them in
- * order of preference and picks the one in use under the root; nothing outside a backend
- * compares backend pointers or spells a backend's paths or tools. A new kind is a new
- * backend, one line in regen.c's list, its contract-suite entry and its packaging lines.
+ * order of preference and picks the boot loader in use under the root once per run
+ * (boot_loader_choose); nothing outside a backend compares backend pointers or spells a
+ * boot loader's paths or tools. A new boot loader is its backend file(s), one line in
+ * regen.c's list, its cases in tests/boot-stacks/run and its packaging lines.
  *
  * Boot loader ("where do kernel parameters go, how are they made active, how is an entry
  * booted once"):
@@ -26,8 +27,8 @@
  *   trial_refusal why no trial can be had here (caller frees), NULL if it can: refusals are
  *                 data, so a loader without a one-shot says why in its own file
  *   trial_sync    after regenerate: make the trial entry follow the trial file (params: its
- *                 params=, NULL when there is no trial: the entry goes); NULL if regenerate
- *                 does it itself (GRUB's grub.d script)
+ *                 params=, NULL when there is no trial: the entry goes), or check that
+ *                 regenerate did (GRUB: the shipped grub.d script writes it); NULL: none
  *   trial_arm     make the trial entry the next boot's, once (grub-reboot, bootctl
  *                 set-oneshot); under a foreign root it only says what to run
  *   trial_armed   whether the one-shot request names the trial entry now
