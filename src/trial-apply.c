@@ -16,18 +16,23 @@
 static char *trial_refusal(const char *root)
 {
 	const struct boot_loader *loader = boot_loader_in_use(root);
+	char *why;
 
 	/* The trial's address list is read by the initramfs-tools script only. */
 	if (dracut_is_generator(root))
 		return xstrdup("a trial is supported with initramfs-tools only so far, and dracut "
 			       "builds the initramfs here");
 	if (!loader) {
-		_cleanup_free_ char *why = boot_loader_none_found(root);
+		_cleanup_free_ char *none = boot_loader_none_found(root);
 
 		return xasprintf("a trial needs a boot loader that can boot an entry once, and %s",
-				 why);
+				 none);
 	}
-	return loader->trial_refusal(root);
+	why = loader->trial_refusal ? loader->trial_refusal(root) : NULL;
+	if (!why && !loader->trial_arm)
+		why = xasprintf("the boot loader in use (%s) has no way to boot an entry once",
+				loader->name);
+	return why;
 }
 
 int trial_arm(const char *root, struct error *err)
