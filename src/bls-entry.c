@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "bls-entry.h"
+#include "boot-kernel-install.h"
 #include "root-path.h"
-#include "trial.h"
 
 const struct bls_dir bls_dirs[3] = {
 	{ "/boot/efi", "/boot/efi/loader/entries" },

@@ -14,6 +14,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "bls-entry.h"
+#include "boot-kernel-install.h"
 #include "boot-stack.h"
 #include "kernel-cmdline-edit.h"
 #include "run-tool.h"
@@ -91,18 +93,23 @@ static int kernel_install_regenerate(const char *root, struct error *err)
 {
 	size_t n_kernels;
 
-	if (tool_run_per_kernel(root, "kernel-install", false, kernel_install_args, &n_kernels,
-				err) < 0)
-		return -1;
-	/* The trial's entry, a copy of the newest kernel's, follows the trial file. */
-	return trial_sdboot_sync(root, err);
+	/* The trial's entry, a copy of the newest kernel's, follows after (trial_sync). */
+	return tool_run_per_kernel(root, "kernel-install", false, kernel_install_args,
+				   &n_kernels, err);
 }
 
 const struct boot_loader boot_loader_kernel_install = {
 	.name = "kernel-install",
 	.tool = "kernel-install",
-	.params_file = NULL,
-	.shared_params_file = KERNEL_CMDLINE_PATH,
 	.detect = kernel_install_detect,
+	.shared_params_file = KERNEL_CMDLINE_PATH,
 	.regenerate = kernel_install_regenerate,
+	/* systemd-boot loads kernel-install's copy on the ESP, not /boot's image. */
+	.booted_initramfs = bls_kernel_initrd,
+	.trial_refusal = kernel_install_trial_refusal,
+	.trial_sync = kernel_install_trial_sync,
+	.trial_arm = kernel_install_trial_arm,
+	.trial_armed = kernel_install_trial_armed,
+	.trial_disarm = kernel_install_trial_disarm,
+	.trial_entry = TRIAL_SDBOOT_ENTRY,
 };

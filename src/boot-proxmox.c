@@ -9,7 +9,6 @@
 
 #include "boot-stack.h"
 #include "kernel-cmdline-edit.h"
-#include "render.h"
 #include "run-tool.h"
 #include "util.h"
 
@@ -20,6 +19,15 @@ static char *proxmox_detect(const char *root)
 	if (access(tool, F_OK) < 0)
 		return xstrdup("proxmox-boot-tool is not installed (not Proxmox VE).");
 	return NULL;
+}
+
+/* Its one-shot (kernel pin --next-boot) picks a kernel, not a command line. */
+static char *proxmox_trial_refusal(const char *root)
+{
+	(void)root;
+	return xstrdup("proxmox-boot-tool can boot a kernel once (kernel pin --next-boot) but "
+		       "gives every entry the same command line (/etc/kernel/cmdline), so no "
+		       "entry can carry the trial's parameters alone");
 }
 
 static int proxmox_regenerate(const char *root, struct error *err)
@@ -37,8 +45,9 @@ static int proxmox_regenerate(const char *root, struct error *err)
 const struct boot_loader boot_loader_proxmox = {
 	.name = "proxmox-boot-tool",
 	.tool = "proxmox-boot-tool",
-	.params_file = GRUB_DROPIN_PATH, /* for the ESPs it keeps in GRUB mode */
-	.shared_params_file = KERNEL_CMDLINE_PATH,
 	.detect = proxmox_detect,
+	/* ESPs it keeps in GRUB mode read GRUB's drop-in, which GRUB's backend renders. */
+	.shared_params_file = KERNEL_CMDLINE_PATH,
 	.regenerate = proxmox_regenerate,
+	.trial_refusal = proxmox_trial_refusal,
 };

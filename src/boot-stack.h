@@ -1,20 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The boot stack as backends: what `apply` writes under /etc reaches the next boot through
  * a boot loader and an initramfs generator, each one of several kinds. Each kind is one
- * file implementing one of the two interfaces below; regen.c detects which are in use under
- * the root and drives them. A new kind (kernel-install/systemd-boot, proxmox-boot-tool,
- * another initramfs generator) is a new file and one line in regen.c's lists. The initramfs
- * generator in use is chosen once per run (initramfs_generator_in_use).
+ * backend (one file, or two named after it: boot-grub.c and boot-grub-trial.c) filling in
+ * one of the two tables below, compare pciutils' struct pci_methods. regen.c lists them in
+ * order of preference and picks the boot loader and the initramfs generator in use under
+ * the root once per run (boot_loader_choose, initramfs_generator_in_use); nothing outside
+ * a backend compares backend pointers or spells a backend's paths or tools. A new backend
+ * is its file(s), one line in regen.c's list, one extern line here, its contract-suite
+ * profile (tests/contract) and its packaging lines.
  *
- * Boot loader ("where do kernel parameters go, how are they made active"):
- *   params_file   the drop-in render.c writes the kernel parameters to, which this boot
- *                 loader's own tool reads (GRUB: /etc/default/grub.d/...cfg)
+ * Boot loader ("where do kernel parameters go, how are they made active, how is an entry
+ * booted once"):
+ *   detect        whether it is in use under root: NULL if so, else why not, as a sentence
+ *                 for the admin (caller frees)
+ *   params_dropin its own drop-in for the kernel parameters, which its tool reads (GRUB:
+ *                 /etc/default/grub.d/...cfg), rendered by render_params (render.c asks
+ *                 every backend that has one: a drop-in is inert while its loader is not in
+ *                 use, and right when it is installed or switched back to later);
+ *                 dropin_params reads the parameters back from the file on disk (status)
  *   shared_params_file  or a file it reads that belongs to the admin (kernel-install:
  *                 /etc/kernel/cmdline): our words are added to it and taken out again
  *                 (kernel-cmdline-file.c), in the same transaction as the drop-ins
- *   detect        whether it is in use under root: NULL if so, else why not, as a sentence
- *                 for the admin (caller frees)
  *   regenerate    make the parameters active for every boot entry (update-grub)
+ *   booted_initramfs  the image its entry for kernel kver loads, for status (root-relative,
+ *                 caller frees); NULL: /boot/initrd.img-KVER
+ * The trial (trial.h): one entry carrying the trial's parameters, booted once.
+ *   trial_refusal why no trial can be had here (caller frees), NULL if it can: refusals are
+ *                 data, so a loader without a one-shot says why in its own file
+ *   trial_sync    after regenerate: make the trial entry follow the trial file (params: its
+ *                 params=, NULL when there is no trial: the entry goes), or check that
+ *                 regenerate did (GRUB: the shipped grub.d script writes it); NULL: none
+ *   trial_arm     make the trial entry the next boot's, once (grub-reboot, bootctl
+ *                 set-oneshot); under a foreign root it only says what to run
+ *   trial_armed   whether the one-shot request names the trial entry now
+ *   trial_disarm  clear that request (regen.c does so whenever the trial entry goes, so that
+ *                 no request for a missing entry is left for the next boot)
+ *   trial_entry   the trial entry's name as its tool knows it, for messages
  *
  * Initramfs generator ("how do modules and files get into every initramfs, how is it
  * rebuilt"): the modprobe.d file and the address list reach the image through this
@@ -50,10 +71,19 @@
 struct boot_loader {
 	const char *name; /* "grub" */
 	const char *tool; /* the command that makes parameters active, for messages */
-	const char *params_file;
-	const char *shared_params_file; /* NULL: the drop-in is all it reads */
 	char *(*detect)(const char *root);
+	const char *params_dropin;
+	char *(*render_params)(const char *params);
+	char *(*dropin_params)(const char *text);
+	const char *shared_params_file; /* NULL: the drop-in is all it reads */
 	int (*regenerate)(const char *root, struct error *err);
+	char *(*booted_initramfs)(const char *root, const char *kver);
+	char *(*trial_refusal)(const char *root);
+	int (*trial_sync)(const char *root, const char *params, struct error *err);
+	int (*trial_arm)(const char *root, struct error *err);
+	bool (*trial_armed)(const char *root);
+	int (*trial_disarm)(const char *root, struct error *err);
+	const char *trial_entry;
 };
 
 struct plan;
@@ -75,9 +105,13 @@ struct initramfs_generator {
 	const char *shell_rebuild;
 };
 
+/* Each backend's table (regen.c's list is the only place that names them). */
 extern const struct boot_loader boot_loader_grub;
 extern const struct boot_loader boot_loader_kernel_install;
 extern const struct boot_loader boot_loader_proxmox;
+/* Every boot loader, in order of preference (regen.c). */
+extern const struct boot_loader *const boot_loaders[];
+extern const size_t n_boot_loaders;
 extern const struct initramfs_generator initramfs_tools;
 extern const struct initramfs_generator initramfs_dracut;
 

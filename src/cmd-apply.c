@@ -395,6 +395,8 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 			pending.initramfs = true;
 		if (regen_needs_any(pending) && regen_run(root, pending, err) < 0)
 			goto failed;
+		if (o->trial && trial_arm(root, err) < 0) /* the same trial, asked for again */
+			goto failed;
 		if (write_changed_file(o->changed_file, NULL, err) < 0)
 			goto out;
 		if (o->confirm_config)
@@ -433,7 +435,10 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	if (regen_needs_any(needs) || o->confirm_config)
 		record_pending(root, &journal_base, &created, &kc, journal, &(struct error){ 0 });
 	owned_files_print_changes(&tx);
-	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
+	/* --trial: the one-shot request is part of the change; if it fails, nothing of the
+	 * trial is left behind (files, entry and state as before). */
+	if (owned_files_regenerate_or_restore(root, &tx, needs, o->trial ? trial_arm : NULL,
+					      &in_doubt, err) < 0)
 		goto failed;
 	if (write_changed_file(o->changed_file, &tx, err) < 0)
 		goto out;
@@ -496,7 +501,7 @@ static int write_plan_locked(const char *root, const struct inventory *inv,
 	r = write_plan(root, plan, req, files, n_files, o, err);
 	if (r == 0 && o->now)
 		r = take_now(root, inv, plan, false, err);
-	if (r == 0 && o->trial && (r = trial_arm(root, err)) == 0)
+	if (r == 0 && o->trial) /* write_plan armed it */
 		trial_print_armed(plan, o->auto_confirm);
 	run_lock_release(&lock);
 	return r;

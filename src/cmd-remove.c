@@ -88,7 +88,7 @@ static int remove_owned(const char *root, bool no_initramfs, bool now_next, stru
 		state_save(root, &now, &(struct error){ 0 });
 	}
 	owned_files_print_changes(&tx);
-	if (owned_files_regenerate_or_restore(root, &tx, needs, &in_doubt, err) < 0)
+	if (owned_files_regenerate_or_restore(root, &tx, needs, NULL, &in_doubt, err) < 0)
 		goto failed;
 	if (!now_next)
 		printf("Reboot so the host drivers take the cards back.\n");

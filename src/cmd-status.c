@@ -15,7 +15,6 @@
 #include "log.h"
 #include "util.h"
 
-#include "bls-entry.h"
 #include "boot-stack.h"
 #include "commands.h"
 #include "conflicts.h"
@@ -58,7 +57,7 @@ struct status_facts {
 	struct status_function *stray_vfio;
 	struct apply_state state;
 	bool have_state;
-	char *applied_params; /* what the GRUB drop-in on disk appends */
+	char *applied_params; /* what the boot loader's drop-in on disk appends */
 	const struct boot_loader *loader; /* the one in use, NULL if none is found */
 	const struct initramfs_generator *generator; /* likewise, read once for every check */
 	char *params_file_text;		  /* the loader's shared_params_file, if it has one */
@@ -180,6 +179,8 @@ static void gather_stray_vfio(struct status_facts *g, struct status_input *in)
 
 static void gather_files(const char *root, struct status_facts *g, struct status_input *in)
 {
+	int dropin = -1;
+
 	if (!g->have_plan)
 		return;
 	g->n_rendered = render_plan(&g->plan, g->rendered);
@@ -211,14 +212,17 @@ static void gather_files(const char *root, struct status_facts *g, struct status
 	}
 	/* The command line must carry what the boot loader was given (the drop-in apply
 	 * wrote), not what the settings would give now: an edit not applied yet is the
-	 * settings check's finding. Without the file, only the settings can say. */
+	 * settings check's finding. Without the file, only the settings can say. The loader
+	 * in use's drop-in, else the first one (written whichever loader boots). */
 	for (size_t i = 0; i < g->n_rendered; i++) {
-		if (strcmp(g->rendered[i].path, GRUB_DROPIN_PATH) != 0)
-			continue;
-		if (g->actual[i] || in->files_as_applied) {
-			g->applied_params = grub_dropin_params(g->actual[i]);
-			in->expected_params = g->applied_params;
-		}
+		const struct boot_loader *l = g->rendered[i].params_of;
+
+		if (l && (dropin < 0 || (l == g->loader && g->rendered[dropin].params_of != l)))
+			dropin = (int)i;
+	}
+	if (dropin >= 0 && (g->actual[dropin] || in->files_as_applied)) {
+		g->applied_params = g->rendered[dropin].params_of->dropin_params(g->actual[dropin]);
+		in->expected_params = g->applied_params;
 	}
 }
 
@@ -254,9 +258,9 @@ static void gather_initramfs(const char *root, struct status_facts *g,
 		in->initramfs_reason = "the running kernel's version is unknown (/proc/sys/kernel/osrelease)";
 		return;
 	}
-	/* systemd-boot loads kernel-install's copy on the ESP, not /boot's image. */
-	if (g->loader == &boot_loader_kernel_install)
-		g->initramfs_path = bls_kernel_initrd(root, g->kernel);
+	/* The image the loader's entry loads (systemd-boot: kernel-install's copy on the ESP). */
+	if (g->loader && g->loader->booted_initramfs)
+		g->initramfs_path = g->loader->booted_initramfs(root, g->kernel);
 	if (!g->initramfs_path)
 		g->initramfs_path = xasprintf("/boot/initrd.img-%s", g->kernel);
 	in->initramfs_path = g->initramfs_path;

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "util.h"
 
+#include "boot-stack.h"
 #include "conflicts.h"
 #include "render.h"
 
@@ -22,7 +23,6 @@ static const char *const vfio_modules[] = {
 
 /* Our own files are the reference, never a conflict. */
 #define OWN_MODPROBE MODPROBE_PATH
-#define OWN_GRUB "/etc/default/grub.d/vfio-passthrough-setup.cfg"
 
 void conflicts_init(struct conflict_list *l)
 {
@@ -251,9 +251,18 @@ static void grub_line(const char *path, int lineno, char *line, void *data)
 	}
 }
 
+/* A boot loader backend's own parameter drop-in (boot-stack.h). */
+static bool is_own_dropin(const char *path)
+{
+	for (size_t i = 0; i < n_boot_loaders; i++)
+		if (boot_loaders[i]->params_dropin && strcmp(path, boot_loaders[i]->params_dropin) == 0)
+			return true;
+	return false;
+}
+
 void conflicts_parse_grub(const char *path, const char *text, struct conflict_list *out)
 {
-	if (!text || strcmp(path, OWN_GRUB) == 0)
+	if (!text || is_own_dropin(path))
 		return;
 	for_each_line(path, text, grub_line, out);
 }

@@ -85,36 +85,3 @@ void cmdline_missing(const char *cmdline, const char *want, struct strlist *miss
 	sl_free(&have);
 	sl_free(&wanted);
 }
-
-char *grub_dropin_params(const char *text)
-{
-	static const char head[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT";
-	char *found = NULL;
-
-	while (text && *text) {
-		size_t len = strcspn(text, "\n");
-		const char *line = text;
-
-		text += len + (text[len] ? 1 : 0);
-		while (len && (*line == ' ' || *line == '\t')) {
-			line++;
-			len--;
-		}
-		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
-			       line[len - 1] == '\r'))
-			len--;
-		/* Exactly the appending assignment: anything else is not what apply wrote. */
-		if (len < sizeof(head) || strncmp(line, head, sizeof(head) - 1) != 0 ||
-		    line[len - 1] != '"')
-			continue;
-		line += sizeof(head) - 1;
-		len -= sizeof(head); /* the head and the closing quote */
-		while (len && (*line == ' ' || *line == '\t')) {
-			line++;
-			len--;
-		}
-		free(found);
-		found = len ? xasprintf("%.*s", (int)len, line) : NULL;
-	}
-	return found;
-}

@@ -14,7 +14,3 @@ size_t cmdline_split(const char *cmdline, struct strlist *out);
  * counts as present if the same word is there; "vfio-pci.ids=" also matches
  * "vfio_pci.ids=". */
 void cmdline_missing(const char *cmdline, const char *want, struct strlist *missing);
-/* The parameters a GRUB drop-in appends to GRUB_CMDLINE_LINUX_DEFAULT (the last line of
- * the form GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT params", as apply
- * writes it), or NULL if it appends none. Caller frees. */
-char *grub_dropin_params(const char *text);

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "regen.h"
 #include "util.h"
 
 static const struct command *const commands[] = {
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
 			argv += optind;
 			argc -= optind;
 			optind = 0; /* reset getopt for the command's own options */
+			boot_loader_choose(ctx.root); /* once per run */
 			return commands[i]->run(&ctx, argc, argv);
 		}
 	}

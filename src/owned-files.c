@@ -175,13 +175,13 @@ void owned_files_remove_leftovers(const char *root)
 }
 
 int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
-				      struct regen_needs needs, bool *in_doubt,
-				      struct error *err)
+				      struct regen_needs needs, regen_then_fn *then,
+				      bool *in_doubt, struct error *err)
 {
 	struct error e2 = { 0 };
 
 	*in_doubt = false;
-	if (regen_run(root, needs, err) == 0)
+	if (regen_run(root, needs, err) == 0 && (!then || then(root, err) == 0))
 		return 0;
 	*in_doubt = true;
 	log_error("%s", err->msg);

@@ -24,12 +24,14 @@ void created_dirs_merge(const char *recorded, const struct transaction *tx, stru
 /* Delete our temp files (writer.h's tx_is_temp_name) in the owned files' directories: what a
  * run killed while writing left behind. */
 void owned_files_remove_leftovers(const char *root);
-/* Regenerate what `needs` says after tx was committed. On failure put the files back,
- * regenerate again so the boot files match them, and say what failed (-1); *in_doubt then
- * says whether the boot files may still not match the files (restoring or the second
- * regeneration failed too): the regeneration stays pending. */
+/* Regenerate what `needs` says after tx was committed, then run `then` (NULL: nothing; the
+ * trial's one-shot request, which is part of the change). On failure of either put the
+ * files back, regenerate again so the boot files match them, and say what failed (-1);
+ * *in_doubt then says whether the boot files may still not match the files (restoring or
+ * the second regeneration failed too): the regeneration stays pending. */
+typedef int regen_then_fn(const char *root, struct error *err);
 int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
-				      struct regen_needs needs, bool *in_doubt,
-				      struct error *err);
+				      struct regen_needs needs, regen_then_fn *then,
+				      bool *in_doubt, struct error *err);
 /* "Wrote /etc/..." / "Removed /etc/..." for each changed file of a committed tx. */
 void owned_files_print_changes(const struct transaction *tx);

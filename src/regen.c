@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "boot-stack.h"
+#include "log.h"
 #include "regen.h"
+#include "root-path.h"
+#include "trial.h"
 #include "util.h"
 
 #define REGEN_UNDER_ROOT_ENV "VFIO_PASSTHROUGH_SETUP_REGEN_UNDER_ROOT"
@@ -14,15 +17,15 @@
 /* In order of preference: the first one detected is used. proxmox-boot-tool owns the
  * ESPs where it is installed (it runs update-grub itself for GRUB ones); systemd-boot on
  * an ESP is a choice the admin made over a GRUB that may still be installed. */
-static const struct boot_loader *const boot_loaders[] = { &boot_loader_proxmox,
-							  &boot_loader_kernel_install,
-							  &boot_loader_grub };
+const struct boot_loader *const boot_loaders[] = { &boot_loader_proxmox,
+						   &boot_loader_kernel_install, &boot_loader_grub };
+const size_t n_boot_loaders = ARRAY_SIZE(boot_loaders);
 /* dracut only where update-initramfs is absent (see its file); where none is found, messages
  * name the last, Debian's default. */
 static const struct initramfs_generator *const initramfs_generators[] = { &initramfs_dracut,
 									     &initramfs_tools };
 
-const struct boot_loader *boot_loader_in_use(const char *root)
+static const struct boot_loader *detect_boot_loader(const char *root)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(boot_loaders); i++) {
 		char *why = boot_loaders[i]->detect(root);
@@ -32,6 +35,27 @@ const struct boot_loader *boot_loader_in_use(const char *root)
 		free(why);
 	}
 	return NULL;
+}
+
+/* The run's choice: every step of one run (refusals, /etc/kernel/cmdline, regeneration,
+ * the trial's arm) drives the same loader, whatever changes under the root meanwhile. */
+static struct {
+	char *root;
+	const struct boot_loader *loader;
+} chosen;
+
+void boot_loader_choose(const char *root)
+{
+	free(chosen.root);
+	chosen.root = xstrdup(root);
+	chosen.loader = detect_boot_loader(root);
+}
+
+const struct boot_loader *boot_loader_in_use(const char *root)
+{
+	if (chosen.root && strcmp(chosen.root, root) == 0)
+		return chosen.loader;
+	return detect_boot_loader(root);
 }
 
 const struct initramfs_generator *const *initramfs_generators_all(size_t *n)
@@ -73,18 +97,58 @@ const struct initramfs_generator *initramfs_generator_or_default(
 	return g ? g : initramfs_generators[ARRAY_SIZE(initramfs_generators) - 1];
 }
 
+char *boot_loader_none_found(const char *root)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_add(&sb, "no boot loader this program knows is in use here (");
+	for (size_t i = 0; i < n_boot_loaders; i++) {
+		_cleanup_free_ char *why = boot_loaders[i]->detect(root);
+		size_t len = why ? strlen(why) : 0;
+
+		while (len && why[len - 1] == '.')
+			len--;
+		sb_addf(&sb, "%s%.*s", i ? "; " : "", (int)len, why ? why : "");
+	}
+	sb_add(&sb, ")");
+	return sb_steal(&sb);
+}
+
+/* The trial entry follows the trial file; once it is gone, a one-shot request naming it
+ * goes too, or the next boot would look for a missing entry (GRUB then boots entry 0, not
+ * the admin's default). */
+static int trial_entry_follow(const char *root, const struct boot_loader *loader,
+			      struct error *err)
+{
+	_cleanup_free_ char *text = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
+	_cleanup_free_ char *params = text ? trial_file_params(text) : NULL;
+	struct error e2 = { 0 };
+
+	if (loader->trial_sync && loader->trial_sync(root, params, err) < 0)
+		return -1;
+	if (params || !loader->trial_armed || !loader->trial_armed(root))
+		return 0;
+	printf("The next boot was still to be the trial's (%s), which is gone: clearing that "
+	       "request.\n",
+	       loader->trial_entry);
+	/* The files are right; a request left is the admin's to clear, said here. */
+	if (loader->trial_disarm(root, &e2) < 0)
+		log_warning("%s", e2.msg);
+	return 0;
+}
+
 static int regenerate_boot_loader(const char *root, struct error *err)
 {
 	const struct boot_loader *in_use = boot_loader_in_use(root);
 	_cleanup_free_ char *why = NULL;
 
 	if (in_use)
-		return in_use->regenerate(root, err);
-	/* None: only the default's (GRUB's) reason; "proxmox-boot-tool is not installed" is
-	 * noise on nearly every machine. */
-	why = boot_loaders[ARRAY_SIZE(boot_loaders) - 1]->detect(root);
-	if (why)
-		printf("%s\n", why);
+		return in_use->regenerate(root, err) < 0 ? -1 : trial_entry_follow(root, in_use, err);
+	why = boot_loader_none_found(root);
+	printf("Not regenerating any boot entries: %s. Add the kernel parameters to your boot "
+	       "loader by hand (" PROG " status names them; after remove, take them out).\n",
+	       why);
 	return 0;
 }
 
@@ -113,7 +177,7 @@ static char *tools_named(const char *root, struct regen_needs needs)
 	if (needs.bootloader) {
 		const struct boot_loader *in_use = boot_loader_in_use(root);
 
-		/* none found: name GRUB's tool, the default */
+		/* none found: the last one's, the most common, for the admin of that system */
 		sl_add(&tools, (in_use ? in_use : boot_loaders[ARRAY_SIZE(boot_loaders) - 1])->tool);
 	}
 	if (needs.initramfs) {

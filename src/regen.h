@@ -18,10 +18,15 @@ struct regen_needs {
 int regen_run(const char *root, struct regen_needs needs, struct error *err);
 /* Whether tools run for this root (the host's, or the test hook is set). */
 bool regen_runs_tools(const char *root);
-/* The boot loader regen_run would drive under root (detected from root's files); NULL if
- * none is found. */
+/* The boot loader regen_run would drive under root (detected from root's files, in
+ * boot-stack.h's order of preference); NULL if none is found. After boot_loader_choose(root)
+ * (main.c, once per run) the same answer for that root for the rest of the run. */
 struct boot_loader;
+void boot_loader_choose(const char *root);
 const struct boot_loader *boot_loader_in_use(const char *root);
+/* Why none is: "no boot loader this program knows is in use here (each one's reason)".
+ * Caller frees. */
+char *boot_loader_none_found(const char *root);
 /* "bootloader initramfs" (the state's regen_pending= value; "" for none), and back. Unknown
  * words are ignored: a hand-edited state must not make us run anything unexpected. */
 char *regen_needs_format(struct regen_needs needs);

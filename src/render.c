@@ -14,6 +14,15 @@ static void add_header(struct strbuf *sb)
 	sb_add(sb, GENERATED_HEADER);
 }
 
+/* The first boot loader drop-in, which the modprobe file points to. */
+static const char *first_params_dropin(void)
+{
+	for (size_t i = 0; i < n_boot_loaders; i++)
+		if (boot_loaders[i]->params_dropin)
+			return boot_loaders[i]->params_dropin;
+	return "the boot loader's configuration";
+}
+
 static char *render_modprobe(const struct plan *plan)
 {
 	struct strbuf sb;
@@ -31,26 +40,13 @@ static char *render_modprobe(const struct plan *plan)
 		sb_add(&sb, "# Bound by address (an identical card stays with the host): see "
 			    DRIVER_OVERRIDE_PATH "\n");
 	} else {
-		sb_add(&sb, "# vfio-pci is built into the kernel: its ids are on the kernel command "
-			    "line (" GRUB_DROPIN_PATH ")\n");
+		sb_addf(&sb, "# vfio-pci is built into the kernel: its ids are on the kernel "
+			     "command line (%s)\n",
+			first_params_dropin());
 	}
 	/* Each driver that could claim a function first waits for vfio-pci. */
 	for (size_t i = 0; i < plan->softdeps.n; i++)
 		sb_addf(&sb, "softdep %s pre: vfio-pci\n", plan->softdeps.items[i]);
-	return sb_steal(&sb);
-}
-
-static char *render_grub(const struct plan *plan)
-{
-	struct strbuf sb;
-
-	if (!plan->kernel_params || !*plan->kernel_params)
-		return NULL;
-	sb_init(&sb);
-	add_header(&sb);
-	/* Append: an assignment would drop the admin's own parameters (quiet, splash, ...). */
-	sb_addf(&sb, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n",
-		plan->kernel_params);
 	return sb_steal(&sb);
 }
 
@@ -130,9 +126,20 @@ size_t render_plan(const struct plan *plan, struct rendered_file out[RENDERED_MA
 	out[n++] = (struct rendered_file){ .path = MODPROBE_PATH,
 					   .content = empty ? NULL : render_modprobe(plan),
 					   .needs_initramfs = true };
-	out[n++] = (struct rendered_file){ .path = GRUB_DROPIN_PATH,
-					   .content = empty ? NULL : render_grub(plan),
-					   .needs_bootloader = true };
+	for (size_t i = 0; i < n_boot_loaders; i++) {
+		const struct boot_loader *l = boot_loaders[i];
+
+		if (!l->params_dropin)
+			continue;
+		out[n++] = (struct rendered_file){
+			.path = l->params_dropin,
+			.content = empty || !plan->kernel_params || !*plan->kernel_params
+					   ? NULL
+					   : l->render_params(plan->kernel_params),
+			.needs_bootloader = true,
+			.params_of = l
+		};
+	}
 	out[n++] = (struct rendered_file){ .path = XORG_SNIPPET_PATH,
 					   .content = empty ? NULL : render_xorg(plan) };
 	out[n++] = (struct rendered_file){ .path = DRIVER_OVERRIDE_PATH,

@@ -19,18 +19,22 @@ static char *trial_refusal(const char *root)
 {
 	const struct boot_loader *loader = boot_loader_in_use(root);
 	const struct initramfs_generator *generator = initramfs_generator_in_use(root);
+	char *why;
 
 	if (generator && generator->trial_refusal)
 		return xasprintf("%s builds the initramfs here, and %s", generator->name,
 				 generator->trial_refusal);
-	if (loader == &boot_loader_kernel_install)
-		return trial_sdboot_refusal(root);
-	/* Its one-shot (kernel pin --next-boot) picks a kernel, not a command line. */
-	if (loader == &boot_loader_proxmox)
-		return xstrdup("proxmox-boot-tool can boot a kernel once (kernel pin --next-boot) "
-			       "but gives every entry the same command line (/etc/kernel/cmdline), "
-			       "so no entry can carry the trial's parameters alone");
-	return trial_grub_refusal(root);
+	if (!loader) {
+		_cleanup_free_ char *none = boot_loader_none_found(root);
+
+		return xasprintf("a trial needs a boot loader that can boot an entry once, and %s",
+				 none);
+	}
+	why = loader->trial_refusal ? loader->trial_refusal(root) : NULL;
+	if (!why && !loader->trial_arm)
+		why = xasprintf("the boot loader in use (%s) has no way to boot an entry once",
+				loader->name);
+	return why;
 }
 
 /* 16 hex digits from the kernel's random source. */
@@ -57,9 +61,13 @@ static int new_token(char token[17], struct error *err)
 
 int trial_arm(const char *root, struct error *err)
 {
-	if (boot_loader_in_use(root) == &boot_loader_kernel_install)
-		return trial_sdboot_arm(root, err);
-	return trial_grub_arm(root, err);
+	const struct boot_loader *loader = boot_loader_in_use(root);
+
+	/* trial_prepare refused any other */
+	if (!loader || !loader->trial_arm)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "no boot loader here can boot the "
+							    "trial entry once");
+	return loader->trial_arm(root, err);
 }
 
 int trial_prepare(const char *root, const struct plan *plan, const struct strlist *args,

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* A trial boot's pure parts: the trial entry's parameters, the data file, the token on the
- * command line, whether GRUB can keep a one-shot entry on /boot's file system, and the
- * trial's phase for `status`. */
+ * command line, and the trial's phase for `status`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +36,7 @@ char *trial_file_render(const char *params, int argc, char *const *argv)
 	sb_init(&sb);
 	sb_add(&sb, GENERATED_MARKER "\n"
 		    "# A trial configuration for one boot (apply --trial): the boot loader's trial "
-		    "entry\n# (GRUB: /etc/grub.d/42_vfio-passthrough-setup-trial; systemd-boot: "
-		    "loader/entries/" TRIAL_SDBOOT_ENTRY ")\n"
-		    "# carries these parameters. Keep it: vfio-passthrough-setup "
+		    "entry\n# carries these parameters. Keep it: vfio-passthrough-setup "
 		    "confirm. Drop it: vfio-passthrough-setup remove.\n");
 	sb_addf(&sb, "params=%s\n", params);
 	for (int i = 0; i < argc; i++)
@@ -141,101 +138,6 @@ char *trial_strip_params(const char *line, const char *params)
 	sl_free(&words);
 	sl_free(&tail);
 	return sb_steal(&sb);
-}
-
-char *trial_bls_entry(const char *entry, const char *params)
-{
-	struct strbuf sb;
-	bool sorted = false;
-
-	sb_init(&sb);
-	sb_add(&sb, GENERATED_MARKER "\n"
-		    "# A trial for one boot (apply --trial), booted once through bootctl "
-		    "set-oneshot. Keep it: vfio-passthrough-setup confirm.\n"
-		    "title vfio-passthrough-setup trial (one boot)\n");
-	for (const char *line = entry; line && *line;) {
-		const char *end = strchr(line, '\n');
-		int len = (int)(end ? (size_t)(end - line) : strlen(line));
-		_cleanup_free_ char *copy = xasprintf("%.*s", len, line);
-		size_t klen = strcspn(copy, " \t");
-		const char *value = copy + klen + strspn(copy + klen, " \t");
-
-		line = end ? end + 1 : NULL;
-		if (!*copy || *copy == '#' || (klen == 5 && strncmp(copy, "title", 5) == 0))
-			continue;
-		if (klen == 8 && strncmp(copy, "sort-key", 8) == 0 && *value) {
-			/* "debian" < "debian-...": after every entry of the original's key */
-			sb_addf(&sb, "sort-key %s-vfio-passthrough-setup-trial\n", value);
-			sorted = true;
-			continue;
-		}
-		sb_addf(&sb, "%s\n", copy);
-	}
-	if (!sorted) {
-		sb_free(&sb);
-		return NULL;
-	}
-	sb_addf(&sb, "options %s\n", params);
-	return sb_steal(&sb);
-}
-
-/* The mount holding dir: the longest mount point that is dir or a parent of it (the last
- * one mounted there wins, as in the kernel's view). Fills its file system type and source. */
-static bool mount_of(const char *mountinfo, const char *dir, char *fstype, char *source,
-		     size_t cap)
-{
-	size_t best = 0;
-	bool found = false;
-
-	for (const char *line = mountinfo; line && *line;) {
-		const char *end = strchr(line, '\n');
-		int len = (int)(end ? (size_t)(end - line) : strlen(line));
-		_cleanup_free_ char *copy = xasprintf("%.*s", len, line);
-		char *f[32] = { 0 }, *save = NULL;
-		size_t n = 0, mlen, sep = 0;
-
-		line = end ? end + 1 : NULL;
-		for (char *w = strtok_r(copy, " ", &save); w && n < ARRAY_SIZE(f);
-		     w = strtok_r(NULL, " ", &save))
-			f[n++] = w;
-		/* id parent major:minor root mountpoint options [optional...] - fstype source */
-		for (size_t i = 6; !sep && i + 2 < n; i++)
-			if (strcmp(f[i], "-") == 0)
-				sep = i;
-		if (!sep)
-			continue;
-		mlen = strcmp(f[4], "/") == 0 ? 0 : strlen(f[4]);
-		if (mlen && (strncmp(dir, f[4], mlen) != 0 || (dir[mlen] != '/' && dir[mlen])))
-			continue;
-		if (found && mlen < best)
-			continue;
-		best = mlen;
-		found = true;
-		snprintf(fstype, cap, "%s", f[sep + 1]);
-		snprintf(source, cap, "%s", f[sep + 2]);
-	}
-	return found;
-}
-
-char *trial_grub_fs_refusal(const char *mountinfo, const char *dir)
-{
-	static const char *const writable[] = { "ext2", "ext3", "ext4", "vfat", "msdos" };
-	char fstype[256] = "", source[256] = "";
-
-	if (!mountinfo || !mount_of(mountinfo, dir, fstype, source, sizeof(fstype)))
-		return xasprintf("cannot tell which file system holds %s (no /proc/self/mountinfo)",
-				 dir);
-	if (strncmp(source, "/dev/mapper/", 12) == 0 || strncmp(source, "/dev/dm-", 8) == 0 ||
-	    strncmp(source, "/dev/md", 7) == 0)
-		return xasprintf("%s is on %s (LVM, RAID or an encrypted volume): GRUB cannot "
-				 "write its environment block there to clear a one-shot entry",
-				 dir, source);
-	for (size_t i = 0; i < ARRAY_SIZE(writable); i++)
-		if (strcmp(fstype, writable[i]) == 0)
-			return NULL;
-	return xasprintf("%s is on %s (%s): GRUB writes its environment block only on "
-			 "ext2/3/4 or FAT, so a one-shot entry would not be cleared",
-			 dir, fstype, source);
 }
 
 enum trial_phase trial_phase_of(const char *token, bool confirming, const char *cmdline,

@@ -3,8 +3,9 @@
  * Everything that binds a device rides on one boot entry's kernel command line (vfio-pci.ids=
  * and the identical cards' address list), so the shared initramfs and the default entry bind
  * nothing new; the boot loader's one-shot mechanism boots that entry once. Unconfirmed, every
- * later boot is the previous configuration. The pure parts are here (trial.c); GRUB's side is
- * trial-grub.c, systemd-boot's trial-sdboot.c, the choice between them trial-apply.c. */
+ * later boot is the previous configuration. The pure parts are here (trial.c); each boot
+ * loader's entry and one-shot are its backend's trial operations (boot-stack.h), which
+ * trial-apply.c and regen.c drive. */
 #pragma once
 
 #include <stdbool.h>
@@ -18,8 +19,6 @@
  * "params=..." (the trial entry's extra parameters), "arg=..." (apply's options, one a line,
  * for confirm to plan the same configuration again). */
 #define TRIAL_FILE_PATH "/etc/vfio-passthrough-setup/trial"
-/* The trial entry's menuentry id, for grub-reboot. */
-#define TRIAL_ENTRY_ID "vfio-passthrough-setup-trial"
 /* Kernel parameters of the trial entry (dotted, so the kernel hands them to no one). */
 #define TRIAL_TOKEN_PARAM "vfio_passthrough_setup.trial"
 #define TRIAL_ADDRS_PARAM "vfio_passthrough_setup.addrs"
@@ -44,17 +43,6 @@ bool trial_file_auto_confirm(const char *text);
 /* The running command line of a trial boot (line, one line of words) without the trial
  * entry's own words, which end it (params); line as it is otherwise. Caller frees. */
 char *trial_strip_params(const char *line, const char *params);
-/* systemd-boot's trial entry (a Type #1 entry file): entry, the newest kernel's, retitled,
- * its sort-key extended so that it sorts after every entry of that key (never the first
- * entry, systemd-boot's default when none is set), and an options line with params added.
- * NULL if entry has no sort-key (without one, the order could put it first). */
-char *trial_bls_entry(const char *entry, const char *params);
-
-/* Why GRUB cannot keep a one-shot entry with /boot/grub on this mount (it must write
- * grubenv to clear next_entry before booting it): NULL if it can. mountinfo: the text of
- * /proc/self/mountinfo; dir: "/boot/grub". */
-char *trial_grub_fs_refusal(const char *mountinfo, const char *dir);
-
 /* What `status` says of a pending trial, from data. */
 enum trial_phase {
 	TRIAL_PENDING,       /* applied in this boot: the next one is the trial */
@@ -66,25 +54,12 @@ enum trial_phase {
 enum trial_phase trial_phase_of(const char *token, bool confirming, const char *cmdline,
 				const char *boot_id, const char *state_boot_id);
 
-/* trial-grub.c: why GRUB cannot boot a trial once here (caller frees), NULL if it can; and,
- * after update-grub made the trial entry, make it the next boot's (grub-reboot). */
-char *trial_grub_refusal(const char *root);
-int trial_grub_arm(const char *root, struct error *err);
-
-/* trial-sdboot.c: systemd-boot's trial entry, loader/entries/TRIAL_SDBOOT_ENTRY beside the
- * newest kernel's entry. Why it cannot be had here (caller frees), NULL if it can; write it
- * while the trial file exists, else remove it (kernel-install's regeneration calls this);
- * make it the next boot's (bootctl set-oneshot). */
-#define TRIAL_SDBOOT_ENTRY "vfio-passthrough-setup-trial.conf"
-char *trial_sdboot_refusal(const char *root);
-int trial_sdboot_sync(const char *root, struct error *err);
-int trial_sdboot_arm(const char *root, struct error *err);
-
-/* trial-apply.c: the boot loader's one-shot, after the trial's files and entry are in place. */
+/* trial-apply.c: the boot loader in use makes the trial entry the next boot's, once (after
+ * the trial's files and entry are in place); -1 with err if it cannot. */
 int trial_arm(const char *root, struct error *err);
 
 /* The files of a trial (takes trial_text, the trial file's text): the modprobe file
- * reduced to its softdeps, which bind nothing; none of the plan's other files (the GRUB
+ * reduced to its softdeps, which bind nothing; none of the plan's other files (the boot loader's
  * drop-in and the address list ride on the trial entry; Xorg's snippet would pin every
  * boot's X server), so the default boot is as before until confirm; and the trial file. */
 size_t trial_render(const struct plan *plan, char *trial_text,

@@ -3,6 +3,7 @@
  * The input's first line is the command line, the rest the wanted parameters; the whole
  * input is also read as the GRUB drop-in whose parameters status expects. */
 #include "fuzz.h"
+#include "boot-grub.h"
 #include "kernel-cmdline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

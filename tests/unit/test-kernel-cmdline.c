@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-grub.h"
 #include "kernel-cmdline.h"
 #include "unit.h"
 

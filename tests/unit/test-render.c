@@ -6,6 +6,7 @@
 #include "boot-stack.h"
 #include "fake-inventory.h"
 #include "policy.h"
+#include "boot-grub.h"
 #include "render.h"
 #include "unit.h"
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-grub.h"
+#include "boot-kernel-install.h"
 #include "trial.h"
 #include "unit.h"
 

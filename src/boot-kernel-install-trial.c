@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The trial on systemd-boot (kernel-install): a Type #1 entry beside the newest kernel's,
+/* The trial on systemd-boot (kernel-install's backend): a Type #1 entry beside the newest kernel's,
  * loader/entries/vfio-passthrough-setup-trial.conf (trial_bls_entry: that entry with the
  * trial's parameters on an extra options line), booted once by `bootctl set-oneshot`.
  * systemd-boot unsets LoaderEntryOneShot as it reads it, before booting the entry, and
  * never saves a one-shot boot as the last booted one (`default @saved`): a hang or a reset
  * ends in the default entry. Like GRUB's, the entry exists while the trial file does: the
  * boot loader's regeneration (kernel-install's backend) writes or removes it.
- * /etc/kernel/cmdline, which every other entry gets, is not touched by a trial. */
+ * /etc/kernel/cmdline, which every other entry gets, is not touched by a trial. A
+ * LoaderEntryOneShot still naming the entry once it is gone is cleared (bootctl
+ * set-oneshot ""): systemd-boot would look for a missing entry. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "bls-entry.h"
+#include "boot-kernel-install.h"
 #include "modules.h"
 #include "regen.h"
 #include "root-path.h"
@@ -67,7 +70,7 @@ static bool newest_entry(const char *root, char **dir_out, char **text_out)
 	return *text_out != NULL;
 }
 
-char *trial_sdboot_refusal(const char *root)
+char *kernel_install_trial_refusal(const char *root)
 {
 	_cleanup_free_ char *bootctl = tool_find("bootctl"), *dir = NULL, *text = NULL;
 	_cleanup_free_ char *sort_key = NULL;
@@ -84,6 +87,42 @@ char *trial_sdboot_refusal(const char *root)
 				 "could sort a trial entry first and make it the default",
 				 dir);
 	return NULL;
+}
+
+char *trial_bls_entry(const char *entry, const char *params)
+{
+	struct strbuf sb;
+	bool sorted = false;
+
+	sb_init(&sb);
+	sb_add(&sb, GENERATED_MARKER "\n"
+		    "# A trial for one boot (apply --trial), booted once through bootctl "
+		    "set-oneshot. Keep it: vfio-passthrough-setup confirm.\n"
+		    "title vfio-passthrough-setup trial (one boot)\n");
+	for (const char *line = entry; line && *line;) {
+		const char *end = strchr(line, '\n');
+		int len = (int)(end ? (size_t)(end - line) : strlen(line));
+		_cleanup_free_ char *copy = xasprintf("%.*s", len, line);
+		size_t klen = strcspn(copy, " \t");
+		const char *value = copy + klen + strspn(copy + klen, " \t");
+
+		line = end ? end + 1 : NULL;
+		if (!*copy || *copy == '#' || (klen == 5 && strncmp(copy, "title", 5) == 0))
+			continue;
+		if (klen == 8 && strncmp(copy, "sort-key", 8) == 0 && *value) {
+			/* "debian" < "debian-...": after every entry of the original's key */
+			sb_addf(&sb, "sort-key %s-vfio-passthrough-setup-trial\n", value);
+			sorted = true;
+			continue;
+		}
+		sb_addf(&sb, "%s\n", copy);
+	}
+	if (!sorted) {
+		sb_free(&sb);
+		return NULL;
+	}
+	sb_addf(&sb, "options %s\n", params);
+	return sb_steal(&sb);
 }
 
 /* Replace dir/name with text: a temporary file renamed over it. No fchmod: a FAT ESP
@@ -135,10 +174,8 @@ static int remove_entries(const char *root, struct error *err)
 	return 0;
 }
 
-int trial_sdboot_sync(const char *root, struct error *err)
+int kernel_install_trial_sync(const char *root, const char *params, struct error *err)
 {
-	_cleanup_free_ char *trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
-	_cleanup_free_ char *params = trial ? trial_file_params(trial) : NULL;
 	_cleanup_free_ char *dir = NULL, *text = NULL, *entry = NULL;
 
 	if (!params)
@@ -159,11 +196,10 @@ int trial_sdboot_sync(const char *root, struct error *err)
 	return write_entry(root, dir, entry, err);
 }
 
-int trial_sdboot_arm(const char *root, struct error *err)
+int kernel_install_trial_arm(const char *root, struct error *err)
 {
 	_cleanup_free_ char *tool = tool_find("bootctl");
 	char *argv[] = { "bootctl", "set-oneshot", TRIAL_SDBOOT_ENTRY, NULL };
-	bool found = false;
 
 	if (!regen_runs_tools(root)) {
 		printf("Not running bootctl under --root %s: run 'bootctl set-oneshot "
@@ -171,17 +207,51 @@ int trial_sdboot_arm(const char *root, struct error *err)
 		       root);
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(bls_dirs) && !found; i++) {
-		_cleanup_free_ char *rel = xasprintf("%s/%s", bls_dirs[i].entries, TRIAL_SDBOOT_ENTRY);
-
-		found = exists_under(root, rel);
-	}
-	if (!found)
-		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 "no trial entry " TRIAL_SDBOOT_ENTRY " was written: the next boot "
-				 "would not be the trial");
 	if (!tool)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "bootctl is not installed");
 	printf("Running bootctl set-oneshot " TRIAL_SDBOOT_ENTRY "...\n");
+	return tool_run(tool, argv, err);
+}
+
+char *efivar_utf16_string(const unsigned char *data, size_t len)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	/* 4 bytes of attributes, then UTF-16LE up to a NUL; an entry name is ASCII */
+	for (size_t i = 4; i + 1 < len; i += 2) {
+		unsigned c = data[i] | (unsigned)data[i + 1] << 8;
+
+		if (!c)
+			break;
+		if (c > 0x7e || c < 0x20) {
+			sb_free(&sb);
+			return NULL;
+		}
+		sb_addf(&sb, "%c", (char)c);
+	}
+	return sb_steal(&sb);
+}
+
+bool kernel_install_trial_armed(const char *root)
+{
+	size_t len = 0;
+	_cleanup_free_ char *data = root_read_file(root, ONESHOT_EFIVAR, 4096, &len);
+	_cleanup_free_ char *name = data ? efivar_utf16_string((unsigned char *)data, len) : NULL;
+
+	return name && strcmp(name, TRIAL_SDBOOT_ENTRY) == 0;
+}
+
+int kernel_install_trial_disarm(const char *root, struct error *err)
+{
+	_cleanup_free_ char *tool = tool_find("bootctl");
+	char *argv[] = { "bootctl", "set-oneshot", "", NULL };
+
+	(void)root; /* regen.c runs it for the host's root (or the test hook) only */
+	if (!tool)
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "LoaderEntryOneShot still asks for the trial entry and bootctl is "
+				 "not installed: run 'bootctl set-oneshot \"\"'");
+	printf("Running bootctl set-oneshot \"\"...\n");
 	return tool_run(tool, argv, err);
 }

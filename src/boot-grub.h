@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* GRUB's backend (boot-grub.c, its trial boot-grub-trial.c): shared between its two files. */
+#pragma once
+
+#include "util.h"
+
+#define GRUB_DROPIN_PATH "/etc/default/grub.d/vfio-passthrough-setup.cfg"
+#define GRUB_CFG "/boot/grub/grub.cfg"
+#define GRUB_ENV "/boot/grub/grubenv"
+/* The trial entry's menuentry id (hooks/grub.d/42_vfio-passthrough-setup-trial), for
+ * grub-reboot. */
+#define GRUB_TRIAL_ENTRY "vfio-passthrough-setup-trial"
+
+/* The parameters a GRUB drop-in appends to GRUB_CMDLINE_LINUX_DEFAULT (the last line of
+ * the form GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT params", as apply
+ * writes it), or NULL if it appends none. Caller frees. Pure. */
+char *grub_dropin_params(const char *text);
+/* Why GRUB cannot keep a one-shot entry with /boot/grub on this mount (it must write
+ * grubenv to clear next_entry before booting it): NULL if it can. mountinfo: the text of
+ * /proc/self/mountinfo; dir: "/boot/grub". Pure. */
+char *trial_grub_fs_refusal(const char *mountinfo, const char *dir);
+
+char *grub_trial_refusal(const char *root);
+int grub_trial_sync(const char *root, const char *params, struct error *err);
+int grub_trial_arm(const char *root, struct error *err);
+bool grub_trial_armed(const char *root);
+int grub_trial_disarm(const char *root, struct error *err);
+/* The value of next_entry in a grubenv block's text (caller frees); NULL if unset. */
+char *grubenv_next_entry(const char *text);
