@@ -77,6 +77,20 @@ static void check_state(const struct status_input *in, struct status_report *r)
 			  "the machine has rebooted since the last change");
 }
 
+/* An admin's intel_iommu=off, amd_iommu=off or iommu=off among the kernel's words of text
+ * (/proc/cmdline, /etc/kernel/cmdline) against our parameters: which word wins. */
+static void warn_iommu_off(const char *text, const char *subject, const char *ours,
+			   struct status_report *r)
+{
+	_cleanup_free_ char *conflict = ours && ours[0] ? cmdline_iommu_conflict(text, ours)
+							: NULL;
+
+	if (conflict)
+		report_add(r, "cmdline-iommu-off", subject, CHECK_WARN, conflict,
+			   "remove the IOMMU switch-off word from the kernel command line (its file, then regenerate the boot entries)",
+			   "switches the IOMMU off against %s", ours);
+}
+
 /* The admin's file holds our words, or (absent) kernel-install takes the running line,
  * which must hold them then. Only our words are checked: the rest is the admin's. */
 static void check_params_file(const struct status_input *in, struct status_report *r)
@@ -86,6 +100,8 @@ static void check_params_file(const struct status_input *in, struct status_repor
 
 	if (!in->params_file || !in->expected_params || !in->expected_params[0])
 		return;
+	if (in->params_file_text)
+		warn_iommu_off(in->params_file_text, in->params_file, in->expected_params, r);
 	sl_init(&missing);
 	if (text)
 		cmdline_missing(text, in->expected_params, &missing);
@@ -172,7 +188,7 @@ static void check_cmdline(const struct status_input *in, bool pending,
 		return;
 	}
 	sl_init(&words);
-	cmdline_split(in->cmdline, &words);
+	cmdline_split_kernel(in->cmdline, &words);
 	if (sl_has(&words, "amd_iommu=on"))
 		report_add(
 		    r, "cmdline-amd-iommu", "/proc/cmdline", CHECK_WARN,
@@ -180,6 +196,7 @@ static void check_cmdline(const struct status_input *in, bool pending,
 		    "remove amd_iommu=on from /etc/default/grub (another tool or guide added it), then update-grub",
 		    "the command line carries amd_iommu=on");
 	sl_free(&words);
+	warn_iommu_off(in->cmdline, "/proc/cmdline", in->expected_params, r);
 	if (!in->expected_params || !in->expected_params[0]) {
 		report_add(r, "cmdline", "/proc/cmdline", CHECK_PASS, NULL, NULL,
 			  "no kernel parameters are configured");
@@ -223,7 +240,7 @@ static void check_iommu(const struct status_input *in, enum check_result if_off,
 		return;
 	}
 	sl_init(&words);
-	cmdline_split(in->cmdline, &words);
+	cmdline_split_kernel(in->cmdline, &words);
 	for (size_t i = 0; i < ARRAY_SIZE(off_params); i++)
 		if (sl_has(&words, off_params[i]))
 			off = off_params[i];
