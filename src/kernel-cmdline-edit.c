@@ -255,6 +255,28 @@ char *kcmdline_running_base(const char *proc_cmdline, const char *ours)
 	return as_line(joined);
 }
 
+char *kcmdline_only_words_of(const char *line, const char *of, char **dropped)
+{
+	struct strlist words, allowed, kept, out;
+	char *joined;
+
+	sl_init(&words);
+	sl_init(&allowed);
+	sl_init(&kept);
+	sl_init(&out);
+	split_words(line ? line : "", &words);
+	split_words(of ? of : "", &allowed);
+	for (size_t i = 0; i < words.n; i++)
+		sl_add(sl_has(&allowed, words.items[i]) ? &kept : &out, words.items[i]);
+	joined = sl_join(&kept, " ");
+	*dropped = sl_join(&out, " ");
+	sl_free(&words);
+	sl_free(&allowed);
+	sl_free(&kept);
+	sl_free(&out);
+	return as_line(joined);
+}
+
 bool kcmdline_carries_any(const char *line, const char *ours)
 {
 	struct strlist words, check;

@@ -37,6 +37,10 @@ char *kcmdline_next_boot(const char *etc, const char *usr_lib, const char *proc_
  * namespace of ours (a word of ours ending in '.', e.g. "vfio_passthrough_setup."). One
  * newline-terminated line; NULL if nothing is left. Caller frees. */
 char *kcmdline_running_base(const char *proc_cmdline, const char *ours);
+/* line with only the words that are words of `of` too (the trial entry's options: what a
+ * boot through it got before anyone typed at the boot menu), as one newline-terminated line
+ * (NULL if none is left); *dropped: the others, space-separated. Caller frees both. */
+char *kcmdline_only_words_of(const char *line, const char *of, char **dropped);
 /* Whether line holds a word of ours (as above: namespaces included). */
 bool kcmdline_carries_any(const char *line, const char *ours);
 /* FNV-1a 64 of the bytes as 16 hex digits: the state records what we wrote this way. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bls-entry.h"
 #include "boot-stack.h"
 #include "kernel-cmdline-edit.h"
 #include "kernel-cmdline-file.h"
@@ -135,6 +136,46 @@ static char *fallback_line(const char *root, bool *running)
 	return line;
 }
 
+/* The options of systemd-boot's trial entry, every "options" line (systemd-boot joins them);
+ * NULL if there is none. */
+static char *trial_entry_options(const char *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bls_dirs); i++) {
+		_cleanup_free_ char *rel = xasprintf("%s/%s", bls_dirs[i].entries,
+						     TRIAL_SDBOOT_ENTRY);
+		_cleanup_free_ char *text = root_read_file(root, rel, 1 << 16, NULL);
+		struct strbuf sb;
+
+		if (!text)
+			continue;
+		sb_init(&sb);
+		for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+			if (strncmp(l, "options", 7) == 0 && (l[7] == ' ' || l[7] == '\t'))
+				sb_addf(&sb, "%s ", l + 8);
+		return sb_steal(&sb);
+	}
+	return NULL;
+}
+
+/* In the trial boot: words typed at the boot menu are not in the trial entry, and not kept
+ * (they were for that boot). Takes line; returns it, or a new one. */
+static char *without_typed_words(const char *root, char *line)
+{
+	_cleanup_free_ char *options = line ? trial_entry_options(root) : NULL;
+	_cleanup_free_ char *typed = NULL;
+	char *kept;
+
+	if (!options)
+		return line;
+	kept = kcmdline_only_words_of(line, options, &typed);
+	if (typed[0])
+		printf("Not kept for the other boots: %s (typed at the boot menu of this boot, not "
+		       "in the trial entry).\n",
+		       typed);
+	free(line);
+	return kept;
+}
+
 /* The start of a new /etc/kernel/cmdline: the vendor's file kernel-install would read, else
  * the running line without the words added at boot and without ours, so that no word of a
  * trial boot (or of the last apply) is copied into the entries. */
@@ -149,6 +190,7 @@ static char *base_when_absent(const char *root, const struct kernel_cmdline_reco
 	if (usr_lib)
 		return usr_lib;
 	line = kcmdline_running_base(running, ours);
+	line = without_typed_words(root, line);
 	if (!line)
 		error_set(err, EXIT_FAILURE_RUNTIME,
 			  "%s does not exist and the running command line (/proc/cmdline) cannot "
