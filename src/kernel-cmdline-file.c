@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* /etc/kernel/cmdline: read it, decide its new bytes with the pure editor
  * (kernel-cmdline-edit.c) and the record of the last apply, stage them. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,59 @@ static void warn_iommu_off(const char *content, const char *want)
 		printf("Warning: %s: %s\n", KERNEL_CMDLINE_PATH, conflict);
 }
 
+static int cfg_only(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0;
+}
+
+/* GRUB: the drop-in's directory (/etc/default/grub.d) extends the file named as it is
+ * without ".d" (/etc/default/grub). grub-mkconfig reads that file, then the directory's
+ * *.cfg in order, and puts GRUB_CMDLINE_LINUX's words before GRUB_CMDLINE_LINUX_DEFAULT's,
+ * to which our drop-in appends ours. */
+static void warn_iommu_off_grub(const char *root, const char *dropin, const char *want)
+{
+	_cleanup_free_ char *dir = path_dir(dropin), *full_dir = path_join(root, dir);
+	_cleanup_free_ char *main_file = xasprintf("%.*s", (int)(strlen(dir) - 2), dir);
+	_cleanup_free_ char *line = NULL, *conflict = NULL;
+	struct strbuf linux_words, default_words;
+	struct dirent **names = NULL;
+	int n;
+
+	if (strlen(dir) < 3 || strcmp(dir + strlen(dir) - 2, ".d") != 0)
+		return;
+	sb_init(&linux_words);
+	sb_init(&default_words);
+	n = scandir(full_dir, &names, cfg_only, alphasort);
+	for (int i = -1; i < n; i++) {
+		_cleanup_free_ char *rel = i < 0 ? xstrdup(main_file)
+					       : xasprintf("%s/%s", dir, names[i]->d_name);
+		_cleanup_free_ char *text = NULL, *l = NULL, *d = NULL;
+
+		if (strcmp(rel, dropin) == 0) {
+			sb_addf(&default_words, " %s", want); /* what apply writes there */
+			continue;
+		}
+		text = root_read_file(root, rel, CMDLINE_MAX, NULL);
+		l = text ? grub_assigned_words(text, "GRUB_CMDLINE_LINUX") : NULL;
+		d = text ? grub_assigned_words(text, "GRUB_CMDLINE_LINUX_DEFAULT") : NULL;
+		sb_addf(&linux_words, " %s", l ? l : "");
+		sb_addf(&default_words, " %s", d ? d : "");
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	line = xasprintf("%s %s", linux_words.buf ? linux_words.buf : "",
+			 default_words.buf ? default_words.buf : "");
+	sb_free(&linux_words);
+	sb_free(&default_words);
+	conflict = cmdline_iommu_conflict(line, want);
+	if (conflict)
+		printf("Warning: the GRUB configuration (%s, %s/*.cfg): %s\n", main_file, dir,
+		       conflict);
+}
+
 /* Nothing of ours wanted in the file, and it is to be deleted (*del) or left absent (!cur).
  * If that lets kernel-install take a running line that carries words of ours, the file must
  * hold the admin's words instead: cur without ours, or the running line without ours. It
@@ -260,6 +314,8 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 	size_t len = 0;
 
 	memset(rec, 0, sizeof(*rec));
+	if (loader && loader->params_file && !loader->shared_params_file && want && want[0])
+		warn_iommu_off_grub(root, loader->params_file, want);
 	/* Our words go only where the boot loader in use reads them; elsewhere, or with none
 	 * wanted, the record (if any) is undone. */
 	if (!loader_reads || !want || !want[0])

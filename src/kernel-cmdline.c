@@ -177,3 +177,41 @@ char *grub_dropin_params(const char *text)
 	}
 	return found;
 }
+
+/* One shell word's value as GRUB's /etc/default/grub gives it: quotes dropped, a $VARIABLE
+ * (the earlier value, appended to) left out. */
+static void add_assigned_words(const char *value, size_t len, struct strbuf *out)
+{
+	_cleanup_free_ char *v = xasprintf("%.*s", (int)len, value);
+	struct strlist words;
+
+	sl_init(&words);
+	for (char *p = v; *p; p++)
+		if (*p == '"' || *p == '\'')
+			*p = ' ';
+	cmdline_split(v, &words);
+	for (size_t i = 0; i < words.n; i++)
+		if (words.items[i][0] != '$')
+			sb_addf(out, "%s%s", out->len ? " " : "", words.items[i]);
+	sl_free(&words);
+}
+
+char *grub_assigned_words(const char *text, const char *key)
+{
+	_cleanup_free_ char *assign = xasprintf("%s=", key);
+	size_t klen = strlen(assign);
+	struct strbuf out;
+
+	sb_init(&out);
+	for (const char *line = text; line && *line;) {
+		size_t len = strcspn(line, "\n");
+		const char *start = line + strspn(line, " \t");
+
+		if (strncmp(start, "export ", 7) == 0)
+			start += 7 + strspn(start + 7, " \t");
+		if (strncmp(start, assign, klen) == 0)
+			add_assigned_words(start + klen, len - (size_t)(start - line) - klen, &out);
+		line += len + (line[len] ? 1 : 0);
+	}
+	return sb_steal(&out);
+}

@@ -26,3 +26,7 @@ void cmdline_missing(const char *cmdline, const char *want, struct strlist *miss
  * the form GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT params", as apply
  * writes it), or NULL if it appends none. Caller frees. */
 char *grub_dropin_params(const char *text);
+/* The words the GRUB configuration text (/etc/default/grub, a grub.d drop-in) assigns to
+ * key (GRUB_CMDLINE_LINUX, GRUB_CMDLINE_LINUX_DEFAULT), every assignment in order, quotes
+ * dropped and "$VARIABLE" references left out. Caller frees. */
+char *grub_assigned_words(const char *text, const char *key);
