@@ -111,6 +111,31 @@ static char *content_without_us(const struct kernel_cmdline_record *old, const c
 /* The namespace of the trial entry's own parameters (trial.h): always ours. */
 #define OUR_NAMESPACE "vfio_passthrough_setup."
 
+/* No trial pending, yet the running line carries a trial entry's words (entries a confirm
+ * of an older version let kernel-install copy them into): its vfio-pci.ids= went with them.
+ * NULL if none. */
+static char *leftover_trial_ids(const char *root)
+{
+	_cleanup_free_ char *running = root_read_file(root, "/proc/cmdline", CMDLINE_MAX, NULL);
+	struct strlist words, ids;
+	char *joined = NULL;
+
+	if (!running || !kcmdline_carries_any(running, OUR_NAMESPACE))
+		return NULL;
+	sl_init(&words);
+	sl_init(&ids);
+	cmdline_split(running, &words);
+	for (size_t i = 0; i < words.n; i++)
+		if (strncmp(words.items[i], "vfio-pci.ids=", 13) == 0 ||
+		    strncmp(words.items[i], "vfio_pci.ids=", 13) == 0)
+			sl_add(&ids, words.items[i]);
+	if (ids.n)
+		joined = sl_join(&ids, " ");
+	sl_free(&words);
+	sl_free(&ids);
+	return joined;
+}
+
 /* Every word that is ours on the running command line: those the record says we added,
  * the trial entry's (in a trial boot; its file exists until confirm or remove commits),
  * and our namespace. Caller frees. */
@@ -119,6 +144,8 @@ static char *our_words(const char *root, const struct kernel_cmdline_record *old
 	_cleanup_free_ char *trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
 	_cleanup_free_ char *params = trial ? trial_file_params(trial) : NULL;
 
+	if (!params)
+		params = leftover_trial_ids(root);
 	return xasprintf("%s %s " OUR_NAMESPACE, old->added ? old->added : "",
 			 params ? params : "");
 }

@@ -5,6 +5,7 @@
 
 #include "util.h"
 
+#include "kernel-cmdline-edit.h"
 #include "kernel-cmdline.h"
 #include "settings.h"
 #include "status-check.h"
@@ -98,6 +99,16 @@ static void check_params_file(const struct status_input *in, struct status_repor
 	const char *text = in->params_file_text ? in->params_file_text : in->cmdline;
 	struct strlist missing;
 
+	/* No trial is pending here (status reports one apart): a trial entry's word in what the
+	 * boot entries get would reach every entry kernel-install writes, for good. */
+	if (in->params_file && text && kcmdline_carries_any(text, "vfio_passthrough_setup.")) {
+		report_add(r, "file", in->params_file, CHECK_FAIL,
+			   in->params_file_text ? "a trial boot's command line was copied into it"
+						: "absent, so the boot entries get the running command line, which a trial boot's entry left there",
+			   "run `vfio-passthrough-setup apply` (or remove): it writes the file without the trial's words",
+			   "carries the trial entry's words (vfio_passthrough_setup.*)");
+		return;
+	}
 	if (!in->params_file || !in->expected_params || !in->expected_params[0])
 		return;
 	if (in->params_file_text)
