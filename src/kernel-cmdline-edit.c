@@ -33,9 +33,11 @@ static bool next_word(const char *s, size_t *pos, size_t *start, size_t *end)
 	return true;
 }
 
+/* "--", quoted or not (the kernel drops the quotes before it compares) */
 static bool is_dashes(const char *s, size_t a, size_t b)
 {
-	return b - a == 2 && s[a] == '-' && s[a + 1] == '-';
+	return (b - a == 2 && strncmp(s + a, "--", 2) == 0) ||
+	       (b - a == 4 && strncmp(s + a, "\"--\"", 4) == 0);
 }
 
 /* Where the kernel's words end: at the first "--" (the kernel hands the words after it to

@@ -64,6 +64,7 @@ int main(void)
 	check_add("  -- init\n", "x", "  x -- init\n", "x");
 	check_add("a --\n", "x", "a x --\n", "x");
 	check_add("a --x\n", "y", "a --x y\n", "y"); /* "--x" is a word like another */
+	check_add("a \"--\" b\n", "x", "a x \"--\" b\n", "x");
 	check_remove("a x -- x\n", "x", "a -- x\n");
 	check_remove("a -- x\n", "x", "a -- x\n");
 
