@@ -150,6 +150,11 @@ static char *our_words(const char *root, const struct kernel_cmdline_record *old
 			 params ? params : "");
 }
 
+char *kernel_cmdline_vendor_text(const char *root)
+{
+	return root_read_file(root, USR_LIB_CMDLINE_PATH, CMDLINE_MAX, NULL);
+}
+
 /* What kernel-install gives the next entries without /etc/kernel/cmdline: the vendor's
  * /usr/lib/kernel/cmdline, else the running line (then *running is set). */
 static char *fallback_line(const char *root, bool *running)

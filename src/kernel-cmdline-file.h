@@ -25,3 +25,6 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 			 const struct kernel_cmdline_record *old, struct kernel_cmdline_record *rec,
 			 struct error *err);
 void kernel_cmdline_record_free(struct kernel_cmdline_record *rec);
+/* /usr/lib/kernel/cmdline under root, what kernel-install reads where /etc/kernel/cmdline is
+ * absent (before the running line); NULL if it does not exist. Caller frees. */
+char *kernel_cmdline_vendor_text(const char *root);

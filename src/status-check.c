@@ -96,7 +96,12 @@ static void warn_iommu_off(const char *text, const char *subject, const char *ou
  * which must hold them then. Only our words are checked: the rest is the admin's. */
 static void check_params_file(const struct status_input *in, struct status_report *r)
 {
-	const char *text = in->params_file_text ? in->params_file_text : in->cmdline;
+	/* Absent: /usr/lib/kernel/cmdline, else the running line (kcmdline_next_boot). */
+	const char *fallback = in->params_vendor_text ? in->params_vendor_text : in->cmdline;
+	const char *fallback_name = in->params_vendor_text ? "the vendor's "
+							     "/usr/lib/kernel/cmdline"
+							   : "the running command line";
+	const char *text = in->params_file_text ? in->params_file_text : fallback;
 	struct strlist missing;
 
 	/* No trial is pending here (status reports one apart): a trial entry's word in what the
@@ -117,13 +122,19 @@ static void check_params_file(const struct status_input *in, struct status_repor
 	if (text)
 		cmdline_missing(text, in->expected_params, &missing);
 	if (text && !missing.n) {
-		report_add(r, "file", in->params_file, CHECK_PASS, NULL, NULL,
-			   in->params_file_text ? "carries %s"
-						: "absent; the running command line, which the boot entries get instead, carries %s",
-			   in->expected_params);
+		if (in->params_file_text)
+			report_add(r, "file", in->params_file, CHECK_PASS, NULL, NULL, "carries %s",
+				   in->expected_params);
+		else
+			report_add(r, "file", in->params_file, CHECK_PASS, NULL, NULL,
+				   "absent; %s, which the boot entries get instead, carries %s",
+				   fallback_name, in->expected_params);
 	} else if (!in->params_file_text) {
-		report_add(r, "file", in->params_file, CHECK_FAIL,
-			   "the file was deleted, or apply never ran with these settings: the boot entries get the running command line, which lacks the parameters",
+		_cleanup_free_ char *cause = xasprintf(
+		    "the file was deleted, or apply never ran with these settings: the boot entries get %s, which lacks the parameters",
+		    fallback_name);
+
+		report_add(r, "file", in->params_file, CHECK_FAIL, cause,
 			   "run `vfio-passthrough-setup apply` to write it", "missing");
 	} else {
 		_cleanup_free_ char *list = sl_join(&missing, " ");
