@@ -190,11 +190,13 @@ static char *trial_entry_options(const char *root)
 	return NULL;
 }
 
-/* In the trial boot: words typed at the boot menu are not in the trial entry, and not kept
- * (they were for that boot). Takes line; returns it, or a new one. */
-static char *without_typed_words(const char *root, char *line)
+/* In the trial boot (running: its command line, with the trial's token): words typed at the
+ * boot menu are not in the trial entry, and not kept (they were for that boot). Takes line;
+ * returns it, or a new one. */
+static char *without_typed_words(const char *root, const char *running, char *line)
 {
-	_cleanup_free_ char *options = line ? trial_entry_options(root) : NULL;
+	bool trial_boot = kcmdline_carries_any(running, OUR_NAMESPACE);
+	_cleanup_free_ char *options = line && trial_boot ? trial_entry_options(root) : NULL;
 	_cleanup_free_ char *typed = NULL;
 	char *kept;
 
@@ -223,7 +225,7 @@ static char *base_when_absent(const char *root, const struct kernel_cmdline_reco
 	if (usr_lib)
 		return usr_lib;
 	line = kcmdline_running_base(running, ours);
-	line = without_typed_words(root, line);
+	line = without_typed_words(root, running, line);
 	if (!line)
 		error_set(err, EXIT_FAILURE_RUNTIME,
 			  "%s does not exist and the running command line (/proc/cmdline) cannot "
@@ -265,14 +267,14 @@ static int cfg_only(const struct dirent *de)
 static void warn_iommu_off_grub(const char *root, const char *dropin, const char *want)
 {
 	_cleanup_free_ char *dir = path_dir(dropin), *full_dir = path_join(root, dir);
-	_cleanup_free_ char *main_file = xasprintf("%.*s", (int)(strlen(dir) - 2), dir);
-	_cleanup_free_ char *line = NULL, *conflict = NULL;
+	_cleanup_free_ char *main_file = NULL, *line = NULL, *conflict = NULL;
 	struct strbuf linux_words, default_words;
 	struct dirent **names = NULL;
 	int n;
 
 	if (strlen(dir) < 3 || strcmp(dir + strlen(dir) - 2, ".d") != 0)
 		return;
+	main_file = xasprintf("%.*s", (int)(strlen(dir) - 2), dir);
 	sb_init(&linux_words);
 	sb_init(&default_words);
 	n = scandir(full_dir, &names, cfg_only, alphasort);
