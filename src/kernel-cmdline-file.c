@@ -137,13 +137,18 @@ static char *leftover_trial_ids(const char *root)
 }
 
 /* Every word that is ours on the running command line: those the record says we added,
- * the trial entry's (in a trial boot; its file exists until confirm or remove commits),
- * and our namespace. Caller frees. */
+ * the trial entry's (in the trial boot, whose line carries its token; the trial file exists
+ * until confirm or remove commits: in another boot the same words are the admin's), and
+ * our namespace. Caller frees. */
 static char *our_words(const char *root, const struct kernel_cmdline_record *old)
 {
-	_cleanup_free_ char *trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
-	_cleanup_free_ char *params = trial ? trial_file_params(trial) : NULL;
+	_cleanup_free_ char *running = root_read_file(root, "/proc/cmdline", CMDLINE_MAX, NULL);
+	_cleanup_free_ char *trial = NULL, *params = NULL;
 
+	if (!kcmdline_carries_any(running, OUR_NAMESPACE))
+		return xasprintf("%s " OUR_NAMESPACE, old->added ? old->added : "");
+	trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
+	params = trial ? trial_file_params(trial) : NULL;
 	if (!params)
 		params = leftover_trial_ids(root);
 	return xasprintf("%s %s " OUR_NAMESPACE, old->added ? old->added : "",
