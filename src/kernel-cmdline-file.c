@@ -361,6 +361,10 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 		want = NULL;
 	if (!want && !have_record && !loader_reads)
 		return 0;
+	if (loader_reads && getenv("KERNEL_INSTALL_CONF_ROOT"))
+		printf("Warning: KERNEL_INSTALL_CONF_ROOT is set (%s): kernel-install reads the "
+		       "command line from its cmdline, not from %s; unset it and run again.\n",
+		       getenv("KERNEL_INSTALL_CONF_ROOT"), KERNEL_CMDLINE_PATH);
 	errno = 0;
 	cur = root_read_file(root, KERNEL_CMDLINE_PATH, CMDLINE_MAX, &len);
 	if (!cur && errno == EXDEV)
