@@ -89,6 +89,7 @@ const struct boot_loader boot_loader_grub = {
 	.params_dropin = GRUB_DROPIN_PATH,
 	.render_params = grub_render_params,
 	.dropin_params = grub_dropin_params,
+	.configured_cmdline = grub_configured_cmdline,
 	.regenerate = grub_regenerate,
 	.trial_refusal = grub_trial_refusal,
 	.trial_sync = grub_trial_sync,

@@ -20,6 +20,11 @@ char *grub_dropin_params(const char *text);
  * /proc/self/mountinfo; dir: "/boot/grub". Pure. */
 char *trial_grub_fs_refusal(const char *mountinfo, const char *dir);
 
+/* boot-grub-config.c: the kernel words the admin's GRUB configuration gives every entry, with
+ * want in our drop-in's place (GRUB_CMDLINE_LINUX's words, then GRUB_CMDLINE_LINUX_DEFAULT's);
+ * *where names the files, for a warning. Both caller frees; NULL if none can be read. */
+char *grub_configured_cmdline(const char *root, const char *want, char **where);
+
 char *grub_trial_refusal(const char *root);
 int grub_trial_sync(const char *root, const char *params, struct error *err);
 int grub_trial_arm(const char *root, struct error *err);

@@ -255,3 +255,24 @@ int kernel_install_trial_disarm(const char *root, struct error *err)
 	printf("Running bootctl set-oneshot \"\"...\n");
 	return tool_run(tool, argv, err);
 }
+
+/* The options of systemd-boot's trial entry, every "options" line (systemd-boot joins them);
+ * NULL if there is none. */
+char *kernel_install_trial_entry_options(const char *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bls_dirs); i++) {
+		_cleanup_free_ char *rel = xasprintf("%s/%s", bls_dirs[i].entries,
+						     TRIAL_SDBOOT_ENTRY);
+		_cleanup_free_ char *text = root_read_file(root, rel, 1 << 16, NULL);
+		struct strbuf sb;
+
+		if (!text)
+			continue;
+		sb_init(&sb);
+		for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+			if (strncmp(l, "options", 7) == 0 && (l[7] == ' ' || l[7] == '\t'))
+				sb_addf(&sb, "%s ", l + 8);
+		return sb_steal(&sb);
+	}
+	return NULL;
+}

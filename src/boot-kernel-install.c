@@ -111,5 +111,6 @@ const struct boot_loader boot_loader_kernel_install = {
 	.trial_arm = kernel_install_trial_arm,
 	.trial_armed = kernel_install_trial_armed,
 	.trial_disarm = kernel_install_trial_disarm,
+	.trial_entry_options = kernel_install_trial_entry_options,
 	.trial_entry = TRIAL_SDBOOT_ENTRY,
 };

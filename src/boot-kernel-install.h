@@ -24,6 +24,9 @@ int kernel_install_trial_sync(const char *root, const char *params, struct error
 int kernel_install_trial_arm(const char *root, struct error *err);
 bool kernel_install_trial_armed(const char *root);
 int kernel_install_trial_disarm(const char *root, struct error *err);
+/* The options of the trial entry, every "options" line (systemd-boot joins them); NULL if
+ * there is none. Caller frees. */
+char *kernel_install_trial_entry_options(const char *root);
 /* An EFI variable's string as efivarfs holds it (4 bytes of attributes, then UTF-16LE up
  * to a NUL): caller frees; NULL if it is not printable ASCII. */
 char *efivar_utf16_string(const unsigned char *data, size_t len);

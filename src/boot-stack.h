@@ -36,6 +36,13 @@
  *   trial_disarm  clear that request (regen.c does so whenever the trial entry goes, so that
  *                 no request for a missing entry is left for the next boot)
  *   trial_entry   the trial entry's name as its tool knows it, for messages
+ *   trial_entry_options  the kernel words the trial entry itself gives (caller frees; NULL:
+ *                 none): in the trial boot, the running words not among them were typed at
+ *                 the boot menu, and confirm does not keep them (kernel-cmdline-file.c)
+ *   configured_cmdline  the kernel words the loader's own configuration gives every entry
+ *                 with ours in place, and *where names its files (both caller frees), so that
+ *                 apply can warn of an IOMMU switched off against ours; NULL: the shared
+ *                 params file is all its configuration
  *
  * Initramfs generator ("how do modules and files get into every initramfs, how is it
  * rebuilt"): the modprobe.d file and the address list reach the image through this
@@ -84,6 +91,8 @@ struct boot_loader {
 	bool (*trial_armed)(const char *root);
 	int (*trial_disarm)(const char *root, struct error *err);
 	const char *trial_entry;
+	char *(*trial_entry_options)(const char *root);
+	char *(*configured_cmdline)(const char *root, const char *ours, char **where);
 };
 
 struct plan;

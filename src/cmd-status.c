@@ -28,6 +28,7 @@
 #include "state.h"
 #include "hypervisor.h"
 #include "initramfs-image.h"
+#include "kernel-cmdline-file.h"
 #include "kernel-cmdline.h"
 #include "status-check.h"
 #include "status-format.h"
@@ -61,6 +62,7 @@ struct status_facts {
 	const struct boot_loader *loader; /* the one in use, NULL if none is found */
 	const struct initramfs_generator *generator; /* likewise, read once for every check */
 	char *params_file_text;		  /* the loader's shared_params_file, if it has one */
+	char *params_vendor_text;	  /* what kernel-install reads without it, if it exists */
 	char *hypervisor;
 	char *kernel;
 	char *initramfs_path;
@@ -209,6 +211,8 @@ static void gather_files(const char *root, struct status_facts *g, struct status
 		in->params_file = g->loader->shared_params_file;
 		g->params_file_text = read_under(root, in->params_file);
 		in->params_file_text = g->params_file_text;
+		g->params_vendor_text = kernel_cmdline_vendor_text(root);
+		in->params_vendor_text = g->params_vendor_text;
 	}
 	/* The command line must carry what the boot loader was given (the drop-in apply
 	 * wrote), not what the settings would give now: an edit not applied yet is the
@@ -473,6 +477,7 @@ static void status_facts_free(struct status_facts *g)
 	apply_state_free(&g->state);
 	free(g->applied_params);
 	free(g->params_file_text);
+	free(g->params_vendor_text);
 	free(g->hypervisor);
 	free(g->kernel);
 	free(g->initramfs_path);

@@ -9,6 +9,7 @@
 #include "boot-stack.h"
 #include "kernel-cmdline-edit.h"
 #include "kernel-cmdline-file.h"
+#include "kernel-cmdline.h"
 #include "owned-files.h"
 #include "regen.h"
 #include "root-path.h"
@@ -104,20 +105,112 @@ static char *content_without_us(const struct kernel_cmdline_record *old, const c
 	return kcmdline_remove(cur, old->added);
 }
 
-static char *read_running(const char *root, const char *path, struct error *err)
+#define USR_LIB_CMDLINE_PATH "/usr/lib/kernel/cmdline"
+/* The namespace of the trial entry's own parameters (trial.h): always ours. */
+#define OUR_NAMESPACE "vfio_passthrough_setup."
+
+/* No trial pending, yet the running line carries a trial entry's words (entries a confirm
+ * of an older version let kernel-install copy them into): its vfio-pci.ids= went with them.
+ * NULL if none. */
+static char *leftover_trial_ids(const char *root)
 {
 	_cleanup_free_ char *running = root_read_file(root, "/proc/cmdline", CMDLINE_MAX, NULL);
-	_cleanup_free_ char *trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
-	_cleanup_free_ char *params = trial ? trial_file_params(trial) : NULL;
-	char *line = kcmdline_from_running(running);
+	struct strlist words, ids;
+	char *joined = NULL;
 
-	/* confirm in a trial boot: the trial entry's own words end that line. */
-	if (line && params) {
-		char *base = trial_strip_params(line, params);
+	if (!running || !kcmdline_carries_any(running, OUR_NAMESPACE))
+		return NULL;
+	sl_init(&words);
+	sl_init(&ids);
+	cmdline_split(running, &words);
+	for (size_t i = 0; i < words.n; i++)
+		if (strncmp(words.items[i], "vfio-pci.ids=", 13) == 0 ||
+		    strncmp(words.items[i], "vfio_pci.ids=", 13) == 0)
+			sl_add(&ids, words.items[i]);
+	if (ids.n)
+		joined = sl_join(&ids, " ");
+	sl_free(&words);
+	sl_free(&ids);
+	return joined;
+}
 
-		free(line);
-		line = base;
-	}
+/* Every word that is ours on the running command line: those the record says we added,
+ * the trial entry's (in the trial boot, whose line carries its token; the trial file exists
+ * until confirm or remove commits: in another boot the same words are the admin's), and
+ * our namespace. Caller frees. */
+static char *our_words(const char *root, const struct kernel_cmdline_record *old)
+{
+	_cleanup_free_ char *running = root_read_file(root, "/proc/cmdline", CMDLINE_MAX, NULL);
+	_cleanup_free_ char *trial = NULL, *params = NULL;
+
+	if (!kcmdline_carries_any(running, OUR_NAMESPACE))
+		return xasprintf("%s " OUR_NAMESPACE, old->added ? old->added : "");
+	trial = root_read_file(root, TRIAL_FILE_PATH, 1 << 16, NULL);
+	params = trial ? trial_file_params(trial) : NULL;
+	if (!params)
+		params = leftover_trial_ids(root);
+	return xasprintf("%s %s " OUR_NAMESPACE, old->added ? old->added : "",
+			 params ? params : "");
+}
+
+char *kernel_cmdline_vendor_text(const char *root)
+{
+	return root_read_file(root, USR_LIB_CMDLINE_PATH, CMDLINE_MAX, NULL);
+}
+
+/* What kernel-install gives the next entries without /etc/kernel/cmdline: the vendor's
+ * /usr/lib/kernel/cmdline, else the running line (then *running is set). */
+static char *fallback_line(const char *root, bool *running)
+{
+	_cleanup_free_ char *usr_lib = root_read_file(root, USR_LIB_CMDLINE_PATH, CMDLINE_MAX,
+						      NULL);
+	_cleanup_free_ char *proc = root_read_file(root, "/proc/cmdline", CMDLINE_MAX, NULL);
+	enum kcmdline_source from;
+	char *line = kcmdline_next_boot(NULL, usr_lib, proc, &from);
+
+	*running = from == KCMDLINE_FROM_RUNNING;
+	return line;
+}
+
+/* In the trial boot (running: its command line, with the trial's token): words typed at the
+ * boot menu are not in the trial entry, and not kept (they were for that boot). Takes line;
+ * returns it, or a new one. */
+static char *without_typed_words(const char *root, const char *running, char *line)
+{
+	const struct boot_loader *loader = boot_loader_in_use(root);
+	bool trial_boot = kcmdline_carries_any(running, OUR_NAMESPACE);
+	_cleanup_free_ char *options = line && trial_boot && loader && loader->trial_entry_options
+					       ? loader->trial_entry_options(root)
+					       : NULL;
+	_cleanup_free_ char *typed = NULL;
+	char *kept;
+
+	if (!options)
+		return line;
+	kept = kcmdline_only_words_of(line, options, &typed);
+	if (typed[0])
+		printf("Not kept for the other boots: %s (typed at the boot menu of this boot, not "
+		       "in the trial entry).\n",
+		       typed);
+	free(line);
+	return kept;
+}
+
+/* The start of a new /etc/kernel/cmdline: the vendor's file kernel-install would read, else
+ * the running line without the words added at boot and without ours, so that no word of a
+ * trial boot (or of the last apply) is copied into the entries. */
+static char *base_when_absent(const char *root, const struct kernel_cmdline_record *old,
+			      const char *path, struct error *err)
+{
+	_cleanup_free_ char *running = root_read_file(root, "/proc/cmdline", CMDLINE_MAX, NULL);
+	_cleanup_free_ char *ours = our_words(root, old);
+	char *usr_lib = root_read_file(root, USR_LIB_CMDLINE_PATH, CMDLINE_MAX, NULL);
+	char *line;
+
+	if (usr_lib)
+		return usr_lib;
+	line = kcmdline_running_base(running, ours);
+	line = without_typed_words(root, running, line);
 	if (!line)
 		error_set(err, EXIT_FAILURE_RUNTIME,
 			  "%s does not exist and the running command line (/proc/cmdline) cannot "
@@ -136,6 +229,57 @@ static int stage(struct transaction *tx, const char *content, struct error *err)
 	return 0;
 }
 
+/* An admin's IOMMU switch-off beside our words: say which word the kernel will follow. */
+static void warn_iommu_off(const char *content, const char *want)
+{
+	_cleanup_free_ char *conflict = cmdline_iommu_conflict(content, want);
+
+	if (conflict)
+		printf("Warning: %s: %s\n", KERNEL_CMDLINE_PATH, conflict);
+}
+
+/* The loader's own configuration (GRUB: /etc/default/grub and its grub.d) may switch the
+ * IOMMU off against our words: say which word wins. */
+static void warn_iommu_off_configured(const char *root, const struct boot_loader *loader,
+				      const char *want)
+{
+	_cleanup_free_ char *where = NULL, *conflict = NULL;
+	_cleanup_free_ char *line = loader->configured_cmdline(root, want, &where);
+
+	conflict = line ? cmdline_iommu_conflict(line, want) : NULL;
+	if (conflict)
+		printf("Warning: %s: %s\n", where, conflict);
+}
+
+/* Nothing of ours wanted in the file, and it is to be deleted (*del) or left absent (!cur).
+ * If that lets kernel-install take a running line that carries words of ours, the file must
+ * hold the admin's words instead: cur without ours, or the running line without ours. It
+ * stays after remove, and we say so. -1: err set. */
+static int guard_fallback(const char *root, const struct kernel_cmdline_record *old,
+			  const char *cur, char **next, bool *del, struct error *err)
+{
+	_cleanup_free_ char *ours = our_words(root, old), *fallback = NULL;
+	char *kept;
+	bool running;
+
+	fallback = fallback_line(root, &running);
+	if (!running || !kcmdline_carries_any(fallback, ours))
+		return 0;
+	kept = cur ? kcmdline_remove(cur, old->added)
+		   : base_when_absent(root, old, KERNEL_CMDLINE_PATH, err);
+	if (!kept)
+		return -1;
+	free(*next);
+	*next = kept;
+	*del = false;
+	printf("%s stays, with the command line without vfio-passthrough-setup's parameters: "
+	       "without it, kernel-install would copy the running command line (/proc/cmdline), "
+	       "which still carries them, into the boot entries. Delete it after the next "
+	       "reboot if you want the running command line used again.\n",
+	       KERNEL_CMDLINE_PATH);
+	return 0;
+}
+
 int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *want,
 			 const struct kernel_cmdline_record *old, struct kernel_cmdline_record *rec,
 			 struct error *err)
@@ -143,17 +287,24 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 	const struct boot_loader *loader = boot_loader_in_use(root);
 	_cleanup_free_ char *cur = NULL, *base = NULL, *next = NULL, *stale = NULL;
 	bool have_record = old->written && old->written[0];
+	bool loader_reads = loader && loader->shared_params_file;
 	struct strlist fresh;
 	char hash[17];
 	size_t len = 0;
 
 	memset(rec, 0, sizeof(*rec));
+	if (loader && loader->configured_cmdline && want && want[0])
+		warn_iommu_off_configured(root, loader, want);
 	/* Our words go only where the boot loader in use reads them; elsewhere, or with none
 	 * wanted, the record (if any) is undone. */
-	if (!loader || !loader->shared_params_file || !want || !want[0])
+	if (!loader_reads || !want || !want[0])
 		want = NULL;
-	if (!want && !have_record)
+	if (!want && !have_record && !loader_reads)
 		return 0;
+	if (loader_reads && getenv("KERNEL_INSTALL_CONF_ROOT"))
+		printf("Warning: KERNEL_INSTALL_CONF_ROOT is set (%s): kernel-install reads the "
+		       "command line from its cmdline, not from %s; unset it and run again.\n",
+		       getenv("KERNEL_INSTALL_CONF_ROOT"), KERNEL_CMDLINE_PATH);
 	errno = 0;
 	cur = root_read_file(root, KERNEL_CMDLINE_PATH, CMDLINE_MAX, &len);
 	if (!cur && errno == EXDEV)
@@ -170,11 +321,16 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 				 "again)",
 				 KERNEL_CMDLINE_PATH);
 	if (!want) {
-		bool del;
+		bool del = !cur;
 
-		if (!cur)
-			return 0; /* the admin deleted it: nothing of ours is left */
-		next = content_without_us(old, cur, KERNEL_CMDLINE_PATH, &del);
+		if (!have_record && cur)
+			return 0; /* the admin's file, none of our words in it */
+		if (have_record && cur)
+			next = content_without_us(old, cur, KERNEL_CMDLINE_PATH, &del);
+		if (del && loader_reads && guard_fallback(root, old, cur, &next, &del, err) < 0)
+			return -1;
+		if (del && !cur)
+			return 0;
 		return stage(tx, del ? NULL : next, err);
 	}
 
@@ -185,20 +341,11 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 	} else {
 		base = cur ? xstrdup(cur) : NULL;
 	}
-	if (!base) {
-		_cleanup_free_ char *running = read_running(root, KERNEL_CMDLINE_PATH, err);
-
-		if (!running)
-			return -1;
-		/* After a reboot the running line carries our words of the last apply. */
-		base = kcmdline_remove(running, have_record ? old->added : NULL);
-	}
+	if (!base && !(base = base_when_absent(root, old, KERNEL_CMDLINE_PATH, err)))
+		return -1;
 	sl_init(&fresh);
 	next = kcmdline_add(base, want, &fresh);
-	if (!cur && !fresh.n) {
-		sl_free(&fresh); /* the running line has them all: kernel-install uses it */
-		return 0;
-	}
+	warn_iommu_off(next, want);
 	{
 		_cleanup_free_ char *kept = have_record && cur ? words_filter(old->added, want, true)
 							       : xstrdup("");
@@ -209,8 +356,11 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 		rec->added = words_filter(both, both, true);
 	}
 	sl_free(&fresh);
-	if (!rec->added[0] && (!cur || strcmp(next, cur) == 0)) {
-		kernel_cmdline_record_free(rec); /* every word was the admin's already */
+	/* Every word was the admin's already. Where the file is absent it is written all the
+	 * same: kernel-install would take the running line, with whatever this boot carries
+	 * (a trial's words, words typed at the boot menu). */
+	if (!rec->added[0] && cur && strcmp(next, cur) == 0) {
+		kernel_cmdline_record_free(rec);
 		return 0;
 	}
 	if (have_record && unchanged_since_us(old, cur)) {

@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include "boot-stack.h"
+#include "kernel-cmdline-edit.h"
 #include "kernel-cmdline.h"
 #include "settings.h"
 #include "status-check.h"
@@ -78,26 +79,63 @@ static void check_state(const struct status_input *in, struct status_report *r)
 			  "the machine has rebooted since the last change");
 }
 
+/* An admin's intel_iommu=off, amd_iommu=off or iommu=off among the kernel's words of text
+ * (/proc/cmdline, /etc/kernel/cmdline) against our parameters: which word wins. */
+static void warn_iommu_off(const char *text, const char *subject, const char *ours,
+			   struct status_report *r)
+{
+	_cleanup_free_ char *conflict = ours && ours[0] ? cmdline_iommu_conflict(text, ours)
+							: NULL;
+
+	if (conflict)
+		report_add(r, "cmdline-iommu-off", subject, CHECK_WARN, conflict,
+			   "remove the IOMMU switch-off word from the kernel command line (its file, then regenerate the boot entries)",
+			   "switches the IOMMU off against %s", ours);
+}
+
 /* The admin's file holds our words, or (absent) kernel-install takes the running line,
  * which must hold them then. Only our words are checked: the rest is the admin's. */
 static void check_params_file(const struct status_input *in, struct status_report *r)
 {
-	const char *text = in->params_file_text ? in->params_file_text : in->cmdline;
+	/* Absent: /usr/lib/kernel/cmdline, else the running line (kcmdline_next_boot). */
+	const char *fallback = in->params_vendor_text ? in->params_vendor_text : in->cmdline;
+	const char *fallback_name = in->params_vendor_text ? "the vendor's "
+							     "/usr/lib/kernel/cmdline"
+							   : "the running command line";
+	const char *text = in->params_file_text ? in->params_file_text : fallback;
 	struct strlist missing;
 
+	/* No trial is pending here (status reports one apart): a trial entry's word in what the
+	 * boot entries get would reach every entry kernel-install writes, for good. */
+	if (in->params_file && text && kcmdline_carries_any(text, "vfio_passthrough_setup.")) {
+		report_add(r, "file", in->params_file, CHECK_FAIL,
+			   in->params_file_text ? "a trial boot's command line was copied into it"
+						: "absent, so the boot entries get the running command line, which a trial boot's entry left there",
+			   "run `vfio-passthrough-setup apply` (or remove): it writes the file without the trial's words",
+			   "carries the trial entry's words (vfio_passthrough_setup.*)");
+		return;
+	}
 	if (!in->params_file || !in->expected_params || !in->expected_params[0])
 		return;
+	if (in->params_file_text)
+		warn_iommu_off(in->params_file_text, in->params_file, in->expected_params, r);
 	sl_init(&missing);
 	if (text)
 		cmdline_missing(text, in->expected_params, &missing);
 	if (text && !missing.n) {
-		report_add(r, "file", in->params_file, CHECK_PASS, NULL, NULL,
-			   in->params_file_text ? "carries %s"
-						: "absent; the running command line, which the boot entries get instead, carries %s",
-			   in->expected_params);
+		if (in->params_file_text)
+			report_add(r, "file", in->params_file, CHECK_PASS, NULL, NULL, "carries %s",
+				   in->expected_params);
+		else
+			report_add(r, "file", in->params_file, CHECK_PASS, NULL, NULL,
+				   "absent; %s, which the boot entries get instead, carries %s",
+				   fallback_name, in->expected_params);
 	} else if (!in->params_file_text) {
-		report_add(r, "file", in->params_file, CHECK_FAIL,
-			   "the file was deleted, or apply never ran with these settings: the boot entries get the running command line, which lacks the parameters",
+		_cleanup_free_ char *cause = xasprintf(
+		    "the file was deleted, or apply never ran with these settings: the boot entries get %s, which lacks the parameters",
+		    fallback_name);
+
+		report_add(r, "file", in->params_file, CHECK_FAIL, cause,
 			   "run `vfio-passthrough-setup apply` to write it", "missing");
 	} else {
 		_cleanup_free_ char *list = sl_join(&missing, " ");
@@ -173,7 +211,7 @@ static void check_cmdline(const struct status_input *in, bool pending,
 		return;
 	}
 	sl_init(&words);
-	cmdline_split(in->cmdline, &words);
+	cmdline_split_kernel(in->cmdline, &words);
 	if (sl_has(&words, "amd_iommu=on"))
 		report_add(
 		    r, "cmdline-amd-iommu", "/proc/cmdline", CHECK_WARN,
@@ -181,6 +219,7 @@ static void check_cmdline(const struct status_input *in, bool pending,
 		    "remove amd_iommu=on from /etc/default/grub (another tool or guide added it), then update-grub",
 		    "the command line carries amd_iommu=on");
 	sl_free(&words);
+	warn_iommu_off(in->cmdline, "/proc/cmdline", in->expected_params, r);
 	if (!in->expected_params || !in->expected_params[0]) {
 		report_add(r, "cmdline", "/proc/cmdline", CHECK_PASS, NULL, NULL,
 			  "no kernel parameters are configured");
@@ -224,7 +263,7 @@ static void check_iommu(const struct status_input *in, enum check_result if_off,
 		return;
 	}
 	sl_init(&words);
-	cmdline_split(in->cmdline, &words);
+	cmdline_split_kernel(in->cmdline, &words);
 	for (size_t i = 0; i < ARRAY_SIZE(off_params); i++)
 		if (sl_has(&words, off_params[i]))
 			off = off_params[i];

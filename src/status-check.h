@@ -92,6 +92,9 @@ struct status_input {
 	 * NULL for a loader that reads our drop-in. Its text: NULL when it does not exist. */
 	const char *params_file;
 	const char *params_file_text;
+	/* Where params_file is absent, kernel-install reads /usr/lib/kernel/cmdline (this, NULL
+	 * if it does not exist), else the running command line. */
+	const char *params_vendor_text;
 	/* The files on disk hash to the state's config_hash: exactly what the last apply
 	 * wrote (which may differ from the settings when apply ran with command-line
 	 * options). */

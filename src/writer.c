@@ -60,7 +60,7 @@ static int escape_error(struct error *err, const char *full, const char *root)
 
 /* The current content of rel, or NULL in *old if it does not exist. */
 static int read_old(const struct transaction *tx, const char *rel, const char *full, char **old,
-		    size_t *old_len, struct error *err)
+		    size_t *old_len, struct stat *meta, struct error *err)
 {
 	_cleanup_free_ char *dir = path_dir(rel);
 	const char *base = path_base(rel);
@@ -97,6 +97,7 @@ static int read_old(const struct transaction *tx, const char *rel, const char *f
 		return error_set(err, EXIT_FAILURE_RUNTIME,
 				 "%s exists and is not a regular file; refusing to replace it", full);
 	}
+	*meta = st;
 	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	close(dfd);
 	*old = fd < 0 ? NULL : read_fd(fd, OWNED_FILE_MAX, old_len);
@@ -110,10 +111,11 @@ int tx_stage(struct transaction *tx, const char *path, const char *content, stru
 {
 	_cleanup_free_ char *full = path_join(tx->root, path);
 	struct file_change *c;
+	struct stat meta = { .st_mode = 0644 };
 	char *old = NULL;
 	size_t old_len = 0;
 
-	if (read_old(tx, path, full, &old, &old_len, err) < 0)
+	if (read_old(tx, path, full, &old, &old_len, &meta, err) < 0)
 		return -1;
 	tx->changes = xrealloc(tx->changes, (tx->n + 1) * sizeof(*tx->changes));
 	c = &tx->changes[tx->n++];
@@ -123,6 +125,9 @@ int tx_stage(struct transaction *tx, const char *path, const char *content, stru
 		.new_content = content ? xstrdup(content) : NULL,
 		.old_content = old,
 		.old_len = old_len,
+		.mode = meta.st_mode & 07777,
+		.uid = old ? meta.st_uid : (uid_t)-1,
+		.gid = old ? meta.st_gid : (gid_t)-1,
 		.dir_fd = -1,
 	};
 	if (!content)
@@ -209,6 +214,7 @@ struct replace {
 	const char *shown; /* full path, for messages */
 	bool fail_sync;    /* test hook: the directory sync fails */
 	bool kill_before_rename; /* test hook: die with the temp file written */
+	const struct file_change *file; /* its mode and owner are kept */
 };
 
 /* Temp file next to the target (same filesystem, so rename is atomic; never /tmp).
@@ -224,7 +230,9 @@ static int replace_file(const struct replace *r, const char *content, size_t len
 	if (fd < 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot create a file in %s: %s", dir,
 				 strerror(errno));
-	if (fchmod(fd, 0644) < 0 || write_all(fd, content, len) < 0 || fsync(fd) < 0) {
+	/* A file replaced keeps its mode and owner (the admin's 0600 /etc/kernel/cmdline). */
+	if (fchown(fd, r->file->uid, r->file->gid) < 0 || fchmod(fd, r->file->mode) < 0 ||
+	    write_all(fd, content, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		unlinkat(r->dir_fd, tmp, 0);
@@ -302,7 +310,7 @@ int tx_commit(struct transaction *tx, struct error *err)
 			r = c->dir_fd >= 0 ? 0 : open_dir_of(tx, c, err);
 			if (r == 0 && c->new_content) {
 				struct replace rp = { c->dir_fd, path_base(c->rel), c->path,
-						      op == fail_sync, op == kill_in_write };
+						      op == fail_sync, op == kill_in_write, c };
 
 				r = replace_file(&rp, c->new_content, strlen(c->new_content),
 						 &renamed, err);
@@ -340,7 +348,8 @@ int tx_rollback(struct transaction *tx, struct error *err)
 		if (c->dir_fd < 0)
 			continue; /* a delete where the directory was missing: nothing happened */
 		if (c->old_content) {
-			struct replace rp = { c->dir_fd, path_base(c->rel), c->path, false, false };
+			struct replace rp = { c->dir_fd, path_base(c->rel), c->path, false, false,
+					      c };
 
 			ret |= replace_file(&rp, c->old_content, c->old_len, &renamed, err);
 		} else {

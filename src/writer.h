@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -16,6 +17,9 @@ struct file_change {
 	char *new_content;   /* NULL: delete */
 	char *old_content;   /* NULL: did not exist */
 	size_t old_len;      /* bytes of old_content (rollback restores them exactly) */
+	mode_t mode;         /* the file's permissions, kept when it is replaced; 0644 if new */
+	uid_t uid;           /* its owner, kept likewise; -1 (the writer's) if new */
+	gid_t gid;
 	int dir_fd;          /* its directory, opened at commit and kept for rollback; -1 */
 	bool changed;
 	bool done;           /* committed: rollback must undo it */

@@ -56,6 +56,18 @@ int main(void)
 	check_add("a \"b c\"\n", "x", "a \"b c\" x\n", "x");
 	check_add("a \"iommu=pt foo\"\n", "iommu=pt", "a \"iommu=pt foo\" iommu=pt\n", "iommu=pt");
 
+	/* "--": the words after it go to init, so ours go before it; one there does not count. */
+	check_add("root=UUID=1 ro -- splash\n", "intel_iommu=on iommu=pt",
+		  "root=UUID=1 ro intel_iommu=on iommu=pt -- splash\n", "intel_iommu=on iommu=pt");
+	check_add("a -- iommu=pt\n", "iommu=pt", "a iommu=pt -- iommu=pt\n", "iommu=pt");
+	check_add("-- init\n", "x", "x -- init\n", "x");
+	check_add("  -- init\n", "x", "  x -- init\n", "x");
+	check_add("a --\n", "x", "a x --\n", "x");
+	check_add("a --x\n", "y", "a --x y\n", "y"); /* "--x" is a word like another */
+	check_add("a \"--\" b\n", "x", "a x \"--\" b\n", "x");
+	check_remove("a x -- x\n", "x", "a -- x\n");
+	check_remove("a -- x\n", "x", "a -- x\n");
+
 	/* Removal: only ours (the last occurrence), the admin's words and blanks stay. */
 	check_remove("root=UUID=1 ro quiet intel_iommu=on iommu=pt\n", "intel_iommu=on iommu=pt",
 		     "root=UUID=1 ro quiet\n");
@@ -73,6 +85,49 @@ int main(void)
 	free(s);
 	CHECK(kcmdline_from_running("BOOT_IMAGE=/vmlinuz initrd=/x\n") == NULL);
 	CHECK(kcmdline_from_running(NULL) == NULL);
+
+	/* kernel-install's fallback chain (90-loaderentry.install): /etc, /usr/lib, running. */
+	{
+		enum kcmdline_source from;
+
+		s = kcmdline_next_boot("a  b\n\tc\n", "v\n", "BOOT_IMAGE=/k r\n", &from);
+		CHECK_STR(s, "a b c");
+		CHECK(from == KCMDLINE_FROM_ETC);
+		free(s);
+		s = kcmdline_next_boot("", "v\n", "r\n", &from); /* an empty file is read too */
+		CHECK_STR(s, "");
+		CHECK(from == KCMDLINE_FROM_ETC);
+		free(s);
+		s = kcmdline_next_boot(NULL, "v w\n", "r\n", &from);
+		CHECK_STR(s, "v w");
+		CHECK(from == KCMDLINE_FROM_USR_LIB);
+		free(s);
+		s = kcmdline_next_boot(NULL, NULL,
+				       "BOOT_IMAGE=/k initrd=\\i r ro systemd.machine_id=ab\n", &from);
+		CHECK_STR(s, "r ro systemd.machine_id=ab"); /* it keeps machine_id, adds none */
+		CHECK(from == KCMDLINE_FROM_RUNNING);
+		free(s);
+		CHECK(kcmdline_next_boot(NULL, NULL, NULL, &from) == NULL);
+	}
+	/* A new file from the running line: nothing added at boot, none of ours, no trial. */
+	s = kcmdline_running_base("initrd=\\i r ro intel_iommu=on systemd.machine_id=ab "
+				  "intel_iommu=on vfio-pci.ids=1:2 vfio_passthrough_setup.trial=t "
+				  "vfio_passthrough_setup.auto_confirm=1 single\n",
+				  "intel_iommu=on vfio-pci.ids=1:2 vfio_passthrough_setup.");
+	CHECK_STR(s, "r ro intel_iommu=on single\n");
+	free(s);
+	CHECK(kcmdline_running_base("BOOT_IMAGE=/k systemd.machine_id=ab x\n", "x") == NULL);
+	CHECK(kcmdline_running_base(NULL, "") == NULL);
+	CHECK(kcmdline_carries_any("r vfio_passthrough_setup.trial=t", "a vfio_passthrough_setup."));
+	CHECK(kcmdline_carries_any("r intel_iommu=on", "intel_iommu=on"));
+	CHECK(!kcmdline_carries_any("r intel_iommu=onx", "intel_iommu=on x."));
+	CHECK(!kcmdline_carries_any(NULL, "x"));
+	/* A trial boot's words typed at the menu are those not in the trial entry. */
+	s = kcmdline_only_words_of("r ro single x\n", "r ro x systemd.machine_id=ab ", &e);
+	CHECK_STR(s, "r ro x\n");
+	CHECK_STR(e, "single");
+	free(s);
+	free(e);
 
 	/* The hash tells apart what differs by one byte. */
 	kcmdline_hash("a b\n", hash);

@@ -29,10 +29,43 @@ static void test_cmdline_split(void)
 	CHECK(m.n == 1);
 	CHECK_STR(m.items[0], "intel_iommu=on");
 	sl_free(&m);
+	/* After "--" the words are init's: the kernel does not get them. */
+	cmdline_missing("ro iommu=pt -- intel_iommu=on", "intel_iommu=on iommu=pt", &m);
+	CHECK(m.n == 1);
+	CHECK_STR(m.items[0], "intel_iommu=on");
+	sl_free(&m);
+	cmdline_missing("ro \"--\" intel_iommu=on", "intel_iommu=on", &m);
+	CHECK(m.n == 1); /* the kernel unquotes "--" too */
+	sl_free(&m);
+	CHECK(cmdline_split_kernel("a b -- c", &w) == 2);
+	sl_free(&w);
 	/* Only the module part is normalised: a value with '-' must match exactly. */
 	cmdline_missing("root=/dev/mapper/vg-root", "root=/dev/mapper/vg_root", &m);
 	CHECK(m.n == 1);
 	sl_free(&m);
+}
+
+/* An admin's IOMMU switch-off against ours: which word wins. */
+static void test_iommu_conflict(void)
+{
+	char *c;
+
+	CHECK(cmdline_iommu_conflict("ro intel_iommu=on iommu=pt", "intel_iommu=on iommu=pt") == NULL);
+	CHECK(cmdline_iommu_conflict("ro intel_iommu=off", "") == NULL);
+	c = cmdline_iommu_conflict("intel_iommu=off ro intel_iommu=on", "intel_iommu=on iommu=pt");
+	CHECK(c && strstr(c, "intel_iommu=on overrides it"));
+	free(c);
+	c = cmdline_iommu_conflict("intel_iommu=on ro intel_iommu=off", "intel_iommu=on");
+	CHECK(c && strstr(c, "the Intel IOMMU stays off"));
+	free(c);
+	c = cmdline_iommu_conflict("ro iommu=pt iommu=off", "iommu=pt");
+	CHECK(c && strstr(c, "iommu=off switches the IOMMU off wherever it stands"));
+	free(c);
+	c = cmdline_iommu_conflict("amd_iommu=off ro", "iommu=pt");
+	CHECK(c && strstr(c, "the AMD IOMMU"));
+	free(c);
+	/* after "--": init's word, not the kernel's */
+	CHECK(cmdline_iommu_conflict("ro intel_iommu=on -- intel_iommu=off", "intel_iommu=on") == NULL);
 }
 
 /* What apply wrote into the GRUB drop-in is what the running command line must carry. */
@@ -63,5 +96,6 @@ int main(void)
 {
 	test_cmdline_split();
 	test_grub_dropin();
+	test_iommu_conflict();
 	return unit_done("kernel-cmdline");
 }

@@ -373,6 +373,40 @@ static void test_cmdline(void)
 	expect(&in, 0, "cmdline-amd-iommu", NULL, CHECK_WARN);
 	in.expected_params = NULL;
 	expect(&in, 0, "cmdline", NULL, CHECK_PASS);
+
+	/* The kernel's words only: after "--" they are init's. */
+	in = good();
+	in.cmdline = "ro iommu=pt -- intel_iommu=on";
+	expect(&in, 1, "cmdline", NULL, CHECK_FAIL);
+
+	/* An admin's intel_iommu=off: a warning saying which word wins. */
+	in = good();
+	in.cmdline = "ro intel_iommu=on iommu=pt intel_iommu=off";
+	expect(&in, 0, "cmdline-iommu-off", "/proc/cmdline", CHECK_WARN);
+	status_evaluate(&in, &r);
+	CHECK(strstr(find(&r, "cmdline-iommu-off")->cause, "the later word wins") != NULL);
+	status_report_free(&r);
+}
+
+/* kernel-install's file: ours before "--", the vendor's file where it is absent, no trial
+ * word in what the entries get. */
+static void test_params_file(void)
+{
+	struct status_input in = good();
+
+	in.params_file = "/etc/kernel/cmdline";
+	in.params_file_text = "root=UUID=1 ro -- intel_iommu=on iommu=pt\n";
+	expect(&in, 1, "file", "/etc/kernel/cmdline", CHECK_FAIL);
+	in.params_file_text = "root=UUID=1 ro intel_iommu=on iommu=pt -- x\n";
+	expect(&in, 0, "file", "/etc/kernel/cmdline", CHECK_PASS);
+	/* absent: /usr/lib/kernel/cmdline, not the running line that carries them */
+	in.params_file_text = NULL;
+	in.params_vendor_text = "root=UUID=1 ro\n";
+	expect(&in, 1, "file", "/etc/kernel/cmdline", CHECK_FAIL);
+	in.params_vendor_text = NULL;
+	expect(&in, 0, "file", "/etc/kernel/cmdline", CHECK_PASS);
+	in.params_file_text = "root=UUID=1 ro intel_iommu=on iommu=pt vfio_passthrough_setup.trial=ab\n";
+	expect(&in, 1, "file", "/etc/kernel/cmdline", CHECK_FAIL);
 }
 
 static void test_iommu(void)
@@ -585,6 +619,7 @@ int main(void)
 	test_files();
 	test_files_as_applied();
 	test_cmdline();
+	test_params_file();
 	test_iommu();
 	test_iommu_causes();
 	test_initramfs();

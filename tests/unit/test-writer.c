@@ -174,6 +174,36 @@ static void test_symlink_and_non_regular(void)
 }
 
 /* The second write fails (test hook): the first file is restored, the third never written. */
+/* A file replaced keeps its mode and owner (an admin's 0600 file of another user); a new
+ * one is 0644. Rollback puts back both too. */
+static void test_mode_and_owner(void)
+{
+	_cleanup_free_ char *f1 = p("etc/own.conf");
+	_cleanup_free_ char *f2 = p("etc/own-new.conf");
+	struct transaction tx;
+	struct error err = { 0 };
+	struct stat st;
+
+	put(f1, "old\n", 4);
+	CHECK(chmod(f1, 0600) == 0);
+	if (geteuid() == 0)
+		CHECK(chown(f1, 1234, 1234) == 0);
+	tx_init(&tx);
+	CHECK(tx_stage(&tx, f1, "new\n", &err) == 0);
+	CHECK(tx_stage(&tx, f2, "fresh\n", &err) == 0);
+	CHECK(tx_commit(&tx, &err) == 0);
+	CHECK(stat(f1, &st) == 0 && (st.st_mode & 07777) == 0600);
+	CHECK(geteuid() != 0 || (st.st_uid == 1234 && st.st_gid == 1234));
+	CHECK(stat(f2, &st) == 0 && (st.st_mode & 07777) == 0644);
+	CHECK(tx_rollback(&tx, &err) == 0);
+	CHECK(same(f1, "old\n", 4));
+	CHECK(stat(f1, &st) == 0 && (st.st_mode & 07777) == 0600);
+	CHECK(geteuid() != 0 || (st.st_uid == 1234 && st.st_gid == 1234));
+	CHECK(!exists(f2));
+	tx_free(&tx);
+	unlink(f1);
+}
+
 static void test_failure_mid_transaction(void)
 {
 	_cleanup_free_ char *f1 = p("etc/m1.conf");
@@ -416,6 +446,7 @@ int main(void)
 	mkdir(etc, 0755);
 	test_create_update_delete();
 	test_symlink_and_non_regular();
+	test_mode_and_owner();
 	test_failure_mid_transaction();
 	test_readonly_dir();
 	test_enospc();
