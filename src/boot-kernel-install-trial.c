@@ -89,10 +89,23 @@ char *kernel_install_trial_refusal(const char *root)
 	return NULL;
 }
 
+/* Whether an options value holds "--": systemd-boot joins the options lines in order, and
+ * the kernel hands every word after "--" to init. */
+static bool has_dashes(const char *value)
+{
+	_cleanup_free_ char *copy = xstrdup(value);
+	char *save = NULL;
+
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		if (strcmp(w, "--") == 0 || strcmp(w, "\"--\"") == 0)
+			return true;
+	return false;
+}
+
 char *trial_bls_entry(const char *entry, const char *params)
 {
 	struct strbuf sb;
-	bool sorted = false;
+	bool sorted = false, placed = false;
 
 	sb_init(&sb);
 	sb_add(&sb, GENERATED_MARKER "\n"
@@ -115,13 +128,19 @@ char *trial_bls_entry(const char *entry, const char *params)
 			sorted = true;
 			continue;
 		}
+		/* The trial's words before the first options line with "--": the kernel's. */
+		if (!placed && klen == 7 && strncmp(copy, "options", 7) == 0 && has_dashes(value)) {
+			sb_addf(&sb, "options %s\n", params);
+			placed = true;
+		}
 		sb_addf(&sb, "%s\n", copy);
 	}
 	if (!sorted) {
 		sb_free(&sb);
 		return NULL;
 	}
-	sb_addf(&sb, "options %s\n", params);
+	if (!placed)
+		sb_addf(&sb, "options %s\n", params);
 	return sb_steal(&sb);
 }
 
