@@ -108,38 +108,6 @@ bool trial_file_auto_confirm(const char *text)
 	return v && strcmp(v, "1") == 0;
 }
 
-static void split_words(const char *text, struct strlist *words)
-{
-	_cleanup_free_ char *copy = xstrdup(text ? text : "");
-	char *save = NULL;
-
-	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
-		sl_add(words, w);
-}
-
-char *trial_strip_params(const char *line, const char *params)
-{
-	struct strlist words, tail;
-	size_t keep;
-	struct strbuf sb;
-
-	sl_init(&words);
-	sl_init(&tail);
-	split_words(line, &words);
-	split_words(params, &tail);
-	keep = tail.n && tail.n <= words.n ? words.n - tail.n : words.n;
-	for (size_t i = 0; keep < words.n && i < tail.n; i++)
-		if (strcmp(words.items[keep + i], tail.items[i]) != 0)
-			keep = words.n;
-	sb_init(&sb);
-	for (size_t i = 0; i < keep; i++)
-		sb_addf(&sb, "%s%s", i ? " " : "", words.items[i]);
-	sb_add(&sb, "\n");
-	sl_free(&words);
-	sl_free(&tail);
-	return sb_steal(&sb);
-}
-
 enum trial_phase trial_phase_of(const char *token, bool confirming, const char *cmdline,
 				const char *boot_id, const char *state_boot_id)
 {

@@ -40,9 +40,6 @@ char *trial_file_params(const char *text);
 /* Whether the trial file's text asks for automatic confirmation (its params= carry
  * TRIAL_AUTO_CONFIRM_PARAM=1). */
 bool trial_file_auto_confirm(const char *text);
-/* The running command line of a trial boot (line, one line of words) without the trial
- * entry's own words, which end it (params); line as it is otherwise. Caller frees. */
-char *trial_strip_params(const char *line, const char *params);
 /* What `status` says of a pending trial, from data. */
 enum trial_phase {
 	TRIAL_PENDING,       /* applied in this boot: the next one is the trial */

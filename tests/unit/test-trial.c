@@ -111,17 +111,6 @@ static void test_sdboot_entry(void)
 	CHECK(trial_bls_entry("title x\noptions ro\nlinux /l\n", "a=1") == NULL);
 	CHECK(trial_bls_entry("sort-key\noptions ro\n", "a=1") == NULL);
 
-	/* confirm in the trial boot: the running line without the trial entry's words */
-	static const char *const strip[][3] = {
-		{ "root=UUID=1 ro iommu=pt iommu=pt t=ab\n", "iommu=pt  t=ab", "root=UUID=1 ro iommu=pt\n" },
-		{ "root=UUID=1 ro t=cd\n", "iommu=pt t=ab", "root=UUID=1 ro t=cd\n" }, /* another trial */
-		{ "t=ab\n", "iommu=pt t=ab", "t=ab\n" },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(strip); i++) {
-		e = trial_strip_params(strip[i][0], strip[i][1]);
-		CHECK_STR(e, strip[i][2]);
-		free(e);
-	}
 }
 
 #define MI_ROOT_EXT4 "22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw,errors=remount-ro\n"
