@@ -27,7 +27,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
-        check-rebind check-trial check-asan check-valgrind check-schema check-metrics check-tools check-test-lib check-shell check-ansible \
+        check-rebind check-trial check-contract check-asan check-valgrind check-schema check-metrics check-tools check-test-lib check-shell check-ansible \
         check-ansible-lint check-ansible-ci lint deb \
         chroot-test vm-test fuzz bench test-all
 
@@ -86,7 +86,7 @@ clean:
 
 # --- tests -------------------------------------------------------------------------------
 check: check-unit check-roots check-apply check-rebind check-trial check-settings check-boot-stacks check-status \
-       check-doc check-schema check-metrics check-tools check-test-lib
+       check-contract check-doc check-schema check-metrics check-tools check-test-lib
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -112,6 +112,11 @@ check-rebind: $(BUILD)/$(PACKAGE)
 # apply --trial, confirm and a trial's status on fake roots, GRUB played by stand-ins.
 check-trial: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/trial/run
+
+# The same scenarios against every boot stack (a boot loader with an initramfs generator):
+# stand-ins that follow the real tools, a fake boot; VPS_CONTRACT_ONLY="grub dracut" selects.
+check-contract: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/contract/run
 
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)

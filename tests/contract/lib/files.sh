@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# What the checks compare and look for.
+#   snapshot ROOT     every path the boot depends on (etc boot usr var sys/firmware) with its
+#                     type and, for files, content hash: the state directory aside unless
+#                     snap_state=1 (a failed run records its failure there, rightly)
+#   meta ROOT         the same paths with mode and owner
+#   ours TEXT         whether TEXT holds a word of ours (IOMMU words, ids, our own parameters)
+#   trial_words TEXT  whether it holds a trial's own words (token, auto_confirm, ids)
+#   entries ROOT      every boot entry's command line, one a line (the loader profile's)
+#   oneshot ROOT      the one-shot request the boot loader holds, empty if none
+#   drivers ROOT      the card's functions' drivers: "vfio-pci vfio-pci" when passed through
+snap_paths="etc boot usr var sys/firmware"
+snap_find() { # ROOT FIND-ARGS...: relative paths, sorted, NUL-separated
+	local r=$1
+	shift
+	# shellcheck disable=SC2086 # the list of paths
+	(cd "$r" && find $snap_paths "$@" -print0 2>/dev/null | sort -z |
+		if [ "${snap_state:-}" = 1 ]; then cat; else grep -zv '^var/lib/vfio-passthrough-setup'; fi)
+}
+snapshot() {
+	snap_find "$1" | (cd "$1" && xargs -0 -r stat -c '%n %F')
+	snap_find "$1" -type f | (cd "$1" && xargs -0 -r sha256sum)
+}
+meta() { snap_find "$1" | (cd "$1" && xargs -0 -r stat -c '%n %a %u:%g'); }
+ours() { grep -qE '(^| )(intel_iommu=on|amd_iommu=on|iommu=pt|vfio-pci\.ids=|vfio_passthrough_setup\.)' <<<"$1"; }
+trial_words() { grep -qE '(^| )(vfio-pci\.ids=|vfio_passthrough_setup\.)' <<<"$1"; }
+entries() { standin "$1" "$(fn "$(loader_of "$1")" entries)" "$1"; }
+oneshot() { standin "$1" "$(fn "$(loader_of "$1")" oneshot)" "$1"; }
+drivers() { # ROOT
+	local a
+	for a in 0000:01:00.0 0000:01:00.1; do
+		if [ -L "$1/sys/bus/pci/devices/$a/driver" ]; then
+			basename "$(readlink "$1/sys/bus/pci/devices/$a/driver")"
+		else
+			echo none
+		fi
+	done | tr '\n' ' ' | sed 's/ $//'
+}
+trial_refusal() { # STACK: a word the refusal of a trial names there, empty if one can be had
+	local lv gv
+	lv=$(fn "${1%+*}" trial_refusal) gv=$(fn "${1#*+}" trial_refusal)
+	echo "${!lv:-${!gv}}"
+}

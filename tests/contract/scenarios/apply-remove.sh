@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# Scenario 1: apply, a reboot through the stack, remove, a reboot: the booted command line
+# carries the IOMMU words and vfio-pci takes the card; remove gives back every file byte for
+# byte with its mode and owner (the state directory too: none), and the boot after it is the
+# one before apply. Without an /etc/kernel/cmdline and with an admin's (mode 0600, another
+# owner: a loader that ignores the file must leave it alone too).
+scenario_apply_remove() { # STACK
+	local s=$1 v r before modes orig
+	for v in plain cmdline-file; do
+		r=$(new_machine "$s" "ar-$v" "$v") || { fail "$s, $v: no machine"; continue; }
+		before=$(snap_state=1 snapshot "$r") modes=$(snap_state=1 meta "$r") orig=$(cat "$r/proc/cmdline")
+		prog "$r" apply
+		check "$s, $v: apply exits 0 ($rc: $out)" [ "$rc" -eq 0 ]
+		boot "$r" || fail "$s, $v: no boot after apply"
+		check "$s, $v: the next boot's command line carries intel_iommu=on iommu=pt ($(cat "$r/proc/cmdline"))" \
+			grep -qE ' intel_iommu=on( .*)? iommu=pt( |$)' "$r/proc/cmdline"
+		check "$s, $v: the next boot puts the card on vfio-pci ($(drivers "$r"))" \
+			[ "$(drivers "$r")" = "vfio-pci vfio-pci" ]
+		check "$s, $v: the modprobe file names the card's ids" \
+			grep -q '^options vfio-pci ids=10de:2504,10de:228e' "$r/etc/modprobe.d/vfio-passthrough-setup.conf"
+		prog "$r" status
+		check "$s, $v: status passes in that boot ($rc: $out)" [ "$rc" -eq 0 ]
+		prog "$r" remove
+		check "$s, $v: remove exits 0 ($rc: $out)" [ "$rc" -eq 0 ]
+		check "$s, $v: remove gives back every file byte for byte ($(diff <(echo "$before") <(snap_state=1 snapshot "$r") | grep '^[<>]' | head -n 4))" \
+			[ "$before" = "$(snap_state=1 snapshot "$r")" ]
+		check "$s, $v: remove gives back every mode and owner ($(diff <(echo "$modes") <(snap_state=1 meta "$r") | grep '^[<>]' | head -n 4))" \
+			[ "$modes" = "$(snap_state=1 meta "$r")" ]
+		boot "$r" || fail "$s, $v: no boot after remove"
+		check "$s, $v: the boot after remove is the one before apply ($(cat "$r/proc/cmdline"))" \
+			[ "$(cat "$r/proc/cmdline")" = "$orig" ]
+		check "$s, $v: the card is back on its drivers ($(drivers "$r"))" [ "$(drivers "$r")" = "nouveau snd_hda_intel" ]
+	done
+}

@@ -1,0 +1,8 @@
+# shellcheck shell=bash
+# Initramfs generator profile: initramfs-tools (update-initramfs on the root and on PATH).
+initramfs_tools_tools="update-initramfs lsinitramfs"
+initramfs_tools_trial_refusal=
+
+initramfs_tools_prepare() { mkdir -p "$1/usr/sbin" && : >"$1/usr/sbin/update-initramfs"; }
+# ROOT KVER: /etc/kernel/postinst.d/initramfs-tools
+initramfs_tools_install_kernel() { update-initramfs -c -k "$2" >/dev/null; }
