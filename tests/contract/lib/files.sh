@@ -22,6 +22,7 @@ snapshot() {
 	snap_find "$1" -type f | (cd "$1" && xargs -0 -r sha256sum)
 }
 meta() { snap_find "$1" | (cd "$1" && xargs -0 -r stat -c '%n %a %u:%g'); }
+not() { ! "$@"; } # for check: check "..." not grep ...
 ours() { grep -qE '(^| )(intel_iommu=on|amd_iommu=on|iommu=pt|vfio-pci\.ids=|vfio_passthrough_setup\.)' <<<"$1"; }
 trial_words() { grep -qE '(^| )(vfio-pci\.ids=|vfio_passthrough_setup\.)' <<<"$1"; }
 entries() { standin "$1" "$(fn "$(loader_of "$1")" entries)" "$1"; }

@@ -7,6 +7,7 @@
 #       /etc/kernel/cmdline, mode 0600, owned by 1000:1000), iommu-on (the running command
 #       line and every entry carry intel_iommu=on iommu=pt already), dashdash (an admin's
 #       /etc/kernel/cmdline with words for init after "--")
+#   copy_machine ROOT NAME  -> prints the copy's ROOT (the machine as it is now)
 #   stack_of ROOT, loader_of ROOT, generator_of ROOT
 #   install_kernel ROOT KVER   a kernel package's postinst: the generator's image, then the
 #       boot loader's entries (Debian's /etc/kernel/postinst.d hooks)
@@ -85,6 +86,9 @@ build_machine() { # STACK VARIANT DIR
 		boot "$r"
 }
 
+copy_machine() { # ROOT NAME -> prints the copy's ROOT
+	rm -rf "${tmp:?}/$2" && cp -a "$1" "$tmp/$2" && echo "$tmp/$2"
+}
 new_machine() { # STACK NAME [VARIANT]
 	local cache=$tmp/machines/$1-${3:-plain} r=$tmp/$2
 	if [ ! -d "$cache" ]; then

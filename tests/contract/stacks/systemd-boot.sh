@@ -8,7 +8,11 @@ sdboot_var=sys/firmware/efi/efivars/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-4
 sdboot_oneshot() { # ROOT
 	[ ! -f "$1/$sdboot_var" ] || tail -c +5 "$1/$sdboot_var" | tr -d '\000'
 }
-sdboot_field() { sed -n "s/^$2[ \t]\+//p" "$1" | tr '\n' ' ' | sed 's/ $//'; } # ENTRY KEY
+sdboot_field() { # ENTRY KEY: its value, the values of every KEY line joined by a blank
+	local v
+	v=$(sed -n "s/^$2[ \t]\+//p" "$1" | tr '\n' ' ')
+	echo "${v% }"
+}
 sdboot_entries() { # ROOT: every entry's options
 	local e
 	for e in "$1"/boot/efi/loader/entries/*.conf; do
