@@ -6,12 +6,13 @@
 # vfio_passthrough_setup.addrs=), the initrd or the root's /etc/modprobe.d ("options vfio-pci
 # ids=", the address list) names it, else its own driver (ROOT/fake-machine/drivers).
 boot() { # ROOT
-	local r=$1 l chosen cmdline image kver n ids addrs a id drv
+	local r=$1 l chosen cmdline image kver n ids addrs a id drv bound
 	l=$(loader_of "$r")
 	chosen=$(standin "$r" "$(fn "$l" boot)" "$r") || { echo "contract: $l cannot boot $r" >&2; return 1; }
-	cmdline=$(sed -n 1p <<<"$chosen") image=$(sed -n 2p <<<"$chosen") kver=$(sed -n 3p <<<"$chosen")
+	{ read -r cmdline; read -r image; read -r kver; } <<<"$chosen"
 	[ -n "$cmdline" ] && [ -n "$kver" ] || { echo "contract: $l chose no entry on $r" >&2; return 1; }
-	n=$(($(cat "$r/fake-machine/boots") + 1))
+	read -r n <"$r/fake-machine/boots"
+	n=$((n + 1))
 	echo "$n" >"$r/fake-machine/boots"
 	echo "$cmdline" | tr -s ' ' >"$r/proc/cmdline"
 	printf '00000000-0000-4000-8000-%012d\n' "$n" >"$r/proc/sys/kernel/random/boot_id"
@@ -28,8 +29,9 @@ boot() { # ROOT
 		echo "$a $drv"
 	done <"$r/fake-machine/drivers" >"$r/fake-machine/bound.new"
 	# only the functions whose driver changes: a link costs forks
+	bound=$(<"$r/fake-machine/bound")
 	while read -r a drv; do
-		grep -qx "$a $drv" "$r/fake-machine/bound" || bind_to "$r" "$a" "$drv"
+		case $'\n'$bound$'\n' in *$'\n'"$a $drv"$'\n'*) ;; *) bind_to "$r" "$a" "$drv" ;; esac
 	done <"$r/fake-machine/bound.new"
 	mv "$r/fake-machine/bound.new" "$r/fake-machine/bound"
 }

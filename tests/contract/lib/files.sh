@@ -4,8 +4,9 @@
 #                     type and, for files, content hash: the state directory aside unless
 #                     snap_state=1 (a failed run records its failure there, rightly)
 #   meta ROOT         the same paths with mode and owner
-#   ours TEXT         whether TEXT holds a word of ours (IOMMU words, ids, our own parameters)
-#   trial_words TEXT  whether it holds a trial's own words (token, auto_confirm, ids)
+#   every_line, no_line TEXT REGEX   for the entries: never true of an empty list
+#   $ours_re          a word of ours (IOMMU words, ids, our own parameters); $trial_re: a
+#                     trial's own words (token, auto_confirm, ids)
 #   entries ROOT      every boot entry's command line, one a line (the loader profile's)
 #   oneshot ROOT      the one-shot request the boot loader holds, empty if none
 #   drivers ROOT      the card's functions' drivers: "vfio-pci vfio-pci" when passed through
@@ -15,16 +16,20 @@ snap_find() { # ROOT FIND-ARGS...: relative paths, sorted, NUL-separated
 	shift
 	# shellcheck disable=SC2086 # the list of paths
 	(cd "$r" && find $snap_paths "$@" -print0 2>/dev/null | sort -z |
-		if [ "${snap_state:-}" = 1 ]; then cat; else grep -zv '^var/lib/vfio-passthrough-setup'; fi)
+		if [ "${snap_state:-}" = 1 ]; then cat; else grep -zvE '^var(/lib(/vfio-passthrough-setup(/.*)?)?)?$'; fi)
 }
-snapshot() {
-	snap_find "$1" | (cd "$1" && xargs -0 -r stat -c '%n %F')
-	snap_find "$1" -type f | (cd "$1" && xargs -0 -r sha256sum)
-}
+snapshot() { snap_find "$1" | (cd "$1" && xargs -0 -r sh -c 'stat -c "%n %F" "$@" && find "$@" -maxdepth 0 -type f -exec sha256sum {} +' sh); }
 meta() { snap_find "$1" | (cd "$1" && xargs -0 -r stat -c '%n %a %u:%g'); }
 not() { ! "$@"; } # for check: check "..." not grep ...
-ours() { grep -qE '(^| )(intel_iommu=on|amd_iommu=on|iommu=pt|vfio-pci\.ids=|vfio_passthrough_setup\.)' <<<"$1"; }
-trial_words() { grep -qE '(^| )(vfio-pci\.ids=|vfio_passthrough_setup\.)' <<<"$1"; }
+every_line() { # TEXT REGEX: TEXT has lines, and each matches (an empty list is no pass)
+	[ -n "$1" ] && ! grep -vqE "$2" <<<"$1"
+}
+no_line() { # TEXT REGEX: TEXT has lines, and none matches
+	[ -n "$1" ] && ! grep -qE "$2" <<<"$1"
+}
+ours_re='(^| )(intel_iommu=on|amd_iommu=on|iommu=pt|vfio-pci\.ids=|vfio_passthrough_setup\.)'
+trial_re='(^| )(vfio-pci\.ids=|vfio_passthrough_setup\.)'
+
 entries() { standin "$1" "$(fn "$(loader_of "$1")" entries)" "$1"; }
 oneshot() { standin "$1" "$(fn "$(loader_of "$1")" oneshot)" "$1"; }
 drivers() { # ROOT

@@ -17,8 +17,8 @@ k1=$(basename "$(tests/lib/kernel-index)") || exit 1
 k2=6.1.0-99-amd64 # "installed later": the same module index under a newer name
 machine_id=3b8e5a0c51c34c1e9d0e6f1f1c9a2b7d
 
-loader_of() { local s; s=$(cat "$1/fake-machine/stack"); echo "${s%+*}"; }
-generator_of() { local s; s=$(cat "$1/fake-machine/stack"); echo "${s#*+}"; }
+loader_of() { local s; read -r s <"$1/fake-machine/stack"; echo "${s%+*}"; }
+generator_of() { local s; read -r s <"$1/fake-machine/stack"; echo "${s#*+}"; }
 fn() { echo "${1//-/_}_$2"; } # fn BACKEND OP: the profile's function for OP
 
 add_kernel_files() { # ROOT KVER: the kernel package's files
@@ -40,7 +40,7 @@ standin() { # ROOT COMMAND...: a profile's or a stand-in's work, uncounted, on R
 	shift
 	PATH=$tmp/bin/$(stack_of "$r"):$PATH FAKE_ROOT=$r FAKE_CTL='' "$@"
 }
-stack_of() { cat "$1/fake-machine/stack"; }
+stack_of() { local s; read -r s <"$1/fake-machine/stack"; echo "$s"; }
 
 # Every device's driver without vfio-pci: "ADDR VENDOR:DEVICE DRIVER", from make-root's tree.
 record_drivers() {

@@ -5,7 +5,7 @@
 #   fail_at=N prog ...    the Nth tool call fails; kill_at=N prog ...: it kills the program
 # Each stack has its own PATH directory ($tmp/bin/STACK): its profiles' tools, and every
 # other known tool name as stand-ins/not-installed (logged: the stack's last check fails).
-export FAKE_CTL=$tmp/ctl FAKE_TOP=$top FAKE_HELPER=$bin
+export FAKE_CTL=$tmp/ctl FAKE_TOP=$top FAKE_HELPER=$bin FAKE_STANDINS=$top/tests/contract/stand-ins
 all_tools="update-grub grub-mkconfig grub-reboot grub-editenv grub-set-default kernel-install
 	bootctl proxmox-boot-tool update-initramfs mkinitramfs lsinitramfs dracut lsinitrd"
 
@@ -25,11 +25,12 @@ make_bin() { # STACK
 prog() { # ROOT ARGS...
 	local s
 	s=$(stack_of "$1")
-	rm -rf "$FAKE_CTL"
-	mkdir -p "$FAKE_CTL"
+	rm -f "$FAKE_CTL"/*
+	[ -d "$FAKE_CTL" ] || mkdir -p "$FAKE_CTL"
 	[ -z "${fail_at:-}" ] || echo "$fail_at" >"$FAKE_CTL/fail-at"
 	[ -z "${kill_at:-}" ] || echo "$kill_at" >"$FAKE_CTL/kill-at"
 	stand_ins=$tmp/bin/$s vps "$@"
-	calls=$(cat "$FAKE_CTL/count" 2>/dev/null || echo 0)
+	calls=0
+	[ ! -f "$FAKE_CTL/count" ] || read -r calls <"$FAKE_CTL/count"
 	[ ! -s "$FAKE_CTL/unexpected" ] || sed "s|^|$2: |" "$FAKE_CTL/unexpected" >>"$tmp/unexpected-$s"
 }

@@ -10,14 +10,18 @@
 fake_tool=${0##*/}
 fake_call() {
 	[ -n "${FAKE_CTL:-}" ] && [ -z "${FAKE_NESTED:-}" ] || return 0
-	fake_n=$(($(cat "$FAKE_CTL/count" 2>/dev/null || echo 0) + 1))
+	fake_n=0 fake_at=
+	[ ! -f "$FAKE_CTL/count" ] || read -r fake_n <"$FAKE_CTL/count"
+	fake_n=$((fake_n + 1))
 	echo "$fake_n" >"$FAKE_CTL/count"
 	echo "$fake_n $fake_tool $*" >>"$FAKE_CTL/log"
-	if [ "$(cat "$FAKE_CTL/fail-at" 2>/dev/null)" = "$fake_n" ]; then
+	[ ! -f "$FAKE_CTL/fail-at" ] || read -r fake_at <"$FAKE_CTL/fail-at"
+	if [ "$fake_at" = "$fake_n" ]; then
 		echo "$fake_tool: failed on purpose (call $fake_n of the contract suite)" >&2
 		exit 1
 	fi
-	if [ "$(cat "$FAKE_CTL/kill-at" 2>/dev/null)" = "$fake_n" ]; then
+	[ ! -f "$FAKE_CTL/kill-at" ] || read -r fake_at <"$FAKE_CTL/kill-at"
+	if [ "$fake_at" = "$fake_n" ]; then
 		kill -9 "$PPID"
 		exit 1
 	fi
