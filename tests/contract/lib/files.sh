@@ -42,8 +42,9 @@ drivers() { # ROOT
 		fi
 	done | tr '\n' ' ' | sed 's/ $//'
 }
-trial_refusal() { # STACK: a word the refusal of a trial names there, empty if one can be had
+trial_refusal() { # STACK: the words a refusal of a trial may name there ("proxmox-boot-tool
+	# dracut": either), empty if a trial can be had
 	local lv gv
 	lv=$(fn "${1%+*}" trial_refusal) gv=$(fn "${1#*+}" trial_refusal)
-	echo "${!lv:-${!gv}}"
+	echo ${!lv} ${!gv}
 }
