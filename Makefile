@@ -145,13 +145,15 @@ check-asan:
 # Valgrind on the unit tests and on the suites that run every parser and printer of the helper
 # (detect and apply on every fake machine, settings, status): a valgrind run of the whole check
 # took most of CI's time. The other suites (apply's failure injection, rebind, trial, boot
-# stacks) run under ASan+UBSan, whose LeakSanitizer also reports leaks.
-VALGRIND_SUITES = check-unit check-roots check-settings check-status
+# stacks) run under ASan+UBSan, whose LeakSanitizer also reports leaks. The contract suite runs
+# here on one stack per backend (VALGRIND_CONTRACT_STACKS), the whole matrix under ASan.
+VALGRIND_SUITES = check-unit check-roots check-settings check-status check-contract
+VALGRIND_CONTRACT_STACKS = grub+initramfs-tools kernel-install+dracut proxmox+initramfs-tools
 check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" $(BUILD)/$(PACKAGE)
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-	  $(VALGRIND_SUITES)
+	  VPS_CONTRACT_ONLY="$(VALGRIND_CONTRACT_STACKS)" $(VALGRIND_SUITES)
 
 # `status` on fake roots after a real apply: every pass and fail path against golden output.
 check-status: $(BUILD)/$(PACKAGE)
