@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Initramfs generator profile: dracut (/usr/bin/dracut on the root, no update-initramfs). A
 # trial is refused with it today (the trial's address list is read by initramfs-tools only).
+generators="${generators:-} dracut"
 dracut_tools="dracut lsinitrd"
 dracut_trial_refusal="dracut"
 

@@ -2,6 +2,7 @@
 # Boot loader profile: GRUB as Debian sets it up. Detected by update-grub and
 # /boot/grub/grub.cfg; the one-shot request is next_entry in /boot/grub/grubenv (grub-reboot),
 # which Debian's 00_header empties (save_env) before it boots the entry.
+loaders="${loaders:-} grub"
 grub_tools="update-grub grub-reboot grub-editenv"
 grub_trial_refusal= # a trial can be had
 grub_shared_cmdline= # /etc/kernel/cmdline means nothing to it

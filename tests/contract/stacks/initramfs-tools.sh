@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # Initramfs generator profile: initramfs-tools (update-initramfs on the root and on PATH).
+generators="${generators:-} initramfs-tools"
 initramfs_tools_tools="update-initramfs lsinitramfs"
 initramfs_tools_trial_refusal=
 

@@ -3,6 +3,7 @@
 # sets it up: kernel-install on the root, systemd-bootx64.efi on the ESP (/boot/efi), EFI
 # variables; no /etc/kernel/cmdline unless the variant gives one. The entries are
 # kernel-install's (stand-ins/kernel-install); systemd-boot itself is sdboot_boot.
+loaders="${loaders:-} kernel-install"
 kernel_install_tools="kernel-install bootctl"
 kernel_install_trial_refusal=
 kernel_install_shared_cmdline=yes

@@ -2,6 +2,7 @@
 # Boot loader profile: Proxmox VE's proxmox-boot-tool with its ESP in systemd-boot mode (ZFS
 # on root): /usr/sbin/proxmox-boot-tool on the root, entries written by `refresh` from
 # /etc/kernel/cmdline. It has no one-shot for a command line: a trial is refused.
+loaders="${loaders:-} proxmox"
 proxmox_tools="proxmox-boot-tool"
 proxmox_trial_refusal="proxmox-boot-tool"
 proxmox_shared_cmdline=yes
