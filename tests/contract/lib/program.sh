@@ -16,7 +16,7 @@ make_bin() { # STACK
 	mkdir -p "$d"
 	for t in $all_tools; do
 		case $have in
-		*" $t "*) ln -sf "$top/tests/contract/stand-ins/$t" "$d/$t" ;;
+		*" $t "*) ln -sf "$FAKE_STANDINS/$t" "$d/$t" ;;
 		*) ln -sf "$top/tests/contract/stand-ins/not-installed" "$d/$t" ;;
 		esac
 	done

@@ -3,7 +3,7 @@
 # /boot/grub/grub.cfg; the one-shot request is next_entry in /boot/grub/grubenv (grub-reboot),
 # which Debian's 00_header empties (save_env) before it boots the entry.
 loaders="${loaders:-} grub"
-grub_tools="update-grub grub-reboot grub-editenv"
+grub_tools="update-grub grub-mkconfig grub-reboot grub-editenv"
 grub_trial_refusal= # a trial can be had
 grub_shared_cmdline= # /etc/kernel/cmdline means nothing to it
 grub_oneshot_tool=grub-reboot
