@@ -2,7 +2,8 @@
 # What the checks compare and look for.
 #   snapshot ROOT     every path the boot depends on (etc boot usr var sys/firmware) with its
 #                     type and, for files, content hash: the state directory aside unless
-#                     snap_state=1 (a failed run records its failure there, rightly)
+#                     snap_state=1 (a failed run records its failure there, rightly); and
+#                     without the paths matching the regular expression $snap_skip
 #   meta ROOT         the same paths with mode and owner
 #   every_line, no_line TEXT REGEX   for the entries: never true of an empty list
 #   $ours_re          a word of ours (IOMMU words, ids, our own parameters); $trial_re: a
@@ -16,7 +17,8 @@ snap_find() { # ROOT FIND-ARGS...: relative paths, sorted, NUL-separated
 	shift
 	# shellcheck disable=SC2086 # the list of paths
 	(cd "$r" && find $snap_paths "$@" -print0 2>/dev/null | sort -z |
-		if [ "${snap_state:-}" = 1 ]; then cat; else grep -zvE '^var(/lib(/vfio-passthrough-setup(/.*)?)?)?$'; fi)
+		if [ "${snap_state:-}" = 1 ]; then cat; else grep -zvE '^var(/lib(/vfio-passthrough-setup(/.*)?)?)?$'; fi |
+		if [ -n "${snap_skip:-}" ]; then grep -zvE "$snap_skip"; else cat; fi)
 }
 snapshot() { snap_find "$1" | (cd "$1" && xargs -0 -r sh -c 'stat -c "%n %F" "$@" && find "$@" -maxdepth 0 -type f -exec sha256sum {} +' sh); }
 meta() { snap_find "$1" | (cd "$1" && xargs -0 -r stat -c '%n %a %u:%g'); }
