@@ -3,7 +3,8 @@
 # trial entry; the default boot's files as before, bug 7), the trial boot (the token on the
 # command line, status "Trial boot"), confirm and the boots after it; expiry (no confirm: the
 # next boot is exactly the one before the trial, status "not confirmed"); a second trial in
-# the first one's boot (bug 5); a failed or killed arm (bug 6); remove, a plain apply and
+# the first one's boot (bug 5); a failed or killed arm (bug 6), and apply --trial run again
+# after it (it arms, and does not say "Nothing to change"); remove, a plain apply and
 # confirm clear a request naming the trial entry (bug 9). Elsewhere: refused, exit 2, the
 # reason, nothing written, no tool run.
 scenario_trial() { # STACK
@@ -126,5 +127,8 @@ trial_failed_arm() { # STACK CALL BEFORE: the one-shot tool fails, or the progra
 			eval '[ "$(snapshot "$r")" = "$before" ] || grep -qi "not armed" <<<"$out"'
 		check "$s, arm ($how the one-shot tool): status does not promise the trial boot" \
 			eval '[ -n "$(oneshot "$r")" ] || ! has "$out" "the next boot, and only that one"'
+		prog "$r" apply --trial
+		check "$s, arm ($how the one-shot tool), apply --trial again: arms the trial, not \"Nothing to change\" (issue's lows) ($rc: $out)" \
+			eval '[ "$rc" -eq 0 ] && has "$(oneshot "$r")" vfio-passthrough-setup-trial && ! has "$out" "Nothing to change"'
 	done
 }
