@@ -34,7 +34,7 @@ install_kernel() { # ROOT KVER
 	standin "$1" "$(fn "$g" install_kernel)" "$1" "$2" &&
 		standin "$1" "$(fn "$l" install_kernel)" "$1" "$2"
 }
-purge_package() { rm -f "$1/usr/sbin/vfio-passthrough-setup"; }
+purge_package() { rm -f "$1/usr/sbin/vfio-passthrough-setup" "$1/etc/grub.d/42_vfio-passthrough-setup-trial"; }
 standin() { # ROOT COMMAND...: a profile's or a stand-in's work, uncounted, on ROOT's stack
 	local r=$1
 	shift

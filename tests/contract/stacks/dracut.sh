@@ -5,6 +5,6 @@ generators="${generators:-} dracut"
 dracut_tools="dracut lsinitrd"
 dracut_trial_refusal="dracut"
 
-dracut_prepare() { mkdir -p "$1/usr/bin" && : >"$1/usr/bin/dracut"; }
+dracut_prepare() { mkdir -p "$1/usr/bin" && touch "$1/usr/bin/dracut" "$1/usr/bin/lsinitrd"; }
 # ROOT KVER: /etc/kernel/postinst.d/dracut
 dracut_install_kernel() { dracut -q --force "/boot/initrd.img-$2" "$2" >/dev/null; }

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Boot loader profile: GRUB as Debian sets it up. Detected by update-grub and
+# Boot loader profile: GRUB as Debian sets it up (its tools and grub.d scripts where the
+# packages put them; empty: the stand-ins on PATH do the work). Detected by update-grub and
 # /boot/grub/grub.cfg; the one-shot request is next_entry in /boot/grub/grubenv (grub-reboot),
 # which Debian's 00_header empties (save_env) before it boots the entry.
 loaders="${loaders:-} grub"
@@ -9,7 +10,9 @@ grub_shared_cmdline= # /etc/kernel/cmdline means nothing to it
 grub_oneshot_tool=grub-reboot
 
 grub_prepare() { # ROOT
-	mkdir -p "$1/boot/grub" "$1/etc/default"
+	mkdir -p "$1/boot/grub" "$1/etc/default" "$1/etc/grub.d" "$1/usr/sbin" "$1/usr/bin"
+	touch "$1/usr/sbin/update-grub" "$1/usr/sbin/grub-mkconfig" "$1/usr/sbin/grub-reboot" \
+		"$1/usr/bin/grub-editenv" "$1/etc/grub.d/10_linux" "$1/etc/grub.d/42_vfio-passthrough-setup-trial"
 	printf 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n' \
 		>"$1/etc/default/grub"
 	grub-editenv - create

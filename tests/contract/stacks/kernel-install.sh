@@ -11,7 +11,7 @@ kernel_install_oneshot_tool=bootctl
 
 kernel_install_prepare() { # ROOT
 	mkdir -p "$1/usr/bin" "$1/boot/efi/EFI/systemd" "$1/sys/firmware/efi/efivars"
-	: >"$1/usr/bin/kernel-install"
+	touch "$1/usr/bin/kernel-install" "$1/usr/bin/bootctl"
 	: >"$1/boot/efi/EFI/systemd/systemd-bootx64.efi"
 }
 # ROOT KVER: /etc/kernel/postinst.d/zz-systemd-boot
