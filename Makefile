@@ -27,7 +27,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all install uninstall clean check check-unit check-roots check-apply check-settings check-boot-stacks \
-        check-rebind check-trial check-asan check-valgrind check-schema check-metrics check-tools check-test-lib check-shell check-ansible \
+        check-rebind check-trial check-contract check-asan check-valgrind check-schema check-metrics check-tools check-test-lib check-shell check-ansible \
         check-ansible-lint check-ansible-ci lint deb \
         chroot-test vm-test fuzz bench test-all
 
@@ -86,7 +86,7 @@ clean:
 
 # --- tests -------------------------------------------------------------------------------
 check: check-unit check-roots check-apply check-rebind check-trial check-settings check-boot-stacks check-status \
-       check-doc check-schema check-metrics check-tools check-test-lib
+       check-contract check-doc check-schema check-metrics check-tools check-test-lib
 
 # test-modules reads real Debian 12 and 13 kernels' module indexes, built once and cached
 # outside the clone.
@@ -115,6 +115,11 @@ check-rebind: $(BUILD)/$(PACKAGE)
 check-trial: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/trial/run
 
+# The same scenarios against every boot stack (a boot loader with an initramfs generator):
+# stand-ins that follow the real tools, a fake boot; VPS_CONTRACT_ONLY="grub dracut" selects.
+check-contract: $(BUILD)/$(PACKAGE)
+	BUILD=$(BUILD) tests/contract/run
+
 # `settings` on a bare root: checks, preserved comments, rejected preseeds never written.
 check-settings: $(BUILD)/$(PACKAGE)
 	BUILD=$(BUILD) tests/settings/run
@@ -142,13 +147,15 @@ check-asan:
 # Valgrind on the unit tests and on the suites that run every parser and printer of the helper
 # (detect and apply on every fake machine, settings, status): a valgrind run of the whole check
 # took most of CI's time. The other suites (apply's failure injection, rebind, trial, boot
-# stacks) run under ASan+UBSan, whose LeakSanitizer also reports leaks.
-VALGRIND_SUITES = check-unit check-roots check-settings check-status
+# stacks) run under ASan+UBSan, whose LeakSanitizer also reports leaks. The contract suite runs
+# here on one stack per backend (VALGRIND_CONTRACT_STACKS), the whole matrix under ASan.
+VALGRIND_SUITES = check-unit check-roots check-settings check-status check-contract
+VALGRIND_CONTRACT_STACKS = grub+initramfs-tools kernel-install+dracut proxmox+initramfs-tools
 check-valgrind:
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" $(BUILD)/$(PACKAGE)
 	$(MAKE) BUILD=build-valgrind CFLAGS="-O0 -g" \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-	  $(VALGRIND_SUITES)
+	  VPS_CONTRACT_ONLY="$(VALGRIND_CONTRACT_STACKS)" $(VALGRIND_SUITES)
 
 # `status` on fake roots after a real apply: every pass and fail path against golden output.
 check-status: $(BUILD)/$(PACKAGE)

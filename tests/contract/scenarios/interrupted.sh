@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# Scenarios 3 and 4: apply (on a fresh machine), remove (applied and rebooted) and confirm (in
+# a trial boot, where the stack has trials), each interrupted at each of its tool calls, as
+# counted in an uninterrupted run:
+#  - killed (kill -9 of the program while the tool runs): the same command run again, or the
+#    one `status` then names, completes, and every file is as after the uninterrupted run,
+#    or as before it (bug 4);
+#  - that tool failing: the command exits non-zero with every file as it was.
+scenario_interrupted() { # STACK
+	local s=$1 r
+	r=$(new_machine "$s" int) || { fail "$s: no machine to interrupt"; return; }
+	interrupt_each "$s" "$r" apply
+	prog "$r" apply && boot "$r" || fail "$s: no applied machine to interrupt remove on"
+	interrupt_each "$s" "$r" remove
+	[ -z "$(trial_refusal "$s")" ] || return 0
+	r=$(new_machine "$s" int) || { fail "$s: no machine to interrupt"; return; }
+	prog "$r" apply --trial && boot "$r" || fail "$s: no trial boot to interrupt confirm in"
+	interrupt_each "$s" "$r" confirm
+}
+
+interrupt_each() { # STACK ROOT COMMAND: ROOT is left as it was
+	local s=$1 base=$2 c=$3 ref before after n i tool k
+	ref=$(copy_machine "$base" int-ref)
+	before=$(snapshot "$base")
+	prog "$ref" "$c"
+	n=$calls
+	cp "$FAKE_CTL/log" "$tmp/int-log"
+	after=$(snapshot "$ref")
+	check "$s, $c to interrupt: exits 0 and calls a tool ($rc, $n calls: $out)" eval '[ "$rc" -eq 0 ] && [ "$n" -gt 0 ]'
+	for ((i = 1; i <= n; i++)); do
+		tool=$(awk -v i="$i" '$1 == i { print $2; exit }' "$tmp/int-log")
+		k=$(copy_machine "$base" int-kill)
+		kill_at=$i prog "$k" "$c"
+		check "$s, $c killed in call $i ($tool): died by SIGKILL ($rc)" [ "$rc" -eq 137 ]
+		finish "$k" "$c"
+		check "$s, $c killed in call $i ($tool): run again, or what status names, completes (bug 4) ($rc: $out)" [ "$rc" -eq 0 ]
+		check "$s, $c killed in call $i ($tool): then every file as after $c, or as before it (bug 4)" \
+			eval '[ "$(snapshot "$k")" = "$after" ] || [ "$(snapshot "$k")" = "$before" ]'
+		k=$(copy_machine "$base" int-fail)
+		fail_at=$i prog "$k" "$c"
+		check "$s, $c with call $i ($tool) failing: exits non-zero ($rc)" eval '[ "$rc" -ne 0 ] && [ "$calls" -ge "$i" ]'
+		check "$s, $c with call $i ($tool) failing: every file as it was ($(diff <(echo "$before") <(snapshot "$k") | grep '^[<>]' | head -n 4))" \
+			[ "$(snapshot "$k")" = "$before" ]
+	done
+}
+
+finish() { # ROOT COMMAND: the command again; if it fails, the command status names
+	local named
+	prog "$1" "$2"
+	[ "$rc" -ne 0 ] || return 0
+	prog "$1" status
+	named=$(grep -o 'vfio-passthrough-setup \(apply\|remove\|confirm\)\( --[a-z-]*\)*' <<<"$out" | head -n1)
+	[ -n "$named" ] || { rc=1 out="no command named by status: $out"; return; }
+	# shellcheck disable=SC2086 # the command's words
+	prog "$1" ${named#vfio-passthrough-setup }
+}
