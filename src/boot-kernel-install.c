@@ -112,5 +112,8 @@ const struct boot_loader boot_loader_kernel_install = {
 	.trial_armed = kernel_install_trial_armed,
 	.trial_disarm = kernel_install_trial_disarm,
 	.trial_entry_options = kernel_install_trial_entry_options,
+	.params_where = KERNEL_CMDLINE_PATH,
+	.admin_params_where = KERNEL_CMDLINE_PATH,
+	.apply_command = "kernel-install add KVER /boot/vmlinuz-KVER (for each kernel)",
 	.trial_entry = TRIAL_SDBOOT_ENTRY,
 };

@@ -50,4 +50,7 @@ const struct boot_loader boot_loader_proxmox = {
 	.shared_params_file = KERNEL_CMDLINE_PATH,
 	.regenerate = proxmox_regenerate,
 	.trial_refusal = proxmox_trial_refusal,
+	.params_where = KERNEL_CMDLINE_PATH,
+	.admin_params_where = KERNEL_CMDLINE_PATH,
+	.apply_command = "proxmox-boot-tool refresh",
 };

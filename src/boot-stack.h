@@ -39,6 +39,10 @@
  *   trial_entry_options  the kernel words the trial entry itself gives (caller frees; NULL:
  *                 none): in the trial boot, the running words not among them were typed at
  *                 the boot menu, and confirm does not keep them (kernel-cmdline-file.c)
+ *   params_where, admin_params_where, apply_command  for status's fixes: where our
+ *                 parameters live ("the grub drop-in"), where an admin's own live
+ *                 ("/etc/default/grub"), and the command that makes a change to them active
+ *                 ("update-grub")
  *   configured_cmdline  the kernel words the loader's own configuration gives every entry
  *                 with ours in place, and *where names its files (both caller frees), so that
  *                 apply can warn of an IOMMU switched off against ours; NULL: the shared
@@ -93,6 +97,9 @@ struct boot_loader {
 	const char *trial_entry;
 	char *(*trial_entry_options)(const char *root);
 	char *(*configured_cmdline)(const char *root, const char *ours, char **where);
+	const char *params_where;
+	const char *admin_params_where;
+	const char *apply_command;
 };
 
 struct plan;

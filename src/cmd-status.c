@@ -454,6 +454,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 	g->loader = boot_loader_in_use(root);
 	g->generator = initramfs_generator_in_use(root);
 	in->generator = g->generator;
+	in->loader = g->loader;
 	gather_files(root, g, in);
 	if (in->have_pci)
 		gather_initramfs(root, g, in);

@@ -11,6 +11,28 @@
 #include "settings.h"
 #include "status-check.h"
 
+
+/* How the fixes name the boot loader in use (its table): where our parameters live, where an
+ * admin's own live, and the command that makes them active. With no loader found, the
+ * parameters are the admin's to add by hand. */
+static const char *params_where(const struct status_input *in)
+{
+	return in->loader ? in->loader->params_where : "the boot loader's kernel command line";
+}
+
+static const char *admin_params_where(const struct status_input *in)
+{
+	return in->loader ? in->loader->admin_params_where : "the boot loader's configuration";
+}
+
+/* "run update-grub", or for no loader found a hand's instruction. */
+static char *regen_step(const struct status_input *in)
+{
+	return in->loader ? xasprintf("run %s", in->loader->apply_command)
+			  : xstrdup("regenerate the boot loader's entries by hand (no boot loader "
+				    "this program knows is in use)");
+}
+
 static bool nothing_configured(const struct status_input *in)
 {
 	return !in->configured && !in->config_error;
@@ -212,12 +234,17 @@ static void check_cmdline(const struct status_input *in, bool pending,
 	}
 	sl_init(&words);
 	cmdline_split_kernel(in->cmdline, &words);
-	if (sl_has(&words, "amd_iommu=on"))
+	if (sl_has(&words, "amd_iommu=on")) {
+		_cleanup_free_ char *step = regen_step(in);
+		_cleanup_free_ char *fix = xasprintf(
+		    "remove amd_iommu=on from %s (another tool or guide added it), then %s",
+		    admin_params_where(in), step);
+
 		report_add(
 		    r, "cmdline-amd-iommu", "/proc/cmdline", CHECK_WARN,
 		    "amd_iommu=on is not a valid value: the kernel ignores it (\"AMD-Vi: Unknown option - 'on'\"); the AMD IOMMU is enabled in the firmware",
-		    "remove amd_iommu=on from /etc/default/grub (another tool or guide added it), then update-grub",
-		    "the command line carries amd_iommu=on");
+		    fix, "the command line carries amd_iommu=on");
+	}
 	sl_free(&words);
 	warn_iommu_off(in->cmdline, "/proc/cmdline", in->expected_params, r);
 	if (!in->expected_params || !in->expected_params[0]) {
@@ -232,16 +259,24 @@ static void check_cmdline(const struct status_input *in, bool pending,
 			  "carries %s", in->expected_params);
 	} else {
 		_cleanup_free_ char *list = sl_join(&missing, " ");
+		_cleanup_free_ char *when = xasprintf("%s takes effect at the next boot",
+						      params_where(in));
+		_cleanup_free_ char *step = regen_step(in);
+		_cleanup_free_ char *why =
+		    in->loader
+			? xasprintf("the boot entry does not include %s: %s did not run, the entry was edited at boot, or the machine boots with another boot loader",
+				    params_where(in), in->loader->apply_command)
+			: xstrdup("no boot loader this program knows is in use, so nothing added the parameters to the boot entries");
+		_cleanup_free_ char *fix =
+		    in->loader ? xasprintf("%s and reboot", step)
+			       : xstrdup("add them to the boot loader's kernel command line by hand and reboot");
 
 		if (pending)
-			report_add(r, "cmdline", "/proc/cmdline", CHECK_PENDING,
-				  "the grub drop-in takes effect at the next boot",
-				  "reboot", "lacks %s (until the reboot)", list);
+			report_add(r, "cmdline", "/proc/cmdline", CHECK_PENDING, when, "reboot",
+				   "lacks %s (until the reboot)", list);
 		else
-			report_add(r, "cmdline", "/proc/cmdline", CHECK_FAIL,
-				  "the boot entry does not include the grub drop-in: update-grub did not run, the entry was edited at boot, or the machine boots with another loader (systemd-boot)",
-				  "run update-grub and reboot; with systemd-boot add the parameters to /etc/kernel/cmdline",
-				  "lacks %s", list);
+			report_add(r, "cmdline", "/proc/cmdline", CHECK_FAIL, why, fix, "lacks %s",
+				   list);
 	}
 	sl_free(&missing);
 }
@@ -271,7 +306,10 @@ static void check_iommu(const struct status_input *in, enum check_result if_off,
 	/* What was seen decides the order of the possible causes, likeliest first. */
 	if (off) {
 		cause = xasprintf("the kernel command line switches it off (%s)", off);
-		fix = xasprintf("remove %s from the kernel command line (/etc/default/grub or the file that adds it), run update-grub, reboot", off);
+		_cleanup_free_ char *step = regen_step(in);
+
+		fix = xasprintf("remove %s from the kernel command line (%s or the file that adds it), %s, reboot",
+				off, admin_params_where(in), step);
 	} else if (in->hypervisor) {
 		cause = xasprintf("this is a virtual machine (%s): its hypervisor most likely offers it no virtual IOMMU; less likely, the VM's firmware leaves it off", in->hypervisor);
 		fix = xstrdup("give the VM a virtual IOMMU (libvirt: <iommu model='intel'/> on a q35 machine; QEMU: -device intel-iommu,intremap=on), then restart it; a device passed into the VM also needs the IOMMU on the host");
@@ -283,7 +321,10 @@ static void check_iommu(const struct status_input *in, enum check_result if_off,
 		fix = xstrdup("enable VT-d in the BIOS/UEFI setup, then reboot");
 	} else if (in->cpu == CPU_INTEL) {
 		cause = xstrdup("intel_iommu=on is not on the command line, or VT-d is off in the firmware");
-		fix = xstrdup("keep intel_iommu=on in the grub drop-in (run update-grub); enable VT-d in the BIOS/UEFI setup; reboot");
+		_cleanup_free_ char *step = regen_step(in);
+
+		fix = xasprintf("keep intel_iommu=on in %s (%s); enable VT-d in the BIOS/UEFI setup; reboot",
+				params_where(in), step);
 	} else {
 		cause = xstrdup("the IOMMU is off in the firmware or not supported by this machine");
 		fix = xstrdup("enable VT-d / AMD-Vi (IOMMU) in the BIOS/UEFI setup, then reboot");
@@ -428,6 +469,7 @@ static void check_drivers(const struct status_input *in, bool pending,
 				  f->driver ? f->driver : "no driver");
 		} else if (f->driver) {
 			_cleanup_free_ char *rebuild = rebuild_command(in, NULL);
+			_cleanup_free_ char *step = regen_step(in);
 			struct check *c =
 			    report_add(r, "driver", addr, CHECK_FAIL, NULL, NULL,
 				      "%s (expected vfio-pci)", f->driver);
@@ -438,7 +480,8 @@ static void check_drivers(const struct status_input *in, bool pending,
 				    xasprintf(
 					"vfio-pci is built into this kernel, so only vfio-pci.ids= on the kernel command line binds the card; without it %s took the function",
 					f->driver),
-				    xstrdup("see the cmdline line of this report: run update-grub and reboot"));
+				    xasprintf("see the cmdline line of this report: %s and reboot",
+					      step));
 			else
 				check_set_cause(
 				    c,

@@ -14,6 +14,7 @@
 #include "status-report.h"
 #include "util.h"
 
+struct boot_loader;
 struct initramfs_generator;
 
 struct kubevirt_device;
@@ -92,6 +93,8 @@ struct status_input {
 	 * NULL for a loader that reads our drop-in. Its text: NULL when it does not exist. */
 	const char *params_file;
 	const char *params_file_text;
+	/* the boot loader in use (NULL: none found): the fixes name its files and command */
+	const struct boot_loader *loader;
 	/* Where params_file is absent, kernel-install reads /usr/lib/kernel/cmdline (this, NULL
 	 * if it does not exist), else the running command line. */
 	const char *params_vendor_text;

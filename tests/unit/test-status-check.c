@@ -379,6 +379,25 @@ static void test_cmdline(void)
 	in.cmdline = "ro iommu=pt -- intel_iommu=on";
 	expect(&in, 1, "cmdline", NULL, CHECK_FAIL);
 
+	/* The fix names the boot loader in use, from its table; with none found, the hand's. */
+	in = good();
+	in.cmdline = "ro quiet";
+	in.loader = &boot_loader_grub;
+	status_evaluate(&in, &r);
+	CHECK_STR(find(&r, "cmdline")->fix, "run update-grub and reboot");
+	CHECK(strstr(find(&r, "cmdline")->cause, "does not include the grub drop-in") != NULL);
+	status_report_free(&r);
+	in.loader = &boot_loader_kernel_install;
+	status_evaluate(&in, &r);
+	CHECK(strstr(find(&r, "cmdline")->cause, "/etc/kernel/cmdline") != NULL);
+	CHECK(strncmp(find(&r, "cmdline")->fix, "run kernel-install add", 22) == 0);
+	status_report_free(&r);
+	in.loader = NULL;
+	status_evaluate(&in, &r);
+	CHECK(strstr(find(&r, "cmdline")->cause, "no boot loader") != NULL);
+	CHECK(strstr(find(&r, "cmdline")->fix, "update-grub") == NULL);
+	status_report_free(&r);
+
 	/* An admin's intel_iommu=off: a warning saying which word wins. */
 	in = good();
 	in.cmdline = "ro intel_iommu=on iommu=pt intel_iommu=off";
