@@ -220,12 +220,34 @@ static char *base_when_absent(const char *root, const struct kernel_cmdline_reco
 	return line;
 }
 
-/* tx's root is set: the path is staged root-relative, written without leaving the root. */
-static int stage(struct transaction *tx, const char *content, struct error *err)
+/* What is said when the file stays with the admin's words where deleting it (or leaving it
+ * absent) would let kernel-install take the running line, which carries ours. */
+static char *stays_note(void)
 {
+	return xasprintf("%s stays, with the command line without vfio-passthrough-setup's "
+			 "parameters: without it, kernel-install would copy the running command "
+			 "line (/proc/cmdline), which still carries them, into the boot entries. "
+			 "Delete it after the next reboot if you want the running command line "
+			 "used again.",
+			 KERNEL_CMDLINE_PATH);
+}
+
+/* tx's root is set: the path is staged root-relative, written without leaving the root.
+ * restore: where the file does not exist, what it keeps if the regeneration fails and the
+ * files are put back (tx_restore), instead of going (say: with stays_note). */
+static int stage(struct transaction *tx, const char *content, const char *restore, bool say,
+		 struct error *err)
+{
+	struct file_change *c;
+
 	if (tx_stage(tx, KERNEL_CMDLINE_PATH, content, err) < 0)
 		return -1;
-	tx->changes[tx->n - 1].needs_bootloader = true;
+	c = &tx->changes[tx->n - 1];
+	c->needs_bootloader = true;
+	if (restore && !c->old_content) {
+		c->restore_content = xstrdup(restore);
+		c->restore_note = say ? stays_note() : NULL;
+	}
 	return 0;
 }
 
@@ -251,6 +273,17 @@ static void warn_iommu_off_configured(const char *root, const struct boot_loader
 		printf("Warning: %s: %s\n", where, conflict);
 }
 
+/* Whether, without the file, kernel-install would take the running line, and it carries
+ * words of ours (or the trial's). */
+static bool fallback_carries_ours(const char *root, const struct kernel_cmdline_record *old)
+{
+	_cleanup_free_ char *ours = our_words(root, old), *fallback = NULL;
+	bool running;
+
+	fallback = fallback_line(root, &running);
+	return running && kcmdline_carries_any(fallback, ours);
+}
+
 /* Nothing of ours wanted in the file, and it is to be deleted (*del) or left absent (!cur).
  * If that lets kernel-install take a running line that carries words of ours, the file must
  * hold the admin's words instead: cur without ours, or the running line without ours. It
@@ -258,12 +291,10 @@ static void warn_iommu_off_configured(const char *root, const struct boot_loader
 static int guard_fallback(const char *root, const struct kernel_cmdline_record *old,
 			  const char *cur, char **next, bool *del, struct error *err)
 {
-	_cleanup_free_ char *ours = our_words(root, old), *fallback = NULL;
+	_cleanup_free_ char *note = NULL;
 	char *kept;
-	bool running;
 
-	fallback = fallback_line(root, &running);
-	if (!running || !kcmdline_carries_any(fallback, ours))
+	if (!fallback_carries_ours(root, old))
 		return 0;
 	kept = cur ? kcmdline_remove(cur, old->added)
 		   : base_when_absent(root, old, KERNEL_CMDLINE_PATH, err);
@@ -272,11 +303,8 @@ static int guard_fallback(const char *root, const struct kernel_cmdline_record *
 	free(*next);
 	*next = kept;
 	*del = false;
-	printf("%s stays, with the command line without vfio-passthrough-setup's parameters: "
-	       "without it, kernel-install would copy the running command line (/proc/cmdline), "
-	       "which still carries them, into the boot entries. Delete it after the next "
-	       "reboot if you want the running command line used again.\n",
-	       KERNEL_CMDLINE_PATH);
+	note = stays_note();
+	printf("%s\n", note);
 	return 0;
 }
 
@@ -331,7 +359,9 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 			return -1;
 		if (del && !cur)
 			return 0;
-		return stage(tx, del ? NULL : next, err);
+		/* Created to hold the admin's words: a failed regeneration does not take it
+		 * away either (said already). */
+		return stage(tx, del ? NULL : next, cur ? NULL : next, false, err);
 	}
 
 	if (have_record) {
@@ -375,5 +405,8 @@ int kernel_cmdline_stage(struct transaction *tx, const char *root, const char *w
 	}
 	kcmdline_hash(next, hash);
 	rec->written = xstrdup(hash);
-	return stage(tx, next, err);
+	/* Created here: should the regeneration fail, deleting it again would let kernel-install
+	 * copy a running line with our words (a trial boot's) into the entries it regenerates
+	 * for the previous files; it stays then with the admin's words (base). */
+	return stage(tx, next, !cur && fallback_carries_ours(root, old) ? base : NULL, true, err);
 }

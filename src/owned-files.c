@@ -186,7 +186,9 @@ int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
 	*in_doubt = true;
 	log_error("%s", err->msg);
 	log_error("restoring the previous files and regenerating again...");
-	if (tx_rollback(tx, &e2) < 0) {
+	/* A file that did not exist may stay (its restore_content): kernel-install would
+	 * otherwise take the running line, with our words, into the entries regenerated next. */
+	if (tx_restore(tx, &e2) < 0) {
 		error_append(err, "; restoring the previous files failed too: %s", e2.msg);
 		return -1;
 	}
@@ -197,7 +199,11 @@ int owned_files_regenerate_or_restore(const char *root, struct transaction *tx,
 		return -1;
 	}
 	*in_doubt = false;
-	error_append(err, "; the previous files were restored, nothing changed");
+	if (tx_restore_kept(tx))
+		error_append(err, "; the previous files were restored (one that did not exist "
+				  "stays, as said above) and the boot entries are as before");
+	else
+		error_append(err, "; the previous files were restored, nothing changed");
 	return -1;
 }
 

@@ -26,7 +26,8 @@ void created_dirs_merge(const char *recorded, const struct transaction *tx, stru
 void owned_files_remove_leftovers(const char *root);
 /* Regenerate what `needs` says after tx was committed, then run `then` (NULL: nothing; the
  * trial's one-shot request, which is part of the change). On failure of either put the
- * files back, regenerate again so the boot files match them, and say what failed (-1);
+ * files back (tx_restore: a file staged with a restore_content stays with it), regenerate
+ * again so the boot files match them, and say what failed (-1);
  * *in_doubt then says whether the boot files may still not match the files (restoring or
  * the second regeneration failed too): the regeneration stays pending. */
 typedef int regen_then_fn(const char *root, struct error *err);

@@ -41,6 +41,8 @@ void tx_free(struct transaction *tx)
 		free(tx->changes[i].rel);
 		free(tx->changes[i].new_content);
 		free(tx->changes[i].old_content);
+		free(tx->changes[i].restore_content);
+		free(tx->changes[i].restore_note);
 		if (tx->changes[i].dir_fd >= 0)
 			close(tx->changes[i].dir_fd);
 	}
@@ -334,12 +336,17 @@ int tx_commit(struct transaction *tx, struct error *err)
 	return 0;
 }
 
-int tx_rollback(struct transaction *tx, struct error *err)
+/* keep: a file that did not exist gets its restore_content, where it has one. */
+static int rollback(struct transaction *tx, bool keep, struct error *err)
 {
 	int ret = 0;
 
 	for (size_t i = tx->n; i-- > 0;) {
 		struct file_change *c = &tx->changes[i];
+		const char *back = c->old_content ? c->old_content
+				   : keep	  ? c->restore_content
+						  : NULL;
+		size_t len = c->old_content ? c->old_len : back ? strlen(back) : 0;
 		bool renamed = false;
 
 		if (!c->done)
@@ -347,11 +354,14 @@ int tx_rollback(struct transaction *tx, struct error *err)
 		c->done = false;
 		if (c->dir_fd < 0)
 			continue; /* a delete where the directory was missing: nothing happened */
-		if (c->old_content) {
+		if (back) {
 			struct replace rp = { c->dir_fd, path_base(c->rel), c->path, false, false,
 					      c };
+			int r = replace_file(&rp, back, len, &renamed, err);
 
-			ret |= replace_file(&rp, c->old_content, c->old_len, &renamed, err);
+			if (r == 0 && !c->old_content && c->restore_note)
+				printf("%s\n", c->restore_note);
+			ret |= r;
 		} else {
 			ret |= delete_file(c->dir_fd, path_base(c->rel), c->path, err);
 		}
@@ -359,6 +369,25 @@ int tx_rollback(struct transaction *tx, struct error *err)
 	remove_empty_dirs(tx->root, &tx->created_dirs);
 	sl_free(&tx->created_dirs);
 	return ret ? -1 : 0;
+}
+
+int tx_rollback(struct transaction *tx, struct error *err)
+{
+	return rollback(tx, false, err);
+}
+
+int tx_restore(struct transaction *tx, struct error *err)
+{
+	return rollback(tx, true, err);
+}
+
+bool tx_restore_kept(const struct transaction *tx)
+{
+	for (size_t i = 0; i < tx->n; i++)
+		if (tx->changes[i].changed && !tx->changes[i].old_content &&
+		    tx->changes[i].restore_content)
+			return true;
+	return false;
 }
 
 void remove_empty_dirs(const char *root, const struct strlist *dirs)

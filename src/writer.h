@@ -26,6 +26,11 @@ struct file_change {
 	/* Set by the caller from the rendered file: what a change of it must regenerate. */
 	bool needs_initramfs;
 	bool needs_bootloader;
+	/* Set by the caller where the file did not exist: what tx_restore() leaves in its place
+	 * instead of deleting it (NULL: deleted), and the sentence that says why (NULL: said
+	 * already). */
+	char *restore_content;
+	char *restore_note;
 };
 
 struct transaction {
@@ -47,8 +52,13 @@ int tx_stage(struct transaction *tx, const char *path, const char *content, stru
 size_t tx_changed(const struct transaction *tx);
 /* Apply every changed entry; on failure roll back and return -1 with err set. */
 int tx_commit(struct transaction *tx, struct error *err);
-/* Put back what commit did (also used when regeneration fails afterwards). */
+/* Put back what commit did, byte for byte. */
 int tx_rollback(struct transaction *tx, struct error *err);
+/* The same after a commit whose regeneration failed, except that a file that did not exist
+ * and has a restore_content is left with that content (and its restore_note printed). */
+int tx_restore(struct transaction *tx, struct error *err);
+/* Whether tx_restore() left a file that did not exist before (its restore_content). */
+bool tx_restore_kept(const struct transaction *tx);
 /* rmdir each directory under root (deepest, i.e. last, first) that is empty now; never one
  * that holds anything, never through a link. */
 void remove_empty_dirs(const char *root, const struct strlist *dirs);

@@ -11,6 +11,8 @@
 #   entries ROOT      every boot entry's command line, one a line (the loader profile's)
 #   oneshot ROOT      the one-shot request the boot loader holds, empty if none
 #   drivers ROOT      the card's functions' drivers: "vfio-pci vfio-pci" when passed through
+#   words_of LINE     its words, one a line, without systemd.machine_id= (kernel-install adds
+#                     it): an /etc/kernel/cmdline we leave holds the entries' words of before
 snap_paths="etc boot usr var sys/firmware"
 snap_find() { # ROOT FIND-ARGS...: relative paths, sorted, NUL-separated
 	local r=$1
@@ -43,6 +45,9 @@ drivers() { # ROOT
 			echo none
 		fi
 	done | tr '\n' ' ' | sed 's/ $//'
+}
+words_of() { # LINE
+	tr -s ' \t' '\n\n' <<<"$1" | grep -v '^systemd.machine_id=' | grep .
 }
 trial_refusal() { # STACK: the words a refusal of a trial may name there ("proxmox-boot-tool
 	# dracut": either), empty if a trial can be had

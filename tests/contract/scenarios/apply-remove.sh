@@ -41,7 +41,3 @@ scenario_apply_remove() { # STACK
 		check "$s, $v: the card is back on its drivers ($(drivers "$r"))" [ "$(drivers "$r")" = "nouveau snd_hda_intel" ]
 	done
 }
-
-words_of() { # LINE: its words, one a line, without systemd.machine_id= (kernel-install adds it)
-	tr -s ' \t' '\n\n' <<<"$1" | grep -v '^systemd.machine_id=' | grep .
-}

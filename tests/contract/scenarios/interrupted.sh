@@ -5,7 +5,10 @@
 #  - killed (kill -9 of the program while the tool runs): the same command run again, or the
 #    one `status` then names, completes, and every file is as after the uninterrupted run,
 #    or as before it (bug 4);
-#  - that tool failing: the command exits non-zero with every file as it was.
+#  - that tool failing: the command exits non-zero with every file as it was; an
+#    /etc/kernel/cmdline that was not there may stay with the words the entries had before
+#    (as after remove: deleting it would let the regeneration back take the running line,
+#    a trial boot's with our words, into the entries, bug 1), the entries byte for byte.
 scenario_interrupted() { # STACK
 	local s=$1 r
 	r=$(new_machine "$s" int) || { fail "$s: no machine to interrupt"; return; }
@@ -19,9 +22,14 @@ scenario_interrupted() { # STACK
 }
 
 interrupt_each() { # STACK ROOT COMMAND: ROOT is left as it was
-	local s=$1 base=$2 c=$3 ref before after n i tool k
+	local s=$1 base=$2 c=$3 ref before after n i tool k skip='' failed0 entries0 kept
 	ref=$(copy_machine "$base" int-ref)
 	before=$(snapshot "$base")
+	# after a failing tool: /etc/kernel/cmdline, where it was not, is checked apart
+	[ -e "$base/etc/kernel/cmdline" ] || skip='^etc/kernel(/cmdline)?$'
+	failed0=$(snap_skip=$skip snapshot "$base")
+	# the entries' words of before (the trial entry aside: its own words are the trial's)
+	entries0=$(entries "$base" | grep -vE "$trial_re" | head -n1)
 	prog "$ref" "$c"
 	n=$calls
 	cp "$FAKE_CTL/log" "$tmp/int-log"
@@ -39,8 +47,10 @@ interrupt_each() { # STACK ROOT COMMAND: ROOT is left as it was
 		k=$(copy_machine "$base" int-fail)
 		fail_at=$i prog "$k" "$c"
 		check "$s, $c with call $i ($tool) failing: exits non-zero ($rc)" eval '[ "$rc" -ne 0 ] && [ "$calls" -ge "$i" ]'
-		check "$s, $c with call $i ($tool) failing: every file as it was ($(diff <(echo "$before") <(snapshot "$k") | grep '^[<>]' | head -n 4))" \
-			[ "$(snapshot "$k")" = "$before" ]
+		check "$s, $c with call $i ($tool) failing: every file as it was ($(diff <(echo "$failed0") <(snap_skip=$skip snapshot "$k") | grep '^[<>]' | head -n 4))" \
+			[ "$(snap_skip=$skip snapshot "$k")" = "$failed0" ]
+		[ -z "$skip" ] || { kept=$(cat "$k/etc/kernel/cmdline" 2>&1); check "$s, $c with call $i ($tool) failing: no /etc/kernel/cmdline left, or one with the entries' words of before ($kept)" \
+			eval '[ ! -e "$k/etc/kernel/cmdline" ] || [ "$(words_of "$kept")" = "$(words_of "$entries0")" ]'; }
 	done
 }
 
