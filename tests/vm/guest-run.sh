@@ -35,10 +35,12 @@ list_devices() {
 	done
 }
 
-# efi_var NAME: systemd-boot's variable NAME (4 attribute bytes, then UTF-16), or "none"
+# efi_var NAME: systemd-boot's variable NAME (4 attribute bytes, then UTF-16), or "none".
+# Read through a pipe: efivarfs cannot seek ("tail: cannot seek to relative offset 4").
 efi_var() {
 	f=/sys/firmware/efi/efivars/$1-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f
-	if [ -e "$f" ]; then tail -c +5 "$f" | tr -d '\000'; echo; else echo none; fi
+	# shellcheck disable=SC2002 # the pipe is the point (see above)
+	if [ -e "$f" ]; then cat "$f" | tail -c +5 | tr -d '\000'; echo; else echo none; fi
 }
 
 # every boot loader entry (Type #1) there is, each headed by its path
