@@ -35,6 +35,23 @@ list_devices() {
 	done
 }
 
+# efi_var NAME: systemd-boot's variable NAME (4 attribute bytes, then UTF-16), or "none".
+# Read through a pipe: efivarfs cannot seek ("tail: cannot seek to relative offset 4").
+efi_var() {
+	f=/sys/firmware/efi/efivars/$1-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f
+	# shellcheck disable=SC2002 # the pipe is the point (see above)
+	if [ -e "$f" ]; then cat "$f" | tail -c +5 | tr -d '\000'; echo; else echo none; fi
+}
+
+# every boot loader entry (Type #1) there is, each headed by its path
+loader_entries() {
+	for e in /boot/efi/loader/entries/*.conf /efi/loader/entries/*.conf /boot/loader/entries/*.conf; do
+		[ -e "$e" ] || continue
+		echo "==> $e"
+		cat "$e"
+	done
+}
+
 collect() {
 	# vmtest.service waits for systemd-udev-settle, which gives up after 3 min: on a loaded
 	# host (TCG at load 20) udev was still loading drivers then, and the state looked unbound
@@ -62,10 +79,10 @@ collect() {
 	if [ -d /boot/efi/loader ]; then
 		[ ! -e /etc/kernel/cmdline ] || cp /etc/kernel/cmdline "$O/kernel-cmdline"
 		{ bootctl status --no-pager; bootctl list --no-pager; } >"$O/bootctl" 2>&1
-		for e in /boot/efi/loader/entries/*.conf; do
-			echo "==> $e"
-			cat "$e"
-		done >"$O/loader-entries" 2>&1
+		loader_entries >"$O/loader-entries" 2>&1
+		# the entry this boot is (set by systemd-boot) and a one-shot request left for the next
+		efi_var LoaderEntrySelected >"$O/efi-selected"
+		efi_var LoaderEntryOneShot >"$O/efi-oneshot"
 		entry=$(grep -l "^linux .*/$(uname -r)/" /boot/efi/loader/entries/*.conf 2>/dev/null | head -n 1)
 		initrd=$(sed -n 's/^initrd[[:space:]]\{1,\}//p' "${entry:-/dev/null}" | head -n 1)
 		# the same bytes as /boot's image: its listing (lsinitrd costs a minute of TCG)
@@ -78,6 +95,12 @@ collect() {
 	fi
 	# every path on the root filesystem that carries the package's name (leftovers after purge)
 	find / -xdev -name "*$NAME*" -not -path '/var/lib/vmtest/*' >"$O/named-paths" 2>/dev/null
+}
+
+# A machine with no /etc/kernel/cmdline, as Debian's systemd-boot setups often are: its
+# entries' options come from /proc/cmdline (kernel-install's fallback)
+act_no_kernel_cmdline() {
+	rm -f /etc/kernel/cmdline
 }
 
 act_install() {
@@ -142,10 +165,21 @@ act_vga_now() {
 	list_devices >"$O/vga_now.devices"
 }
 
-# A trial (scenario 8): apply --trial, and grubenv's one-shot choice it left.
+# the one-shot request an action left: grubenv (file grubenv), or on systemd-boot the EFI
+# variable bootctl set-oneshot wrote and the entries (ACTION.oneshot, ACTION.entries)
+one_shot_request() {
+	if [ -d /boot/efi/loader ]; then
+		efi_var LoaderEntryOneShot >"$O/$1.oneshot"
+		loader_entries >"$O/$1.entries"
+	else
+		grub-editenv list >"$O/grubenv"
+	fi
+}
+
+# A trial (scenarios 8, 13): apply --trial, and the one-shot choice it left.
 act_apply_trial() {
 	"$NAME" apply --trial --devices "$1" || return
-	grub-editenv list >"$O/grubenv"
+	one_shot_request apply_trial
 }
 
 # A trial whose boot fails (scenario 10): the kernel panics when init exits at once
@@ -156,20 +190,37 @@ act_apply_trial_failing() {
 	grub-editenv list >"$O/grubenv"
 }
 
-# confirm (scenario 11), then what every later boot gets: GRUB's one-shot choice, the default
-# entry's kernel line, the trial entries left, the modprobe file and the initramfs
+# confirm (scenarios 11, 13), then what every later boot gets: GRUB's one-shot choice, the
+# default entry's kernel line, the trial entries left (systemd-boot: the one-shot variable, the
+# entries, /etc/kernel/cmdline), the modprobe file and the initramfs
 act_confirm() {
 	"$NAME" confirm || return
-	grub-editenv list >"$O/confirm.grubenv"
-	awk '/^menuentry / { n++ } n == 1 && $1 == "linux" { print; exit }' /boot/grub/grub.cfg >"$O/confirm.default-linux"
-	grep -c '^menuentry .*trial (one boot)' /boot/grub/grub.cfg >"$O/confirm.trial-entries" || true
+	if [ -d /boot/efi/loader ]; then
+		efi_var LoaderEntryOneShot >"$O/confirm.oneshot"
+		loader_entries >"$O/confirm.entries"
+		cat /etc/kernel/cmdline >"$O/confirm.kernel-cmdline" 2>&1
+	else
+		grub-editenv list >"$O/confirm.grubenv"
+		awk '/^menuentry / { n++ } n == 1 && $1 == "linux" { print; exit }' /boot/grub/grub.cfg >"$O/confirm.default-linux"
+		grep -c '^menuentry .*trial (one boot)' /boot/grub/grub.cfg >"$O/confirm.trial-entries" || true
+	fi
 	cat "/etc/modprobe.d/$NAME.conf" >"$O/confirm.modprobe" 2>&1
 	list_initramfs "/boot/initrd.img-$(uname -r)" >"$O/confirm.initramfs" 2>&1
+}
+
+# A kernel (re)installed later (scenario 13, after a purge): kernel-install add of the running
+# kernel, as a kernel update does; then every entry. /etc/kernel/cmdline as it was before.
+act_kernel_install_add() {
+	k=$(uname -r)
+	cat /etc/kernel/cmdline >"$O/kernel_install_add.kernel-cmdline" 2>&1
+	kernel-install add "$k" "/boot/vmlinuz-$k" "/boot/initrd.img-$k" || return
+	loader_entries >"$O/kernel_install_add.entries"
 }
 
 act_purge() {
 	dpkg-query -L "$PKG" >"$O/package-files" 2>&1
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -o Dpkg::Use-Pty=0 "$PKG" || return
+	[ ! -d /boot/efi/loader ] || loader_entries >"$O/purge.entries"
 	# regular files and symlinks the package owned that are still there; not directories,
 	# nor symlinks to one: dpkg -L lists /lib, which merged /usr makes a symlink to usr/lib
 	while read -r f; do
