@@ -27,11 +27,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!words.items[i] || strchr(words.items[i], '"'))
 			abort(); /* quotes group words and are dropped */
 	cmdline_missing(s, want, &missing);
-	/* A command line always carries its own words. */
+	/* A command line carries its own words, where the kernel takes them all: after "--"
+	 * (quoted or not) they are init's, and count as missing. */
 	sl_free(&missing);
 	cmdline_missing(s, s, &missing);
-	if (missing.n)
+	if (!sl_has(&words, "--") && missing.n)
 		abort();
+	/* The kernel's words are a prefix of the words. */
+	{
+		struct strlist kernel;
+
+		sl_init(&kernel);
+		if (cmdline_split_kernel(s, &kernel) > words.n)
+			abort();
+		for (size_t i = 0; i < kernel.n; i++)
+			if (strcmp(kernel.items[i], words.items[i]) != 0)
+				abort();
+		sl_free(&kernel);
+	}
 	/* The same bytes as a GRUB drop-in: whatever it appends is a part of one line. */
 	{
 		char *whole = fuzz_str(data, size);
