@@ -366,6 +366,12 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		journal_base.trial_confirming = true;
 		journal_base.trial_args = confirm_args;
 	}
+	/* --trial: every journal says which trial is being set up, so that status can tell a
+	 * run killed before the one-shot request from an armed trial. The final record drops it. */
+	if (o->trial) {
+		journal_base.trial_arming = (char *)o->trial_token;
+		journal_base.trial_arming_cards = cards;
+	}
 	pending = regen_needs_parse(old.regen_pending);
 	in_doubt = regen_needs_any(pending);
 	rendered_hash(files, n_files, hash);
@@ -410,7 +416,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 			printf("No card is chosen for vfio-pci: nothing is configured.\n");
 		/* Rewrite the state only if it does not say this already: a no-op writes nothing. */
 		if (old.last_apply_failed || !old.config_hash || strcmp(old.config_hash, hash) != 0 ||
-		    regen_needs_any(pending) || old.trial || o->trial) {
+		    regen_needs_any(pending) || old.trial || old.trial_arming || o->trial) {
 			/* The files are those the record describes: they date from its boot. A
 			 * trial or a confirm finished now takes effect from the next boot. */
 			if (old.config_hash && strcmp(old.config_hash, hash) == 0 && !o->trial &&
@@ -424,7 +430,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		goto out;
 	}
 	/* Without the journal a crash could go unrepaired: do not start. */
-	if ((regen_needs_any(needs) || o->confirm_config) &&
+	if ((regen_needs_any(needs) || o->confirm_config || o->trial) &&
 	    record_pending(root, &journal_base, &created, NULL, journal, err) < 0)
 		goto failed;
 	if (tx_commit(&tx, err) < 0)
@@ -432,7 +438,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	created_dirs_merge(NULL, &tx, &created);
 	/* The directories this commit made and our words now in /etc/kernel/cmdline, for remove,
 	 * should the regeneration be cut short. */
-	if (regen_needs_any(needs) || o->confirm_config)
+	if (regen_needs_any(needs) || o->confirm_config || o->trial)
 		record_pending(root, &journal_base, &created, &kc, journal, &(struct error){ 0 });
 	owned_files_print_changes(&tx);
 	/* --trial: the one-shot request is part of the change; if it fails, nothing of the

@@ -555,7 +555,8 @@ static int run_status(const struct context *ctx, int argc, char **argv)
 			     "atomically (node_exporter's textfile collector) and exits 0 once written.\n"
 			     "Exit status: 0 all pass (or nothing is configured), 1 a check fails, 3 reboot pending.\n"
 			     "With a trial pending (apply --trial): 3 before the trial boot, 0 in it with the\n"
-			     "cards on vfio-pci, 1 in a later boot (the trial was not confirmed).");
+			     "cards on vfio-pci, 1 in a later boot (the trial was not confirmed), 1 after\n"
+			     "an interrupted confirm or an apply --trial cut short before it armed the trial.");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;

@@ -69,6 +69,10 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->trial;
 			else if (key_is(text, klen, "trial_config"))
 				slot = &st->trial_config;
+			else if (key_is(text, klen, "trial_arming"))
+				slot = &st->trial_arming;
+			else if (key_is(text, klen, "trial_arming_cards"))
+				slot = &st->trial_arming_cards;
 			else if (key_is(text, klen, "trial_confirming"))
 				st->trial_confirming = vlen == 3 && strncmp(v, "yes", 3) == 0;
 			else if (key_is(text, klen, "trial_arg")) {
@@ -111,6 +115,8 @@ void apply_state_free(struct apply_state *st)
 	free(st->trial);
 	free(st->trial_config);
 	sl_free(&st->trial_args);
+	free(st->trial_arming);
+	free(st->trial_arming_cards);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -156,6 +162,12 @@ static char *trial_keys(const struct apply_state *st)
 		_cleanup_free_ char *arg = single_line(st->trial_args.items[i]);
 
 		sb_addf(&sb, "trial_arg=%s\n", arg);
+	}
+	if (st->trial_arming && *st->trial_arming) {
+		_cleanup_free_ char *token = single_line(st->trial_arming);
+		_cleanup_free_ char *cards = single_line(st->trial_arming_cards);
+
+		sb_addf(&sb, "trial_arming=%s\ntrial_arming_cards=%s\n", token, cards);
 	}
 	return sb_steal(&sb);
 }

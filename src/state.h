@@ -20,7 +20,7 @@ struct kernel_cmdline_record {
 
 /* Keys, as written: result= ok|failed, message=, config_hash=, cards=, boot_id=,
  * created_dirs=, regen_pending=, kernel_cmdline_*=, trial=, trial_config=,
- * trial_confirming=, trial_arg= (one a line). */
+ * trial_confirming=, trial_arg= (one a line), trial_arming=, trial_arming_cards=. */
 struct apply_state {
 	char *boot_id;            /* boot_id at the last change; NULL if unknown */
 	char *cards;              /* space-separated card addresses the last apply configured */
@@ -46,6 +46,13 @@ struct apply_state {
 	 * as the trial file had them: that file goes in the same commit). */
 	bool trial_confirming;
 	struct strlist trial_args;
+	/* apply --trial is setting up the trial with this token (and these cards): written in
+	 * its journal before any file changes, gone from its final record, which is written only
+	 * once the one-shot request is made. Left set, the run was cut short (a kill) before the
+	 * trial was armed: its files may be in place, yet the next boot is not the trial. NULL
+	 * if none (and in a state of an older version, which never wrote it). */
+	char *trial_arming;
+	char *trial_arming_cards;
 };
 
 /* Parse the state text (NULL: no state). Unknown keys and malformed lines are skipped:

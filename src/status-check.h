@@ -124,7 +124,7 @@ struct status_input {
 	bool trial_pending;	      /* the state names a trial that waits for confirm */
 	/* While a trial is pending, `status` reports it alone (trial-status.c), and the JSON
 	 * has its keys "trial" (the phase: "pending", "running", "not-confirmed",
-	 * "confirm-interrupted"), "cards" (space-separated) and "message" (the text output's
+	 * "confirm-interrupted", "arm-interrupted"), "cards" (space-separated) and "message" (the text output's
 	 * line). trial_phase NULL: no trial, no such keys. */
 	const char *trial_phase;
 	const char *trial_cards;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* `status` while a trial is pending: which of its four phases this boot is (trial.c
  * decides from the state, the command line and the boot id), and in the trial boot whether
- * the trial's cards are on vfio-pci. The normal checks describe a permanent configuration,
+ * the trial's cards are on vfio-pci; or that an apply --trial was cut short before it armed
+ * its trial (the state's trial_arming). The normal checks describe a permanent configuration,
  * which a trial is not yet. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,22 @@ static void trial_verdict_of(const struct apply_state *st, const struct boot_fac
 	bool bound = false;
 
 	memset(v, 0, sizeof(*v));
+	if (st->trial_arming) {
+		/* Before any trial the state may have: the files are this run's, not its. */
+		v->phase = "arm-interrupted";
+		v->result = CHECK_FAIL;
+		v->cause = "apply --trial was cut short (a crash or a kill) before it asked the boot "
+			   "loader to boot the trial entry once";
+		v->fix = PROG " apply --trial to arm it, or " PROG " remove";
+		v->msg = xasprintf("An apply --trial of %s was interrupted before its trial was "
+				   "armed: the trial is not armed, so the next boot is NOT the trial "
+				   "(its files may be in place). Arm it with: " PROG " apply --trial; "
+				   "or drop it with: " PROG " remove.",
+				   st->trial_arming_cards && *st->trial_arming_cards
+					   ? st->trial_arming_cards
+					   : "the cards");
+		return;
+	}
 	switch (trial_phase_of(st->trial, st->trial_confirming,
 			       b->have_inv ? b->inv.cmdline : b->cmdline, b->boot_id,
 			       st->boot_id)) {
@@ -162,9 +179,11 @@ static void print_json(const struct apply_state *st, const struct boot_facts *b,
 	in.kernel = b->kernel;
 	in.trial_pending = true;
 	in.trial_phase = v->phase;
-	in.trial_cards = st->cards;
+	in.trial_cards = st->trial_arming ? st->trial_arming_cards : st->cards;
+	if (!in.trial_cards)
+		in.trial_cards = "";
 	in.trial_message = v->msg;
-	report_add(&report, "trial", st->cards, v->result, v->cause, v->fix, "%s", v->msg);
+	report_add(&report, "trial", in.trial_cards, v->result, v->cause, v->fix, "%s", v->msg);
 	report.reboot_pending = v->result == CHECK_PENDING;
 	sb_init(&out);
 	status_format_json(&in, &report, &out);
@@ -177,7 +196,7 @@ int trial_status(const struct apply_state *st, const struct boot_facts *b, bool 
 {
 	struct trial_verdict v;
 
-	if (!st->trial)
+	if (!st->trial && !st->trial_arming)
 		return -1;
 	trial_verdict_of(st, b, &v);
 	if (json)

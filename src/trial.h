@@ -83,7 +83,8 @@ struct boot_facts {
 /* trial-status.c */
 void boot_facts_read(const char *root, struct boot_facts *b);
 void boot_facts_free(struct boot_facts *b);
-/* With a trial pending, print what `status` says of it and return the exit status (3
+/* With a trial pending, or one apply --trial was cut short before arming (the state's
+ * trial_arming), print what `status` says of it and return the exit status (3
  * pending, 0 trial boot with the cards bound, 1 otherwise); -1 if no trial. json: status's
  * JSON object (doc/schema/status.schema.json), one check "trial" and the "trial" object. */
 int trial_status(const struct apply_state *st, const struct boot_facts *b, bool json);

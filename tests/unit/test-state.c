@@ -116,6 +116,20 @@ static void test_round_trip(void)
 	CHECK(state_save(root, &st, &err) == 0);
 	CHECK(state_load(root, &back));
 	CHECK(!back.trial_confirming && back.trial_args.n == 0);
+	CHECK(!back.trial_arming && !back.trial_arming_cards); /* an older state: no such key */
+	apply_state_free(&back);
+	/* apply --trial's journal: the trial being set up, until its final record. */
+	st.trial_arming = "8899aabbccddeeff";
+	st.trial_arming_cards = "0000:01:00.0 0000:02:00.0";
+	CHECK(state_save(root, &st, &err) == 0);
+	CHECK(state_load(root, &back));
+	CHECK_STR(back.trial_arming, "8899aabbccddeeff");
+	CHECK_STR(back.trial_arming_cards, "0000:01:00.0 0000:02:00.0");
+	apply_state_free(&back);
+	st.trial_arming = st.trial_arming_cards = NULL;
+	CHECK(state_save(root, &st, &err) == 0);
+	CHECK(state_load(root, &back));
+	CHECK(!back.trial_arming && !back.trial_arming_cards);
 	apply_state_free(&back);
 	state_delete(root);
 	CHECK(!state_load(root, &back));

@@ -111,7 +111,7 @@ trial_stale_requests() { # STACK ARMED-ROOT LINE0: remove, or a plain apply, ins
 }
 
 trial_failed_arm() { # STACK CALL BEFORE: the one-shot tool fails, or the program is killed in it
-	local s=$1 n=$2 before=$3 how r tool
+	local s=$1 n=$2 before=$3 how r rm tool
 	tool=$(fn "${s%+*}" oneshot_tool)
 	check "$s, trial: the one-shot tool was called (call $n)" [ -n "$n" ]
 	[ -n "$n" ] || return
@@ -127,6 +127,12 @@ trial_failed_arm() { # STACK CALL BEFORE: the one-shot tool fails, or the progra
 			eval '[ "$(snapshot "$r")" = "$before" ] || grep -qi "not armed" <<<"$out"'
 		check "$s, arm ($how the one-shot tool): status does not promise the trial boot" \
 			eval '[ -n "$(oneshot "$r")" ] || ! has "$out" "the next boot, and only that one"'
+		# The other repair status names: remove, from the same state, leaves the machine as
+		# it was before the trial.
+		rm=$(copy_machine "$r" "tr-$how-remove")
+		prog "$rm" remove
+		check "$s, arm ($how the one-shot tool), then remove: exits 0, every file as before the trial, no request ($rc: $out)" \
+			eval '[ "$rc" -eq 0 ] && [ "$(snapshot "$rm")" = "$before" ] && [ -z "$(oneshot "$rm")" ]'
 		prog "$r" apply --trial
 		check "$s, arm ($how the one-shot tool), apply --trial again: arms the trial, not \"Nothing to change\" (issue's lows) ($rc: $out)" \
 			eval '[ "$rc" -eq 0 ] && has "$(oneshot "$r")" vfio-passthrough-setup-trial && ! has "$out" "Nothing to change"'
