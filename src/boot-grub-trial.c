@@ -117,7 +117,6 @@ int grub_trial_sync(const char *root, const char *params, struct error *err)
 
 int grub_trial_arm(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("grub-reboot");
 	char *argv[] = { "grub-reboot", GRUB_TRIAL_ENTRY, NULL };
 
 	if (!regen_runs_tools(root)) {
@@ -126,10 +125,7 @@ int grub_trial_arm(const char *root, struct error *err)
 		       root);
 		return 0;
 	}
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "grub-reboot is not installed");
-	printf("Running grub-reboot " GRUB_TRIAL_ENTRY "...\n");
-	return tool_run(tool, argv, err);
+	return tool_run_shown(argv, NULL, err);
 }
 
 char *grubenv_next_entry(const char *text)
@@ -155,15 +151,8 @@ bool grub_trial_armed(const char *root)
 
 int grub_trial_disarm(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("grub-editenv");
 	char *argv[] = { "grub-editenv", GRUB_ENV, "unset", "next_entry", NULL };
 
 	(void)root; /* regen.c runs it for the host's root (or under the test hook) only */
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 GRUB_ENV " still asks for the trial entry (next_entry) and "
-				 "grub-editenv is not installed: run 'grub-editenv " GRUB_ENV
-				 " unset next_entry'");
-	printf("Running grub-editenv " GRUB_ENV " unset next_entry...\n");
-	return tool_run(tool, argv, err);
+	return tool_run_shown(argv, GRUB_ENV " still asks for the trial entry (next_entry)", err);
 }

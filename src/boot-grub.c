@@ -72,14 +72,10 @@ char *grub_dropin_params(const char *text)
 
 static int grub_regenerate(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("update-grub");
 	char *argv[] = { "update-grub", NULL };
 
 	(void)root; /* update-grub works on the running system; regen.c checked the root */
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "update-grub is not installed");
-	printf("Running update-grub...\n");
-	return tool_run(tool, argv, err);
+	return tool_run_shown(argv, NULL, err);
 }
 
 const struct boot_loader boot_loader_grub = {

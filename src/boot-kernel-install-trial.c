@@ -217,7 +217,6 @@ int kernel_install_trial_sync(const char *root, const char *params, struct error
 
 int kernel_install_trial_arm(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("bootctl");
 	char *argv[] = { "bootctl", "set-oneshot", TRIAL_SDBOOT_ENTRY, NULL };
 
 	if (!regen_runs_tools(root)) {
@@ -226,10 +225,7 @@ int kernel_install_trial_arm(const char *root, struct error *err)
 		       root);
 		return 0;
 	}
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "bootctl is not installed");
-	printf("Running bootctl set-oneshot " TRIAL_SDBOOT_ENTRY "...\n");
-	return tool_run(tool, argv, err);
+	return tool_run_shown(argv, NULL, err);
 }
 
 char *efivar_utf16_string(const unsigned char *data, size_t len)
@@ -263,16 +259,12 @@ bool kernel_install_trial_armed(const char *root)
 
 int kernel_install_trial_disarm(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("bootctl");
 	char *argv[] = { "bootctl", "set-oneshot", "", NULL };
 
 	(void)root; /* regen.c runs it for the host's root (or the test hook) only */
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 "LoaderEntryOneShot still asks for the trial entry and bootctl is "
-				 "not installed: run 'bootctl set-oneshot \"\"'");
-	printf("Running bootctl set-oneshot \"\"...\n");
-	return tool_run(tool, argv, err);
+	return tool_run_shown(argv,
+			      "the EFI variable LoaderEntryOneShot still asks for the trial entry",
+			      err);
 }
 
 /* The options of systemd-boot's trial entry, every "options" line (systemd-boot joins them);

@@ -32,14 +32,10 @@ static char *proxmox_trial_refusal(const char *root)
 
 static int proxmox_regenerate(const char *root, struct error *err)
 {
-	_cleanup_free_ char *tool = tool_find("proxmox-boot-tool");
 	char *argv[] = { "proxmox-boot-tool", "refresh", NULL };
 
 	(void)root; /* it works on the running system; regen.c checked the root */
-	if (!tool)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "proxmox-boot-tool is not installed");
-	printf("Running proxmox-boot-tool refresh...\n");
-	return tool_run(tool, argv, err);
+	return tool_run_shown(argv, NULL, err);
 }
 
 const struct boot_loader boot_loader_proxmox = {

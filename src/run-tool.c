@@ -108,6 +108,24 @@ static int child_wait(struct child *c, int *status)
 	return w < 0 ? -1 : 0;
 }
 
+int tool_run_shown(char *const argv[], const char *why, struct error *err)
+{
+	_cleanup_free_ char *tool = tool_find(argv[0]);
+	struct strbuf shown;
+	int r;
+
+	if (!tool)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "%s is not installed%s%s", argv[0],
+				 why ? ": " : "", why ? why : "");
+	sb_init(&shown);
+	for (size_t i = 0; argv[i]; i++)
+		sb_addf(&shown, "%s%s", i ? " " : "", *argv[i] ? argv[i] : "\"\"");
+	printf("Running %s...\n", shown.buf);
+	r = tool_run(tool, argv, err);
+	sb_free(&shown);
+	return r;
+}
+
 int tool_run(const char *path, char *const argv[], struct error *err)
 {
 	struct strbuf tail;

@@ -13,6 +13,10 @@ char *tool_find(const char *prog);
 /* Run argv (path: the program), copying its output to our stderr as it comes. 0 on exit
  * status 0; else -1, err naming the tool, its exit status or signal and its last lines. */
 int tool_run(const char *path, char *const argv[], struct error *err);
+/* Run argv[0], found on $PATH, shown first as "Running ARGV..." (an empty argument as ""):
+ * the boot stacks' one-run tools. Not found: -1, err "PROG is not installed", followed by
+ * ": why" when why is given (what is left undone and how to do it by hand). */
+int tool_run_shown(char *const argv[], const char *why, struct error *err);
 /* Run argv (path: the program) with stderr discarded, adding each line of its stdout to
  * lines. 0 on exit status 0, else -1. */
 int tool_capture(const char *path, char *const argv[], struct strlist *lines);
