@@ -17,8 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conflicts_parse_modprobe("/etc/modprobe.d/x.conf", s, NULL, &l);
 	conflicts_parse_modprobe("/etc/modprobe.d/y.conf", s, &watched, &l);
 	conflicts_parse_grub("/etc/default/grub", s, &l);
-	conflicts_parse_driverctl("/etc/driverctl.d/pci-0000:01:00.0", "pci-0000:01:00.0",
-				  s, &l);
+	conflicts_parse_driverctl("/etc/driverctl.d/pci-0000:01:00.0", "pci-0000:01:00.0", s, &l);
 	conflicts_parse_supergfxd("/etc/supergfxd.conf", s, &l);
 	for (size_t i = 0; i < l.n; i++)
 		if (!l.items[i].path || !l.items[i].text || !l.items[i].explain ||

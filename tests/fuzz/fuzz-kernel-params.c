@@ -6,7 +6,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_str(data, size);
-	struct error err = {0};
+	struct error err = { 0 };
 
 	if (kernel_params_validate(s, &err) == 0 && strpbrk(s, "\"'$`\\;\n#{}|&<>()"))
 		abort();

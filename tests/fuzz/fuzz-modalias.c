@@ -59,9 +59,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pci_function fn = {.iommu_group = -1, .boot_vga = -1};
-	struct inventory inv = {0};
-	struct error err = {0};
+	struct pci_function fn = { .iommu_group = -1, .boot_vga = -1 };
+	struct inventory inv = { 0 };
+	struct error err = { 0 };
 
 	fn.modalias = fuzz_str(data, size);
 	sl_init(&fn.modules);

@@ -20,8 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pci_addr_list_parse(s, &list, &n, &bad) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			pci_addr_format(&list[i], buf);
-			if (pci_addr_parse(buf, &b) != 0 ||
-			    pci_addr_cmp(&list[i], &b) != 0)
+			if (pci_addr_parse(buf, &b) != 0 || pci_addr_cmp(&list[i], &b) != 0)
 				abort();
 		}
 	} else if (!bad) {

@@ -10,7 +10,7 @@
 
 static void check_set(const char *text, const char *key, const char *value)
 {
-	struct error err = {0};
+	struct error err = { 0 };
 	struct request req;
 	char *next, *back;
 
@@ -32,14 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_str(data, size);
 	struct request req;
-	struct error err = {0};
+	struct error err = { 0 };
 
 	request_init(&req);
 	if (settings_parse(s, &req, &err) == 0) {
-		struct error err2 = {0};
+		struct error err2 = { 0 };
 
-		if (req.kernel_params &&
-		    kernel_params_validate(req.kernel_params, &err2) != 0)
+		if (req.kernel_params && kernel_params_validate(req.kernel_params, &err2) != 0)
 			abort();
 		/* the input's own first line as a value, and the defaults */
 		for (size_t i = 0; i < SETTINGS_NKEYS; i++) {

@@ -12,13 +12,13 @@ FUZZ_BUILD  ?= build-fuzz
 FUZZ_RUNS   ?= 200000
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
-               -DVERSION='"fuzz"' $(shell $(PKG_CONFIG) --cflags libpci libkmod) $(FUZZ_SAN)
+               -DVERSION='"fuzz"' $(shell $(PKG_CONFIG) --cflags libpci libkmod) $(SRC_INCS) $(FUZZ_SAN)
 FUZZ_CFLAGS += -I$(FUZZ_BUILD)/gen
 FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
-FUZZ_OBJS   := $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_OBJS   := $(addprefix $(FUZZ_BUILD)/obj/,$(notdir $(LIB_SRCS:.c=.o)))
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h)
+$(FUZZ_BUILD)/obj/%.o: %.c $(SRC_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -28,7 +28,7 @@ $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJS)
 	$(AR) rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libfuzz.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_BUILD)/libfuzz.a $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzz.a $(LDLIBS)
 
 .PHONY: fuzz fuzz-build fuzz-smoke
 fuzz-build: $(FUZZ_BINS)

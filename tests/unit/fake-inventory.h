@@ -52,7 +52,8 @@ static void fake_inventory(struct inventory *inv, const struct fake_fn *fns, siz
 		if (fns[i].modules) {
 			char *copy = xstrdup(fns[i].modules), *save = NULL;
 
-			for (char *m = strtok_r(copy, " ", &save); m; m = strtok_r(NULL, " ", &save))
+			for (char *m = strtok_r(copy, " ", &save); m;
+			     m = strtok_r(NULL, " ", &save))
 				sl_add(&f->modules, m);
 			free(copy);
 		}
@@ -118,7 +119,8 @@ static const struct fake_fn intel_nvidia[] = {
 	{ "00:00.0", 0x8086, 0x3e30, 0x0600, NULL, NULL, 0, -1, false },
 	{ "00:01.0", 0x8086, 0x1901, 0x0604, "pcieport", "shpchp", 1, -1, true },
 	{ "00:02.0", 0x8086, 0x3e92, 0x0300, "i915", "i915", 2, 1, false },
-	{ "00:1f.3", 0x8086, 0xa348, 0x0403, "snd_hda_intel", "snd_hda_intel snd_sof_pci_intel_cnl", 3, -1, false },
+	{ "00:1f.3", 0x8086, 0xa348, 0x0403, "snd_hda_intel", "snd_hda_intel snd_sof_pci_intel_cnl",
+	  3, -1, false },
 	{ "01:00.0", 0x10de, 0x1b80, 0x0300, "nouveau", "nouveau", 1, 0, false },
 	{ "01:00.1", 0x10de, 0x10f0, 0x0403, "snd_hda_intel", "snd_hda_intel", 1, -1, false },
 };

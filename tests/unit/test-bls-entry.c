@@ -70,15 +70,17 @@ static void test_kernel_initrd(void)
 	}
 	root = xasprintf("%s/root", base);
 	entry(root, "a-6.1.conf", "version 6.1\ninitrd /m/6.1/initrd.img-6.1\n");
-	entry(root, "b-6.12.conf", "version 6.12\ninitrd /m/6.12/intel-ucode.img\n"
-				   "linux /m/6.12/linux\ninitrd\tm/6.12/initrd.img-6.12\n");
+	entry(root, "b-6.12.conf",
+	      "version 6.12\ninitrd /m/6.12/intel-ucode.img\n"
+	      "linux /m/6.12/linux\ninitrd\tm/6.12/initrd.img-6.12\n");
 	entry(root, "c-6.99.conf", "version 6.99\ninitrd /m/6.99/../../etc/shadow\n");
 	entry(root, "d-7.0.conf", "version 7.0\nlinux /m/7.0/linux\n");
 	check_initrd(root, "6.1", "/boot/efi/m/6.1/initrd.img-6.1");
-	check_initrd(root, "6.12", "/boot/efi/m/6.12/initrd.img-6.12"); /* the last, made absolute */
-	check_initrd(root, "6.99", NULL);				  /* out of $BOOT */
-	check_initrd(root, "7.0", NULL);				  /* no initrd line */
-	check_initrd(root, "8.0", NULL);				  /* no entry */
+	check_initrd(root, "6.12",
+		     "/boot/efi/m/6.12/initrd.img-6.12"); /* the last, made absolute */
+	check_initrd(root, "6.99", NULL);		  /* out of $BOOT */
+	check_initrd(root, "7.0", NULL);		  /* no initrd line */
+	check_initrd(root, "8.0", NULL);		  /* no entry */
 	sh(xasprintf("rm -rf '%s'", base));
 }
 

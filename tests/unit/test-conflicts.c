@@ -25,17 +25,16 @@ static void test_modprobe(void)
 	struct conflict_list l;
 
 	conflicts_init(&l);
-	conflicts_parse_modprobe("/etc/modprobe.d/vfio.conf", quickpassthrough_vfio_conf,
-				 NULL, &l);
+	conflicts_parse_modprobe("/etc/modprobe.d/vfio.conf", quickpassthrough_vfio_conf, NULL, &l);
 	CHECK(l.n == 0); /* commented ids and softdeps do not fight ours */
 	conflicts_free(&l);
 
 	/* supergfxd's file, and a hand-made one with the underscore spelling. */
 	conflicts_parse_modprobe("/etc/modprobe.d/supergfxd.conf",
 				 "options vfio-pci ids=10de:2520,10de:228e\n", NULL, &l);
-	conflicts_parse_modprobe(
-	    "/etc/modprobe.d/local.conf",
-	    "# mine\n  options   vfio_pci disable_vga=1 ids=1002:73bf  \n", NULL, &l);
+	conflicts_parse_modprobe("/etc/modprobe.d/local.conf",
+				 "# mine\n  options   vfio_pci disable_vga=1 ids=1002:73bf  \n",
+				 NULL, &l);
 	CHECK(l.n == 2);
 	CHECK(l.items[0].kind == CONFLICT_VFIO_IDS && l.items[0].serious);
 	CHECK_STR(l.items[0].subject, "10de:2520,10de:228e");
@@ -74,11 +73,10 @@ static void test_modprobe(void)
 
 		sl_init(&w);
 		sl_add(&w, "snd-hda-intel");
-		conflicts_parse_modprobe(
-		    "/x.conf",
-		    "blacklist nouveau\noptions vfio-pci \\\n  ids=8086:1234\n"
-		    "blacklist snd_hda_intel",
-		    &w, &l);
+		conflicts_parse_modprobe("/x.conf",
+					 "blacklist nouveau\noptions vfio-pci \\\n  ids=8086:1234\n"
+					 "blacklist snd_hda_intel",
+					 &w, &l);
 		CHECK(l.n == 2);
 		CHECK(l.items[0].kind == CONFLICT_VFIO_IDS && l.items[0].line == 2);
 		CHECK(l.items[1].kind == CONFLICT_BLACKLIST && l.items[1].line == 4);
@@ -86,8 +84,8 @@ static void test_modprobe(void)
 		conflicts_free(&l);
 	}
 	/* Garbage is ignored, never a crash. */
-	conflicts_parse_modprobe(
-	    "/y.conf", "options\n\\\n\\\\\n\t\nblacklist\ninstall x\n", NULL, &l);
+	conflicts_parse_modprobe("/y.conf", "options\n\\\n\\\\\n\t\nblacklist\ninstall x\n", NULL,
+				 &l);
 	CHECK(l.n == 0);
 }
 
@@ -97,14 +95,13 @@ static void test_grub(void)
 
 	conflicts_init(&l);
 	/* pavolelsig's and quickpassthrough's edits of /etc/default/grub. */
-	conflicts_parse_grub(
-	    "/etc/default/grub",
-	    "GRUB_DEFAULT=0\n"
-	    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash amd_iommu=on iommu=pt "
-	    "kvm.ignore_msrs=1 vfio_pci.ids=10de:1c03,10de:10f1\"\n"
-	    "#GRUB_CMDLINE_LINUX=\"vfio-pci.ids=1:2\"\n"
-	    "GRUB_CMDLINE_LINUX=''\n",
-	    &l);
+	conflicts_parse_grub("/etc/default/grub",
+			     "GRUB_DEFAULT=0\n"
+			     "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash amd_iommu=on iommu=pt "
+			     "kvm.ignore_msrs=1 vfio_pci.ids=10de:1c03,10de:10f1\"\n"
+			     "#GRUB_CMDLINE_LINUX=\"vfio-pci.ids=1:2\"\n"
+			     "GRUB_CMDLINE_LINUX=''\n",
+			     &l);
 	CHECK(l.n == 2);
 	CHECK(l.items[0].kind == CONFLICT_GRUB_PARAM && !l.items[0].serious);
 	CHECK_STR(l.items[0].subject, "amd_iommu=on");
@@ -138,17 +135,15 @@ static void test_driverctl_supergfxd(void)
 	CHECK_STR(l.items[1].text, "driverctl override 0000:01:00.1 -> snd_hda_intel");
 	conflicts_free(&l);
 
-	conflicts_parse_supergfxd(
-	    "/etc/supergfxd.conf",
-	    "{\n  \"mode\": \"Hybrid\",\n  \"vfio_enable\": false,\n"
-	    "  \"vfio_save\": false\n}\n",
-	    &l);
-	CHECK(l.n == 0);
-	conflicts_parse_supergfxd(
-	    "/etc/supergfxd.conf",
-	    "{\n  \"mode\": \"Hybrid\",\n  \"vfio_enable\" :  true\n}\n", &l);
 	conflicts_parse_supergfxd("/etc/supergfxd.conf",
-				  "{\"mode\":\"Vfio\",\"vfio_enable\":true}", &l);
+				  "{\n  \"mode\": \"Hybrid\",\n  \"vfio_enable\": false,\n"
+				  "  \"vfio_save\": false\n}\n",
+				  &l);
+	CHECK(l.n == 0);
+	conflicts_parse_supergfxd("/etc/supergfxd.conf",
+				  "{\n  \"mode\": \"Hybrid\",\n  \"vfio_enable\" :  true\n}\n", &l);
+	conflicts_parse_supergfxd("/etc/supergfxd.conf", "{\"mode\":\"Vfio\",\"vfio_enable\":true}",
+				  &l);
 	CHECK(l.n == 2);
 	CHECK(!l.items[0].serious && l.items[1].serious);
 	conflicts_free(&l);
@@ -178,14 +173,12 @@ static void test_scan(void)
 	struct strbuf sb;
 
 	CHECK(mkdtemp(root) != NULL);
-	put(root, "/etc/modprobe.d/vfio-passthrough-setup.conf",
-	    "options vfio-pci ids=1:2\n");
+	put(root, "/etc/modprobe.d/vfio-passthrough-setup.conf", "options vfio-pci ids=1:2\n");
 	put(root, "/etc/modprobe.d/vfioselect.conf",
 	    "#0000:01:00.0\noptions vfio-pci ids=10de:1b80\n");
 	put(root, "/etc/modprobe.d/notes.txt", "options vfio-pci ids=10de:1b80\n");
 	put(root, "/lib/modprobe.d/50-nvidia.conf", "blacklist nouveau\n");
-	put(root, "/etc/default/grub",
-	    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet amd_iommu=on\"\n");
+	put(root, "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet amd_iommu=on\"\n");
 	put(root, "/etc/default/grub.d/vfio-passthrough-setup.cfg",
 	    "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
 	    "vfio-pci.ids=1:2\"\n");
@@ -197,16 +190,12 @@ static void test_scan(void)
 	CHECK(l.n == 5);
 	sb_init(&sb);
 	conflicts_format(&l, "warning: ", &sb);
-	CHECK(strstr(sb.buf,
-		     "warning: /etc/modprobe.d/vfioselect.conf:2: options vfio-pci "
-		     "ids=10de:1b80\n") != NULL);
-	CHECK(strstr(sb.buf,
-		     "warning: /lib/modprobe.d/50-nvidia.conf:1: blacklist nouveau\n"));
-	CHECK(
-	    strstr(sb.buf, "warning: /etc/default/grub:1: GRUB_CMDLINE_LINUX_DEFAULT="));
-	CHECK(strstr(sb.buf,
-		     "warning: /etc/driverctl.d/pci-0000:01:00.0: driverctl override "
-		     "0000:01:00.0 -> nvidia\n"));
+	CHECK(strstr(sb.buf, "warning: /etc/modprobe.d/vfioselect.conf:2: options vfio-pci "
+			     "ids=10de:1b80\n") != NULL);
+	CHECK(strstr(sb.buf, "warning: /lib/modprobe.d/50-nvidia.conf:1: blacklist nouveau\n"));
+	CHECK(strstr(sb.buf, "warning: /etc/default/grub:1: GRUB_CMDLINE_LINUX_DEFAULT="));
+	CHECK(strstr(sb.buf, "warning: /etc/driverctl.d/pci-0000:01:00.0: driverctl override "
+			     "0000:01:00.0 -> nvidia\n"));
 	CHECK(strstr(sb.buf, "warning: /etc/supergfxd.conf: supergfxd mode Vfio\n"));
 	CHECK(strstr(sb.buf, "notes.txt") == NULL);
 	CHECK(strstr(sb.buf, root) == NULL); /* paths are shown as the admin knows them */

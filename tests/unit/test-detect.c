@@ -21,8 +21,8 @@ static void sh(char *cmd)
 
 static void make_root(const char *scenario)
 {
-	sh(xasprintf("rm -rf %s/root && tests/roots/make-root %s %s/root >/dev/null", tmp,
-		     scenario, tmp));
+	sh(xasprintf("rm -rf %s/root && tests/roots/make-root %s %s/root >/dev/null", tmp, scenario,
+		     tmp));
 }
 
 static void write_attr(const char *rel, const char *content, size_t len)
@@ -39,16 +39,14 @@ static void write_attr(const char *rel, const char *content, size_t len)
 
 static void test_cpuinfo(void)
 {
-	CHECK(cpuinfo_parse_vendor("processor\t: 0\nvendor_id\t: GenuineIntel\n") ==
-	      CPU_INTEL);
+	CHECK(cpuinfo_parse_vendor("processor\t: 0\nvendor_id\t: GenuineIntel\n") == CPU_INTEL);
 	CHECK(cpuinfo_parse_vendor("vendor_id : AuthenticAMD") == CPU_AMD);
 	CHECK(cpuinfo_parse_vendor("vendor_id\t: HygonGenuine\r\n") == CPU_AMD);
 	CHECK(cpuinfo_parse_vendor("vendor_id\t: GenuineIntelX\n") == CPU_UNKNOWN);
-	CHECK(cpuinfo_parse_vendor(
-		  "vendor_id\t: CentaurHauls\nvendor_id\t: GenuineIntel\n") ==
+	CHECK(cpuinfo_parse_vendor("vendor_id\t: CentaurHauls\nvendor_id\t: GenuineIntel\n") ==
 	      CPU_UNKNOWN);
-	CHECK(cpuinfo_parse_vendor(
-		  "vendor_idx: GenuineIntel\nvendor_id: AuthenticAMD\n") == CPU_AMD);
+	CHECK(cpuinfo_parse_vendor("vendor_idx: GenuineIntel\nvendor_id: AuthenticAMD\n") ==
+	      CPU_AMD);
 	CHECK(cpuinfo_parse_vendor("vendor_id\n") == CPU_UNKNOWN);
 	CHECK(cpuinfo_parse_vendor("vendor_id") == CPU_UNKNOWN);
 	CHECK(cpuinfo_parse_vendor("") == CPU_UNKNOWN);
@@ -58,7 +56,7 @@ static void test_cpuinfo(void)
 static void test_no_pci(void)
 {
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 	char *empty = xasprintf("%s/empty", tmp);
 
 	mkdir(empty, 0755);
@@ -74,7 +72,7 @@ static void test_no_pci(void)
 static void test_turing(void)
 {
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 	char *root = xasprintf("%s/root", tmp);
 
 	make_root("turing-4fn");
@@ -88,16 +86,13 @@ static void test_turing(void)
 		const struct pci_function *ucsi = &inv.functions[c->functions[3]];
 
 		CHECK(c->n_functions == 4);
-		CHECK(f->vendor == 0x10de && f->device == 0x1f02 &&
-		      f->class_id == 0x0300);
+		CHECK(f->vendor == 0x10de && f->device == 0x1f02 && f->class_id == 0x0300);
 		CHECK_STR(f->name, "NVIDIA Corporation TU106 [GeForce RTX 2070]");
 		CHECK_STR(f->class_name, "VGA compatible controller");
 		CHECK_STR(f->driver, "nouveau");
-		CHECK_STR(f->modalias,
-			  "pci:v000010DEd00001F02sv00003842sd00002172bc03sc00i00");
+		CHECK_STR(f->modalias, "pci:v000010DEd00001F02sv00003842sd00002172bc03sc00i00");
 		CHECK(f->iommu_group == 1 && f->boot_vga == 0 && !f->is_bridge);
-		CHECK(ucsi->driver == NULL && ucsi->boot_vga == -1 &&
-		      ucsi->class_id == 0x0c80);
+		CHECK(ucsi->driver == NULL && ucsi->boot_vga == -1 && ucsi->class_id == 0x0c80);
 		CHECK(inv.functions[1].is_bridge); /* 00:01.0 root port, header type 1 */
 		CHECK(inv.cards[0].boot_vga && inv.cards[0].integrated);
 	}
@@ -131,7 +126,7 @@ static void test_garbage(void)
 	/* over-long mandatory attribute: libpci would stop; we report it */
 	make_root("intel-igpu-nvidia");
 	write_attr("0000:01:00.0/vendor", big, sizeof(big));
-	err = (struct error){0};
+	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) < 0);
 	CHECK(err.code == EXIT_FAILURE_RUNTIME && strstr(err.msg, "too long"));
 	if (!strstr(err.msg, "too long"))
@@ -140,17 +135,15 @@ static void test_garbage(void)
 
 	/* missing mandatory attribute */
 	make_root("intel-igpu-nvidia");
-	sh(xasprintf("rm %s/root/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/class",
-		     tmp));
-	err = (struct error){0};
+	sh(xasprintf("rm %s/root/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/class", tmp));
+	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) < 0 && strstr(err.msg, "class"));
 
 	/* an entry that is no device address */
 	make_root("intel-igpu-nvidia");
 	sh(xasprintf("mkdir %s/root/sys/bus/pci/devices/0000:01:00.0x", tmp));
-	err = (struct error){0};
-	CHECK(detect_inventory(root, &inv, &err) < 0 &&
-	      strstr(err.msg, "not a PCI device"));
+	err = (struct error){ 0 };
+	CHECK(detect_inventory(root, &inv, &err) < 0 && strstr(err.msg, "not a PCI device"));
 
 	/* junk that fits: detection goes on with what it can tell */
 	make_root("intel-igpu-nvidia");
@@ -173,7 +166,7 @@ static void test_garbage(void)
 	sh(xasprintf("ln -sfn '../../../../sys/bus/pci/drivers/\"\\\t\x01\xc3' "
 		     "%s/root/sys/devices/pci0000:00/0000:00:14.0/driver",
 		     tmp));
-	err = (struct error){0};
+	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) == 0);
 	/* 01:00.0's vendor "zzzz" is no id: left out and said, never read as 0000 */
 	CHECK(inv.n_functions == 7);
@@ -183,8 +176,7 @@ static void test_garbage(void)
 	inventory_build_cards(&inv);
 	CHECK(inv.n_cards == 0); /* 00:02.0's class is junk now, 01:00.0 left out */
 	if (inv.n_functions == 7) {
-		CHECK(inv.functions[6].modalias ==
-		      NULL); /* too long for libpci: dropped */
+		CHECK(inv.functions[6].modalias == NULL); /* too long for libpci: dropped */
 		CHECK(inv.functions[5].iommu_group == -1);
 		CHECK(inv.functions[4].iommu_group == -1);
 		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5);

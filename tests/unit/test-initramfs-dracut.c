@@ -61,7 +61,8 @@ static void test_kernels(void)
 	char *s;
 
 	static const char *const indexed[] = {
-		"/lib/modules/6.1.0-50-amd64", "/usr/lib/modules/6.12.117+deb13-amd64",
+		"/lib/modules/6.1.0-50-amd64",
+		"/usr/lib/modules/6.12.117+deb13-amd64",
 		"/usr/lib/modules/6.1.0-50-amd64", /* usrmerge: the same kernel */
 		"/lib/modules/6.9.0-1-amd64",
 	};

@@ -41,8 +41,7 @@ static void check_one(const struct initramfs_generator *g)
 	 */
 	CHECK(!g->dropin_path == !g->render_dropin);
 	CHECK(!g->dropin_path || (g->dropin_path[0] == '/' && owned(g->dropin_path)));
-	CHECK(!g->forces_modules ||
-	      g->render_dropin); /* the forced list goes in its drop-in */
+	CHECK(!g->forces_modules || g->render_dropin); /* the forced list goes in its drop-in */
 	/* status prints it in a fix, "run %s, then reboot" */
 	one = g->rebuild_command("6.1.0-18-amd64");
 	every = g->rebuild_command(NULL);
@@ -51,9 +50,8 @@ static void check_one(const struct initramfs_generator *g)
 	free(one);
 	free(every);
 	/* completes "<name> builds the initramfs here, and ..." */
-	CHECK(!g->trial_refusal ||
-	      (g->trial_refusal[0] >= 'a' && g->trial_refusal[0] <= 'z' &&
-	       g->trial_refusal[strlen(g->trial_refusal) - 1] != '.'));
+	CHECK(!g->trial_refusal || (g->trial_refusal[0] >= 'a' && g->trial_refusal[0] <= 'z' &&
+				    g->trial_refusal[strlen(g->trial_refusal) - 1] != '.'));
 }
 
 int main(void)

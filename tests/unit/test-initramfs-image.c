@@ -11,9 +11,9 @@ static size_t newc(unsigned char *buf, const char *name, const char *data)
 {
 	size_t nl = strlen(name) + 1, dl = strlen(data), off;
 
-	off = (size_t)sprintf(
-	    (char *)buf, "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x",
-	    1, 0100644, 0, 0, 1, 0, dl, 0, 0, 0, 0, nl, 0);
+	off = (size_t)sprintf((char *)buf,
+			      "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1,
+			      0100644, 0, 0, 1, 0, dl, 0, 0, 0, 0, nl, 0);
 	memcpy(buf + off, name, nl);
 	off += nl;
 	while (off % 4)
@@ -32,10 +32,8 @@ static void test_cpio(void)
 	struct strlist names, mods;
 
 	memset(buf, 0, sizeof(buf));
-	len += newc(buf + len,
-		    "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/vfio.ko", "x");
-	len += newc(buf + len,
-		    "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/pci/vfio-pci.ko",
+	len += newc(buf + len, "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/vfio.ko", "x");
+	len += newc(buf + len, "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/pci/vfio-pci.ko",
 		    "elf");
 	len += newc(buf + len,
 		    "usr/lib/modules/6.1.0-18-amd64/kernel/drivers/vfio/"

@@ -13,11 +13,11 @@ static char *esc(const char *s)
 	return sb_steal(&sb);
 }
 
-#define CHECK_ESC(in, want)                                                              \
-	do {                                                                             \
-		char *got_ = esc(in);                                                    \
-		CHECK_STR(got_, want);                                                   \
-		free(got_);                                                              \
+#define CHECK_ESC(in, want)                                                                        \
+	do {                                                                                       \
+		char *got_ = esc(in);                                                              \
+		CHECK_STR(got_, want);                                                             \
+		free(got_);                                                                        \
 	} while (0)
 
 int main(void)

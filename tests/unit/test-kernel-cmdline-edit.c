@@ -102,8 +102,8 @@ int main(void)
 		CHECK_STR(s, "v w");
 		CHECK(from == KCMDLINE_FROM_USR_LIB);
 		free(s);
-		s = kcmdline_next_boot(NULL, NULL,
-				       "BOOT_IMAGE=/k initrd=\\i r ro systemd.machine_id=ab\n", &from);
+		s = kcmdline_next_boot(
+		    NULL, NULL, "BOOT_IMAGE=/k initrd=\\i r ro systemd.machine_id=ab\n", &from);
 		CHECK_STR(s, "r ro systemd.machine_id=ab"); /* it keeps machine_id, adds none */
 		CHECK(from == KCMDLINE_FROM_RUNNING);
 		free(s);
@@ -118,7 +118,8 @@ int main(void)
 	free(s);
 	CHECK(kcmdline_running_base("BOOT_IMAGE=/k systemd.machine_id=ab x\n", "x") == NULL);
 	CHECK(kcmdline_running_base(NULL, "") == NULL);
-	CHECK(kcmdline_carries_any("r vfio_passthrough_setup.trial=t", "a vfio_passthrough_setup."));
+	CHECK(
+	    kcmdline_carries_any("r vfio_passthrough_setup.trial=t", "a vfio_passthrough_setup."));
 	CHECK(kcmdline_carries_any("r intel_iommu=on", "intel_iommu=on"));
 	CHECK(!kcmdline_carries_any("r intel_iommu=onx", "intel_iommu=on x."));
 	CHECK(!kcmdline_carries_any(NULL, "x"));

@@ -19,13 +19,12 @@ static void test_cmdline_split(void)
 	sl_free(&w);
 	CHECK(cmdline_split("", &w) == 0);
 	CHECK(cmdline_split(NULL, &w) == 0);
-	CHECK(cmdline_split("\"", &w) ==
-	      1); /* an unterminated quote keeps an empty word */
+	CHECK(cmdline_split("\"", &w) == 1); /* an unterminated quote keeps an empty word */
 	sl_free(&w);
 
 	sl_init(&m);
-	cmdline_missing("ro iommu=pt vfio_pci.ids=1:2",
-			"intel_iommu=on iommu=pt vfio-pci.ids=1:2", &m);
+	cmdline_missing("ro iommu=pt vfio_pci.ids=1:2", "intel_iommu=on iommu=pt vfio-pci.ids=1:2",
+			&m);
 	CHECK(m.n == 1);
 	CHECK_STR(m.items[0], "intel_iommu=on");
 	sl_free(&m);
@@ -50,7 +49,8 @@ static void test_iommu_conflict(void)
 {
 	char *c;
 
-	CHECK(cmdline_iommu_conflict("ro intel_iommu=on iommu=pt", "intel_iommu=on iommu=pt") == NULL);
+	CHECK(cmdline_iommu_conflict("ro intel_iommu=on iommu=pt", "intel_iommu=on iommu=pt") ==
+	      NULL);
 	CHECK(cmdline_iommu_conflict("ro intel_iommu=off", "") == NULL);
 	c = cmdline_iommu_conflict("intel_iommu=off ro intel_iommu=on", "intel_iommu=on iommu=pt");
 	CHECK(c && strstr(c, "intel_iommu=on overrides it"));
@@ -65,7 +65,8 @@ static void test_iommu_conflict(void)
 	CHECK(c && strstr(c, "the AMD IOMMU"));
 	free(c);
 	/* after "--": init's word, not the kernel's */
-	CHECK(cmdline_iommu_conflict("ro intel_iommu=on -- intel_iommu=off", "intel_iommu=on") == NULL);
+	CHECK(cmdline_iommu_conflict("ro intel_iommu=on -- intel_iommu=off", "intel_iommu=on") ==
+	      NULL);
 }
 
 /* What apply wrote into the GRUB drop-in is what the running command line must carry. */
@@ -79,16 +80,18 @@ static void test_grub_dropin(void)
 	CHECK_STR(p, "intel_iommu=on iommu=pt");
 	free(p);
 	/* The last assignment wins, as the shell that sources it would have it. */
-	p = grub_dropin_params("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT a=1\"\r\n"
-			       "  GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT  b=2 \" \n");
+	p = grub_dropin_params(
+	    "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT a=1\"\r\n"
+	    "  GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT  b=2 \" \n");
 	CHECK_STR(p, "b=2 ");
 	free(p);
 	CHECK(grub_dropin_params("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n") ==
 	      NULL);
-	CHECK(grub_dropin_params("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT") == NULL);
-	CHECK(grub_dropin_params("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n") == NULL);
-	CHECK(grub_dropin_params("# GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT x\"") ==
+	CHECK(grub_dropin_params("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT") ==
 	      NULL);
+	CHECK(grub_dropin_params("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n") == NULL);
+	CHECK(grub_dropin_params(
+		  "# GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT x\"") == NULL);
 	CHECK(grub_dropin_params("") == NULL && grub_dropin_params(NULL) == NULL);
 }
 

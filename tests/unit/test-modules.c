@@ -29,11 +29,10 @@ static char *make_root(void)
 }
 
 /* root/DIR/KVER -> target, creating root/DIR. */
-static void link_kernel(const char *root, const char *dir, const char *kver,
-			const char *target)
+static void link_kernel(const char *root, const char *dir, const char *kver, const char *target)
 {
-	_cleanup_free_ char *cmd = xasprintf("mkdir -p '%s%s' && ln -s '%s' '%s%s/%s'",
-					     root, dir, target, root, dir, kver);
+	_cleanup_free_ char *cmd = xasprintf("mkdir -p '%s%s' && ln -s '%s' '%s%s/%s'", root, dir,
+					     target, root, dir, kver);
 
 	if (system(cmd) != 0) {
 		fprintf(stderr, "failed: %s\n", cmd);
@@ -82,14 +81,14 @@ enum {
 	N_FN
 };
 static const char *const modaliases[N_FN] = {
-    [RTX3060] = "pci:v000010DEd00002504sv00001462sd0000397Dbc03sc00i00",
-    [RTX3060_AUDIO] = "pci:v000010DEd0000228Esv00001462sd0000397Dbc04sc03i00",
-    [TURING_USB] = "pci:v000010DEd00001ADAsv00001043sd00008701bc0Csc03i30",
-    [TURING_UCSI] = "pci:v000010DEd00001ADBsv00001043sd00008701bc0Csc80i00",
-    [RX6800] = "pci:v00001002d000073BFsv00001002sd00000E3Abc03sc00i00",
-    [RPL_IGPU] = "pci:v00008086d0000A780sv00001043sd00008882bc03sc00i00",
-    [NO_ALIAS] = NULL,
-    [BAD_ALIAS] = "",
+	[RTX3060] = "pci:v000010DEd00002504sv00001462sd0000397Dbc03sc00i00",
+	[RTX3060_AUDIO] = "pci:v000010DEd0000228Esv00001462sd0000397Dbc04sc03i00",
+	[TURING_USB] = "pci:v000010DEd00001ADAsv00001043sd00008701bc0Csc03i30",
+	[TURING_UCSI] = "pci:v000010DEd00001ADBsv00001043sd00008701bc0Csc80i00",
+	[RX6800] = "pci:v00001002d000073BFsv00001002sd00000E3Abc03sc00i00",
+	[RPL_IGPU] = "pci:v00008086d0000A780sv00001043sd00008882bc03sc00i00",
+	[NO_ALIAS] = NULL,
+	[BAD_ALIAS] = "",
 };
 
 static void inventory_setup(struct inventory *inv, struct pci_function fns[N_FN])
@@ -136,7 +135,7 @@ static void test_real_kernel(void)
 	char *root = make_root();
 	struct pci_function fns[N_FN];
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 	_cleanup_free_ char *kernels = NULL, *igpu = NULL;
 
 	link_kernel(root, "/lib/modules", real_kver, real_index);
@@ -157,17 +156,15 @@ static void test_real_kernel(void)
 	CHECK(fns[TURING_USB].modules.n == 1);
 	CHECK(sl_has(&fns[TURING_USB].modules, "xhci_pci"));
 	/* Debian builds no i2c_nvidia_gpu (# CONFIG_I2C_NVIDIA_GPU is not set). */
-	CHECK(
-	    !index_has_module(real_index, "kernel/drivers/i2c/busses/i2c-nvidia-gpu.ko"));
+	CHECK(!index_has_module(real_index, "kernel/drivers/i2c/busses/i2c-nvidia-gpu.ko"));
 	CHECK(fns[TURING_UCSI].modules.n == 0);
 	CHECK(fns[RX6800].modules.n == 1);
 	CHECK(sl_has(&fns[RX6800].modules, "amdgpu"));
 	CHECK(sl_has(&fns[RPL_IGPU].modules, "i915"));
 	igpu = joined(&fns[RPL_IGPU].modules);
 	/* xe where the kernel has it (6.8+); Debian 12's 6.1 has not. */
-	CHECK_STR(igpu, index_has_module(real_index, "kernel/drivers/gpu/drm/xe/xe.ko")
-			    ? "i915 xe"
-			    : "i915");
+	CHECK_STR(igpu, index_has_module(real_index, "kernel/drivers/gpu/drm/xe/xe.ko") ? "i915 xe"
+											: "i915");
 	CHECK(fns[NO_ALIAS].modules.n == 0);
 	CHECK(fns[BAD_ALIAS].modules.n == 0);
 	inventory_teardown(&inv);
@@ -182,7 +179,7 @@ static void test_cards_only(void)
 	size_t card_fns[] = { RTX3060, RTX3060_AUDIO };
 	struct card card = { .functions = card_fns, .n_functions = 2 };
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 
 	link_kernel(root, "/lib/modules", real_kver, real_index);
 	inventory_setup(&inv, fns);
@@ -205,7 +202,7 @@ static void test_builtin_kernel(void)
 	char *root = make_root();
 	struct pci_function fns[N_FN];
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 	_cleanup_free_ char *kernels = NULL, *want = NULL;
 
 	link_kernel(root, "/usr/lib/modules", "6.8.0-builtin-test", builtin_index);
@@ -239,7 +236,7 @@ static void test_no_kernels(void)
 	char *root = make_root();
 	struct pci_function fns[N_FN];
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 	struct strlist mods;
 
 	inventory_setup(&inv, fns);
@@ -261,7 +258,7 @@ static void test_no_kernels(void)
 static void test_initramfs(void)
 {
 	char *root = make_root();
-	struct error err = {0};
+	struct error err = { 0 };
 	struct strlist mods;
 	_cleanup_free_ char *real = NULL, *newest = NULL, *trap = NULL, *builtin = NULL;
 
@@ -278,7 +275,7 @@ static void test_initramfs(void)
 	CHECK_STR(newest, real);
 	sl_free(&mods);
 
-	err = (struct error){0};
+	err = (struct error){ 0 };
 	CHECK(initramfs_modules(root, "9.9.9-nonexistent", &mods, &err) == -1);
 	CHECK(err.code == EXIT_USAGE);
 	CHECK(strstr(err.msg, "9.9.9-nonexistent") != NULL);
@@ -316,10 +313,9 @@ static void test_trixie_kernel(void)
 	char *root = make_root();
 	struct pci_function fns[N_FN];
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 	struct strlist mods;
-	_cleanup_free_ char *kernels = NULL, *igpu = NULL, *initramfs = NULL,
-			    *both = NULL;
+	_cleanup_free_ char *kernels = NULL, *igpu = NULL, *initramfs = NULL, *both = NULL;
 
 	link_kernel(root, "/usr/lib/modules", trixie_kver, trixie_index);
 	inventory_setup(&inv, fns);
@@ -370,8 +366,8 @@ int main(void)
 	real_index = getenv("VPS_KERNEL_INDEX");
 	builtin_index = getenv("VPS_KERNEL_INDEX_BUILTIN");
 	trixie_index = getenv("VPS_KERNEL_INDEX_TRIXIE");
-	if (!real_index || !*real_index || !builtin_index || !*builtin_index ||
-	    !trixie_index || !*trixie_index) {
+	if (!real_index || !*real_index || !builtin_index || !*builtin_index || !trixie_index ||
+	    !*trixie_index) {
 		/* A failure, not a skip: without the index this test proves nothing. */
 		fputs("test-modules: VPS_KERNEL_INDEX, VPS_KERNEL_INDEX_BUILTIN and "
 		      "VPS_KERNEL_INDEX_TRIXIE must name the directories "

@@ -68,10 +68,8 @@ static void test_grouping(void)
 	add(&inv, "0000:00:02.1", 0x8086, 0x3e99, 0x0380, 2, -1);
 	inventory_build_cards(&inv);
 	CHECK(inv.n_cards == 2);
-	CHECK(inv.cards[0].n_functions == 2 && inv.cards[0].integrated &&
-	      inv.cards[0].boot_vga);
-	CHECK(inv.cards[1].n_functions == 4 && !inv.cards[1].integrated &&
-	      !inv.cards[1].boot_vga);
+	CHECK(inv.cards[0].n_functions == 2 && inv.cards[0].integrated && inv.cards[0].boot_vga);
+	CHECK(inv.cards[1].n_functions == 4 && !inv.cards[1].integrated && !inv.cards[1].boot_vga);
 	CHECK(inv.functions[inv.cards[1].functions[3]].device == 0x1adb);
 	pci_addr_parse("01:00.2", &a);
 	CHECK(inventory_find_card(&inv, &a) == 1);
@@ -85,8 +83,7 @@ static void test_grouping(void)
 	policy_classify(&inv);
 	CHECK(inv.host_card == 0);
 	CHECK(inv.cards[1].candidate);
-	CHECK(inv.cards[1].group_peers.n ==
-	      0); /* the root port is a bridge, not a peer */
+	CHECK(inv.cards[1].group_peers.n == 0); /* the root port is a bridge, not a peer */
 	char *s = suggested(&inv);
 	CHECK_STR(s, "0000:01:00.0");
 	struct pci_addr cards[2];
@@ -155,8 +152,7 @@ static void test_shared_group(void)
 	add(&inv, "0000:05:00.0", 0x10ec, 0x8168, 0x0200, 9, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
-	CHECK_STR(inv.cards[1].reason,
-		  "shares IOMMU group 9 with 0000:05:00.0 (class 0200)");
+	CHECK_STR(inv.cards[1].reason, "shares IOMMU group 9 with 0000:05:00.0 (class 0200)");
 	inventory_free(&inv);
 }
 
@@ -183,8 +179,7 @@ static void test_no_host(void)
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(!inv.cards[0].candidate);
-	CHECK_STR(inv.cards[0].reason,
-		  "only display device: the host would have none left");
+	CHECK_STR(inv.cards[0].reason, "only display device: the host would have none left");
 	inventory_free(&inv);
 
 	/* integrated card without boot_vga is the host */

@@ -230,7 +230,8 @@ static void test_turing_amd(void)
 	choose(&req, "01:00.3");
 	req.force = true;
 	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
-	CHECK_STR(joined_addrs(plan.functions, plan.n_functions), "0000:01:00.0,0000:01:00.1,0000:01:00.2,0000:01:00.3");
+	CHECK_STR(joined_addrs(plan.functions, plan.n_functions),
+		  "0000:01:00.0,0000:01:00.1,0000:01:00.2,0000:01:00.3");
 	CHECK_STR(joined(&plan.vfio_ids), "10de:1e87,10de:10f8,10de:1ad8,10de:1ad9");
 	CHECK_STR(joined(&plan.softdeps), "nouveau,nvidia,snd_hda_intel,xhci_pci");
 	CHECK(!plan.bind_by_address);
@@ -382,7 +383,8 @@ static void test_boot_framebuffer(void)
 	req.kernel_params = xstrdup("iommu=pt");
 	inv.vfio_pci = VFIO_BUILTIN;
 	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
-	CHECK_STR(plan.kernel_params, "iommu=pt initcall_blacklist=sysfb_init vfio-pci.ids=8086:3e92");
+	CHECK_STR(plan.kernel_params,
+		  "iommu=pt initcall_blacklist=sysfb_init vfio-pci.ids=8086:3e92");
 	plan_free(&plan);
 	request_free(&req);
 	fake_free(&inv);

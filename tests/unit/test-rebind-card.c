@@ -74,10 +74,10 @@ static char *content(const char *rel)
 	return s ? s : xstrdup("(none)");
 }
 
-#define CHECK_FILE(rel, want)                                                            \
-	do {                                                                             \
-		_cleanup_free_ char *c_ = content(rel);                                  \
-		CHECK_STR(c_, want);                                                     \
+#define CHECK_FILE(rel, want)                                                                      \
+	do {                                                                                       \
+		_cleanup_free_ char *c_ = content(rel);                                            \
+		CHECK_STR(c_, want);                                                               \
 	} while (0)
 
 /* rebind_card with its stdout and stderr in out (the caller frees). */
@@ -106,8 +106,7 @@ static int run_card(bool to_vfio, const struct rebind_move *m, char **out)
 
 static struct rebind_move move(const char *from)
 {
-	struct rebind_move m = { .unbind_from = xstrdup(from), .vendor = 0x10de,
-				 .device = 0x2504 };
+	struct rebind_move m = { .unbind_from = xstrdup(from), .vendor = 0x10de, .device = 0x2504 };
 
 	pci_addr_parse(ADDR, &m.addr);
 	m.card = m.addr;
@@ -123,8 +122,9 @@ static void test_take_not_taken(void)
 
 	make_tree("nouveau");
 	CHECK(run_card(true, &m, &out) < 0);
-	CHECK(strstr(out, "0000:01:00.0: the card could not be handed to vfio-pci now: 0000:01:00.0: "
-			  "vfio-pci did not take it (driver now: nouveau)"));
+	CHECK(strstr(out,
+		     "0000:01:00.0: the card could not be handed to vfio-pci now: 0000:01:00.0: "
+		     "vfio-pci did not take it (driver now: nouveau)"));
 	CHECK(strstr(out, "undone: cleared 0000:01:00.0's driver_override\n"));
 	CHECK_FILE("/sys/bus/pci/drivers/nouveau/unbind", ADDR "\n");
 	CHECK_FILE("/sys/bus/pci/drivers_probe", ADDR "\n");

@@ -90,9 +90,10 @@ static void test_take_whole_card(void)
 	f.vfio_unavailable = xstrdup("the running kernel 6.1.0-18-amd64 has no vfio-pci module");
 	rebind_decide_take(&inv, cards, &f, &p);
 	CHECK(p.n_moves == 0 && p.refused.n == 2);
-	CHECK_STR(p.refused.items[1],
-		  "0000:01:00.1: vfio-pci cannot be loaded: the running kernel 6.1.0-18-amd64 has "
-		  "no vfio-pci module; 0000:01:00.0 carries fb0, the framebuffer the console is on");
+	CHECK_STR(
+	    p.refused.items[1],
+	    "0000:01:00.1: vfio-pci cannot be loaded: the running kernel 6.1.0-18-amd64 has "
+	    "no vfio-pci module; 0000:01:00.0 carries fb0, the framebuffer the console is on");
 	rebind_plan_free(&p);
 
 	rebind_facts_free(&f);
@@ -197,7 +198,8 @@ static void test_give_back(void)
 	CHECK(p.n_moves == 2 && p.refused.n == 0 && !p.load_vfio);
 	CHECK_STR(p.moves[0].unbind_from, "vfio-pci");
 	CHECK(p.moves[1].unbind_from == NULL);
-	CHECK(p.moves[0].vendor == 0x10de && p.moves[0].device == 0x1b80); /* vfio-pci's dynamic id to drop */
+	CHECK(p.moves[0].vendor == 0x10de &&
+	      p.moves[0].device == 0x1b80); /* vfio-pci's dynamic id to drop */
 	CHECK(p.moves[1].vendor == 0x10de && p.moves[1].device == 0x10f0);
 	/* What an undo puts back: the audio function's override. */
 	CHECK(p.moves[0].override_before == NULL);

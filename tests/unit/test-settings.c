@@ -113,8 +113,8 @@ static void test_kernel_params(void)
 	CHECK(kernel_params_validate("", &err) == 0);
 	CHECK(kernel_params_validate("vfio-pci.ids=10de:1b80,10de:10f0 video=efifb:off", &err) ==
 	      0);
-	static const char *const refused[] = { "a\"b", "a'b", "$x", "`x`", "a\\b", "a;b",
-					       "a\nb", "a\tb", "a\x7f", "\xc3\xa9" };
+	static const char *const refused[] = { "a\"b", "a'b",  "$x",   "`x`",	"a\\b",
+					       "a;b",  "a\nb", "a\tb", "a\x7f", "\xc3\xa9" };
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
 		memset(&err, 0, sizeof(err));
 		CHECK(kernel_params_validate(refused[i], &err) == -1);
@@ -148,8 +148,9 @@ static void test_kernel_params(void)
 	/* the message names the value, control bytes spelled out, never raw */
 	memset(&err, 0, sizeof(err));
 	CHECK(kernel_params_validate("iommu=pt\nreboot\x1b[2J", &err) == -1);
-	CHECK_STR(err.msg, "kernel parameters \"iommu=pt\\x0areboot\\x1b[2J\": the byte "
-			   "\\x0a is not allowed (no newlines or other control or non-ASCII bytes)");
+	CHECK_STR(err.msg,
+		  "kernel parameters \"iommu=pt\\x0areboot\\x1b[2J\": the byte "
+		  "\\x0a is not allowed (no newlines or other control or non-ASCII bytes)");
 	memset(&err, 0, sizeof(err));
 	CHECK(kernel_params_validate("a;b\x1b", &err) == -1);
 	CHECK(strstr(err.msg, "\"a;b\\x1b\": the character ';'") != NULL);
@@ -183,8 +184,9 @@ static void test_set_devices(void)
 	CHECK(strstr(err.msg, "--devices: '10de:2504' is not a PCI address") != NULL);
 	CHECK(req.n_devices == 0 && !req.devices);
 	/* An empty item never passes for "no card": it would unconfigure the machine. */
-	static const char *const empty_items[] = { ",,,", ",", " , ", "01:00.0,,02:00.0",
-						   "01:00.0,", ",01:00.0", "01:00.0, ,02:00.0" };
+	static const char *const empty_items[] = {
+		",,,", ",", " , ", "01:00.0,,02:00.0", "01:00.0,", ",01:00.0", "01:00.0, ,02:00.0"
+	};
 	for (size_t i = 0; i < ARRAY_SIZE(empty_items); i++) {
 		memset(&err, 0, sizeof(err));
 		request_init(&req);
@@ -204,12 +206,9 @@ static void test_set_devices(void)
 static void test_messages_escaped(void)
 {
 	static const char *const texts[] = {
-		"DEVICES=\"\x1b]0;owned\x07\"\n",
-		"DEVICES=\",\x1b,\"\n",
-		"HOST_BUSID=\"PCI:\x1b[2J\"\n",
-		"XORG=\"y\x08es\"\n",
-		"KERNEL_PARAMS=\"a\x1b[31m\"\n",
-		"DEVICES=\x1b\n",
+		"DEVICES=\"\x1b]0;owned\x07\"\n", "DEVICES=\",\x1b,\"\n",
+		"HOST_BUSID=\"PCI:\x1b[2J\"\n",	  "XORG=\"y\x08es\"\n",
+		"KERNEL_PARAMS=\"a\x1b[31m\"\n",  "DEVICES=\x1b\n",
 		"DEVICES=\"auto\" \xff\n",
 	};
 

@@ -17,11 +17,10 @@ static void test_parse(void)
 {
 	struct apply_state st;
 
-	apply_state_parse(
-	    "# vfio-passthrough-setup state\nboot_id=" BOOT_NOW "\n"
-	    "cards=\"0000:01:00.0\"\n"
-	    "result=failed\r\nmessage='update-grub: exit 1'\nfuture_key=x\nnoeq\n",
-	    &st);
+	apply_state_parse("# vfio-passthrough-setup state\nboot_id=" BOOT_NOW "\n"
+			  "cards=\"0000:01:00.0\"\n"
+			  "result=failed\r\nmessage='update-grub: exit 1'\nfuture_key=x\nnoeq\n",
+			  &st);
 	CHECK_STR(st.boot_id, BOOT_NOW);
 	CHECK_STR(st.cards, "0000:01:00.0");
 	CHECK(st.last_apply_failed);
@@ -51,8 +50,8 @@ static void test_round_trip(void)
 {
 	_cleanup_free_ char *root = xasprintf("%s/root", base);
 	_cleanup_free_ char *proc = xasprintf("%s/proc/sys/kernel/random", root);
-	_cleanup_free_ char *cmd = xasprintf("mkdir -p %s && printf '" BOOT_NOW "\\n' >%s/boot_id",
-					     proc, proc);
+	_cleanup_free_ char *cmd =
+	    xasprintf("mkdir -p %s && printf '" BOOT_NOW "\\n' >%s/boot_id", proc, proc);
 	struct apply_state st = {
 		.cards = "0000:01:00.0",
 		.config_hash = "0123456789abcdef",

@@ -28,7 +28,8 @@ int main(void)
 	       "amd.com/Navi_21_Radeon_RX_6800_6800_XT_6900_XT");
 	expect(0x8086, 0x56a0, "Intel Corporation", "DG2 [Arc A770]", "intel.com/DG2_Arc_A770");
 	/* At most 63 characters, ending on an alphanumeric. */
-	expect(0x1234, 0x5678, "Acme", "A very long device name that goes on and on - more than sixty-three characters",
+	expect(0x1234, 0x5678, "Acme",
+	       "A very long device name that goes on and on - more than sixty-three characters",
 	       "acme.com/A_very_long_device_name_that_goes_on_and_on_-_more_than_sixty-t");
 	/* Not in pci.ids: the numbers, and KubeVirt's examples' domain. */
 	expect(0x1234, 0x5678, NULL, NULL, "devices.kubevirt.io/1234_5678");

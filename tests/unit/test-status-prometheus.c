@@ -20,9 +20,9 @@ static int count(const char *hay, const char *needle)
 
 int main(void)
 {
-	struct status_report r = {0};
-	struct status_input in = {0};
-	struct status_function fn[2] = {0};
+	struct status_report r = { 0 };
+	struct status_input in = { 0 };
+	struct status_function fn[2] = { 0 };
 	struct strbuf sb;
 
 	/* Two findings of one check about one subject: one series, the worse result. */
@@ -47,12 +47,17 @@ int main(void)
 	sb_init(&sb);
 	status_format_prometheus(&in, &r, &sb);
 	CHECK(count(sb.buf, "subject=\"/etc/modprobe.d/a.conf:1\"") == 5);
-	CHECK(strstr(sb.buf, "vfio_passthrough_setup_check{check=\"conflict\",subject=\"/etc/modprobe.d/a.conf:1\",result=\"fail\"} 1\n"));
+	CHECK(strstr(
+	    sb.buf,
+	    "vfio_passthrough_setup_check{check=\"conflict\",subject=\"/etc/modprobe.d/a.conf:1\",result=\"fail\"} 1\n"));
 	CHECK(strstr(sb.buf, "subject=\"/etc/modprobe.d/a.conf:1\",result=\"warn\"} 0\n"));
-	CHECK(strstr(sb.buf, "subject=\"/etc/x\\\"y\\\\z\\n\xef\xbf\xbd.conf\",result=\"warn\"} 1\n"));
+	CHECK(strstr(sb.buf,
+		     "subject=\"/etc/x\\\"y\\\\z\\n\xef\xbf\xbd.conf\",result=\"warn\"} 1\n"));
 	CHECK(strstr(sb.buf, "vfio_passthrough_setup_result{result=\"failed\"} 1\n"));
-	CHECK(strstr(sb.buf, "vfio_passthrough_setup_function_vfio_bound{function=\"0000:01:00.0\"} 1\n"));
-	CHECK(strstr(sb.buf, "vfio_passthrough_setup_function_vfio_bound{function=\"0000:01:00.1\"} 0\n"));
+	CHECK(strstr(sb.buf,
+		     "vfio_passthrough_setup_function_vfio_bound{function=\"0000:01:00.0\"} 1\n"));
+	CHECK(strstr(sb.buf,
+		     "vfio_passthrough_setup_function_vfio_bound{function=\"0000:01:00.1\"} 0\n"));
 	CHECK(strstr(sb.buf, "vfio_passthrough_setup_trial_pending 1\n"));
 	CHECK(strstr(sb.buf, "vfio_passthrough_setup_last_apply_success 0\n"));
 	CHECK(!strstr(sb.buf, "last_apply_timestamp_seconds")); /* time unknown */

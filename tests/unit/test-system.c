@@ -33,13 +33,13 @@ static void test_overrides_win(void)
 	struct inventory inv;
 	struct request req, devices;
 	struct plan plan;
-	struct error err = {0};
-	struct pci_addr busid = {0};
+	struct error err = { 0 };
+	struct pci_addr busid = { 0 };
 	const char *bad;
 
 	fake_inventory(&inv, intel_nvidia, ARRAY_SIZE(intel_nvidia));
 	inv.cpu = CPU_INTEL;
-	fake_mark(&inv, 0, (int[]){1}, 1);
+	fake_mark(&inv, 0, (int[]){ 1 }, 1);
 
 	/* The settings choose no card; the command line chooses the GTX 1080. */
 	write_settings("DEVICES=\"\"\nXORG=\"yes\"\nKERNEL_PARAMS=\"auto\"\n");
@@ -49,11 +49,12 @@ static void test_overrides_win(void)
 	busid.slot = 2;
 	request_init(&req);
 	CHECK(system_plan(root, &inv,
-			  &(struct request_overrides){.devices = &devices,
-						      .host_busid = &busid,
-						      .kernel_params = "iommu=pt"},
+			  &(struct request_overrides){ .devices = &devices,
+						       .host_busid = &busid,
+						       .kernel_params = "iommu=pt" },
 			  &req, &plan, &err) == 0);
-	CHECK(plan.n_cards == 1 && pci_addr_cmp(&plan.cards[0], &(struct pci_addr){ .bus = 1 }) == 0);
+	CHECK(plan.n_cards == 1 &&
+	      pci_addr_cmp(&plan.cards[0], &(struct pci_addr){ .bus = 1 }) == 0);
 	CHECK_STR(plan.kernel_params, "iommu=pt");
 	CHECK(plan.xorg && plan.host_busid.slot == 2);
 	plan_free(&plan);
@@ -69,8 +70,8 @@ static void test_overrides_win(void)
 	/* --no-xorg and --force reach the request. */
 	request_init(&req);
 	CHECK(system_plan(root, &inv,
-			  &(struct request_overrides){.devices = &devices, .no_xorg = true,
-						      .force = true},
+			  &(struct request_overrides){
+			      .devices = &devices, .no_xorg = true, .force = true },
 			  &req, &plan, &err) == 0);
 	CHECK(!plan.xorg && req.force && !req.xorg);
 	plan_free(&plan);
@@ -79,7 +80,7 @@ static void test_overrides_win(void)
 	/* A settings file that does not parse is the error, whatever the overrides. */
 	write_settings("DEVICES=\"zz\"\n");
 	request_init(&req);
-	CHECK(system_plan(root, &inv, &(struct request_overrides){.devices = &devices}, &req,
+	CHECK(system_plan(root, &inv, &(struct request_overrides){ .devices = &devices }, &req,
 			  &plan, &err) == -1);
 	CHECK(err.code == EXIT_USAGE);
 	request_free(&req);
@@ -90,7 +91,7 @@ static void test_overrides_win(void)
 static void test_load_without_pci(void)
 {
 	struct inventory inv;
-	struct error err = {0};
+	struct error err = { 0 };
 
 	/* No /sys/bus/pci, no kernels: loaded, nothing to configure, no error. */
 	CHECK(system_load(root, DETECT_NO_NAMES, INDEX_FAILURE_FATAL, &inv, &err) == 0);

@@ -61,8 +61,8 @@ static void test_file_and_token(void)
 	CHECK(trial_cmdline_token(NULL) == NULL);
 
 	/* automatic confirmation: only as asked on the trial file's params= line */
-	CHECK(trial_file_auto_confirm("params=iommu=pt " TRIAL_TOKEN_PARAM "=ab "
-				      TRIAL_AUTO_CONFIRM_PARAM "=1\narg=--devices\n"));
+	CHECK(trial_file_auto_confirm("params=iommu=pt " TRIAL_TOKEN_PARAM
+				      "=ab " TRIAL_AUTO_CONFIRM_PARAM "=1\narg=--devices\n"));
 	CHECK(!trial_file_auto_confirm("params=iommu=pt " TRIAL_TOKEN_PARAM "=ab\n"));
 	CHECK(!trial_file_auto_confirm("params=" TRIAL_AUTO_CONFIRM_PARAM "=0\n"));
 	CHECK(!trial_file_auto_confirm("params=x" TRIAL_AUTO_CONFIRM_PARAM "=1\n"));
@@ -110,7 +110,6 @@ static void test_sdboot_entry(void)
 	/* without a sort-key it could sort first, and be the default: none */
 	CHECK(trial_bls_entry("title x\noptions ro\nlinux /l\n", "a=1") == NULL);
 	CHECK(trial_bls_entry("sort-key\noptions ro\n", "a=1") == NULL);
-
 }
 
 #define MI_ROOT_EXT4 "22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw,errors=remount-ro\n"
@@ -174,7 +173,9 @@ static void test_render(void)
 {
 	struct pci_addr cards[] = { { .bus = 1 } };
 	struct pci_addr functions[] = { { .bus = 1 }, { .bus = 1, .func = 1 } };
-	struct plan p = { .cards = cards, .n_cards = 1, .functions = functions,
+	struct plan p = { .cards = cards,
+			  .n_cards = 1,
+			  .functions = functions,
 			  .n_functions = ARRAY_SIZE(functions) };
 	struct rendered_file f[RENDERED_MAX];
 	size_t n;
@@ -188,7 +189,8 @@ static void test_render(void)
 	p.host_busid = (struct pci_addr){ .slot = 2 };
 	p.xorg = true;
 	p.xorg_driver = "modesetting";
-	p.generator = &initramfs_dracut; /* its drop-in is one of the files a trial must not write */
+	p.generator =
+	    &initramfs_dracut; /* its drop-in is one of the files a trial must not write */
 	n = trial_render(&p, xstrdup("params=x\n"), f);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(f[i].path, MODPROBE_PATH) == 0) {

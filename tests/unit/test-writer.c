@@ -284,8 +284,9 @@ static void test_readonly_dir(void)
 	put(f1, "keep me\n", 8);
 	CHECK(mkdir(ro, 0755) == 0);
 	if (make_readonly(ro, &mounted) < 0) {
-		printf("writer: SKIP read-only directory test: cannot mount a read-only tmpfs (%s)\n",
-		       strerror(errno));
+		printf(
+		    "writer: SKIP read-only directory test: cannot mount a read-only tmpfs (%s)\n",
+		    strerror(errno));
 		rmdir(ro);
 		unlink(f1);
 		return;
@@ -397,8 +398,8 @@ static void test_root_boundary(void)
 	_cleanup_free_ char *outside = p("outside");
 	_cleanup_free_ char *link = p("root/etc");
 	_cleanup_free_ char *made = p("root/srv/real/new");
-	_cleanup_free_ char *cmd = xasprintf("mkdir -p %s/srv/real %s && ln -s %s %s", root,
-					     outside, outside, link);
+	_cleanup_free_ char *cmd =
+	    xasprintf("mkdir -p %s/srv/real %s && ln -s %s %s", root, outside, outside, link);
 	struct transaction tx;
 	struct error err = { 0 };
 

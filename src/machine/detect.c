@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Reading the machine: libpci over root/sys/bus/pci, a few sysfs attributes libpci does
+ * not cover (boot_vga), /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups. Writes
+ * nothing. */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pci/pci.h>
+
+#include "detect.h"
+
+enum cpu_vendor cpuinfo_parse_vendor(const char *text)
+{
+	static const struct {
+		const char *id;
+		enum cpu_vendor vendor;
+	} vendors[] = {
+		{ "GenuineIntel", CPU_INTEL },
+		{ "AuthenticAMD", CPU_AMD },
+		{ "HygonGenuine", CPU_AMD }, /* AMD's design, AMD-Vi IOMMU */
+	};
+
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+
+		if (len > 9 && strncmp(line, "vendor_id", 9) == 0) {
+			const char *v = line + 9, *end = line + len;
+			size_t vlen;
+
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (v == end || *v != ':')
+				goto next;
+			v++;
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			while (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+				end--;
+			vlen = (size_t)(end - v);
+			for (size_t i = 0; i < ARRAY_SIZE(vendors); i++)
+				if (vlen == strlen(vendors[i].id) &&
+				    strncmp(v, vendors[i].id, vlen) == 0)
+					return vendors[i].vendor;
+			/* The first vendor_id line names the CPU; others repeat it. */
+			return CPU_UNKNOWN;
+		}
+	next:
+		line = eol ? eol + 1 : NULL;
+	}
+	return CPU_UNKNOWN;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Only decimal names count: the kernel names groups 0, 1, 2 ... */
+static bool all_digits(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (*s < '0' || *s > '9' || n >= max)
+			return false;
+	return n > 0;
+}
+
+static int count_iommu_groups(const char *root)
+{
+	_cleanup_free_ char *path = path_join(root, "/sys/kernel/iommu_groups");
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir)))
+		if (all_digits(e->d_name, 9))
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static int parse_group(const char *s)
+{
+	if (!s || !all_digits(s, 9))
+		return -1;
+	return atoi(s);
+}
+
+/*
+ * libpci's error callback must not return (it exits by default): ours jumps back to
+ * detect_inventory, so a strange sysfs is reported, not fatal to the caller's process.
+ */
+static jmp_buf libpci_jump;
+static char libpci_msg[512];
+
+static void __attribute__((noreturn, format(printf, 1, 2))) libpci_error(char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(libpci_msg, sizeof(libpci_msg), fmt, ap);
+	va_end(ap);
+	longjmp(libpci_jump, 1);
+}
+
+static void __attribute__((format(printf, 1, 2))) libpci_quiet(char *fmt, ...)
+{
+	(void)fmt; /* warnings and debug output would only confuse the admin */
+}
+
+/*
+ * libpci's sysfs scan stops with an error on an entry name it cannot parse, leaking its
+ * open directory. Only the kernel's own spelling of an address is let through to it. (A
+ * missing or over-long attribute later stops libpci too, but holding nothing:
+ * libpci_error's jump and pci_cleanup() handle that.)
+ */
+static int check_devices(const char *devices, struct error *err)
+{
+	DIR *dir = opendir(devices);
+	struct dirent *e;
+	int r = 0;
+
+	if (!dir)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", devices,
+				 strerror(errno));
+	while ((e = readdir(dir))) {
+		struct pci_addr a;
+		char canon[PCI_ADDR_STRLEN];
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (pci_addr_parse(e->d_name, &a) == 0)
+			pci_addr_format(&a, canon);
+		if (pci_addr_parse(e->d_name, &a) < 0 || strcmp(canon, e->d_name) != 0) {
+			r = error_set(err, EXIT_FAILURE_RUNTIME, "%s/%s: not a PCI device address",
+				      devices, e->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+	return r;
+}
+
+/*
+ * A libpci handle whose names come from pci.ids only, the same on every machine the tests
+ * run on: neither udev's hwdb nor the name cache that `lspci -q` fills from the network
+ * ($XDG_CACHE_HOME/pci-ids, a file outside --root). Looking for that cache also makes
+ * libpci allocate the file's name, which pci_cleanup() never frees: since pciutils 3.11
+ * (commit f022f46, still so in 3.14), lib/names-cache.c's get_cache_name() keeps it in
+ * a->id_cache_name and pci_id_cache_flush() returns before freeing it unless the cache was
+ * written. LeakSanitizer reported those 21 bytes on Debian 13 (libpci 3.13).
+ */
+static struct pci_access *new_access(void)
+{
+	struct pci_access *acc = pci_alloc();
+
+	acc->error = libpci_error;
+	acc->warning = libpci_quiet;
+	acc->debug = libpci_quiet;
+	pci_set_param(acc, "hwdb.disable", "1");
+	acc->id_lookup_mode &= ~PCI_LOOKUP_CACHE;
+	return acc;
+}
+
+static char *lookup(struct pci_access *acc, int flags, int arg1, int arg2)
+{
+	char buf[512];
+	char *name = pci_lookup_name(acc, buf, sizeof(buf), flags, arg1, arg2);
+
+	return name ? xstrdup(name) : NULL;
+}
+
+/* A name from pci.ids alone: no bus scan, no pci_init(). A missing pci.ids makes libpci
+ * give the number, which the caller then prints itself. */
+static char *ids_name(int flags, int arg1, int arg2)
+{
+	struct pci_access *acc = new_access();
+	char *name;
+
+	if (setjmp(libpci_jump)) {
+		pci_cleanup(acc);
+		return NULL;
+	}
+	name = lookup(acc, flags | PCI_LOOKUP_NO_NUMBERS, arg1, arg2);
+	pci_cleanup(acc);
+	return name;
+}
+
+char *detect_class_name(uint16_t class_id)
+{
+	return ids_name(PCI_LOOKUP_CLASS, class_id, 0);
+}
+
+char *detect_vendor_name(uint16_t vendor)
+{
+	return ids_name(PCI_LOOKUP_VENDOR, vendor, 0);
+}
+
+char *detect_device_name(uint16_t vendor, uint16_t device)
+{
+	return ids_name(PCI_LOOKUP_DEVICE, vendor, device);
+}
+
+/* libpci hands over sysfs values as read, newline included. NULL if nothing is left. */
+static char *strip_copy(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n ? xasprintf("%.*s", (int)n, s) : NULL;
+}
+
+/*
+ * The last component of a device's driver or iommu_group link: "nouveau", "14". Read here
+ * rather than with libpci's PCI_FILL_DRIVER/PCI_FILL_IOMMU_GROUP, which resolve each link
+ * with realpath() (a readlink per path component, ~17 per link): on a server that alone
+ * made detect slower than lspci -nnk. The kernel's links end in the name itself.
+ */
+static char *link_name(const char *devices, const struct pci_addr *a, const char *link)
+{
+	char addr[PCI_ADDR_STRLEN], target[4096];
+	_cleanup_free_ char *p = NULL;
+	const char *name;
+	ssize_t n;
+
+	pci_addr_format(a, addr);
+	p = xasprintf("%s/%s/%s", devices, addr, link);
+	n = readlink(p, target, sizeof(target) - 1);
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	name = strrchr(target, '/');
+	name = name ? name + 1 : target;
+	return *name ? xstrdup(name) : NULL;
+}
+
+/*
+ * The bridge above a device: its directory's parent in /sys/devices, where the kernel nests
+ * every device below the bridge it sits behind (.../0000:00:01.0/0000:01:00.0/...). The
+ * bus/pci/devices entry links there; a device on a root bus has "pci0000:00" above it.
+ */
+static bool read_parent(const char *devices, const char *addr, struct pci_addr *out)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s", devices, addr);
+	char target[4096], canon[PCI_ADDR_STRLEN];
+	ssize_t n = readlink(p, target, sizeof(target) - 1);
+	char *last, *up;
+
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	last = strrchr(target, '/');
+	if (!last)
+		return false;
+	*last = '\0';
+	up = strrchr(target, '/');
+	up = up ? up + 1 : target;
+	if (pci_addr_parse(up, out) < 0)
+		return false;
+	pci_addr_format(out, canon);
+	return strcmp(canon, up) == 0;
+}
+
+static int read_boot_vga(const char *devices, const struct pci_addr *a)
+{
+	char addr[PCI_ADDR_STRLEN];
+	_cleanup_free_ char *p = NULL, *v = NULL;
+
+	pci_addr_format(a, addr);
+	p = xasprintf("%s/%s/boot_vga", devices, addr);
+	v = read_attr(p);
+	if (!v)
+		return -1;
+	if (strcmp(v, "1") == 0)
+		return 1;
+	if (strcmp(v, "0") == 0)
+		return 0;
+	return -1;
+}
+
+/*
+ * The kernel writes vendor and device as "0x%04x". libpci converts them with strtol, so a
+ * garbled "hello" became 0000 and an overlong id lost its top digits, and apply wrote that
+ * id. A function whose ids are not exactly that is reported and left out.
+ */
+static bool ids_readable(struct inventory *inv, const char *devices, const char *addr)
+{
+	static const char *const attrs[] = { "vendor", "device" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s/%s", devices, addr, attrs[i]);
+		_cleanup_free_ char *v = read_attr(p);
+		_cleanup_free_ char *msg = NULL;
+		char shown[40];
+		size_t n = 0;
+
+		if (v && strlen(v) == 6 && v[0] == '0' && v[1] == 'x' &&
+		    strspn(v + 2, "0123456789abcdefABCDEF") == 4)
+			continue;
+		for (const char *c = v ? v : ""; *c && n + 4 < sizeof(shown); c++)
+			shown[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+		if (v && strlen(v) > n)
+			shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
+		shown[n] = '\0';
+		msg = v ? xasprintf("%s: its %s \"%s\" in sysfs is not a PCI id (0x and four hex "
+				    "digits): the device is left out",
+				    addr, attrs[i], shown)
+			: xasprintf("%s: its %s cannot be read in sysfs: the device is left out",
+				    addr, attrs[i]);
+		sl_add(&inv->warnings, msg);
+		return false;
+	}
+	return true;
+}
+
+static void add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
+			 const char *devices, unsigned flags)
+{
+	_cleanup_free_ char *group = NULL;
+	struct pci_function *f;
+	struct pci_addr a = { .domain = (uint32_t)d->domain,
+			      .bus = d->bus,
+			      .slot = d->dev & 0x1f,
+			      .func = d->func & 7 };
+	char addr[PCI_ADDR_STRLEN];
+	const char *s;
+	int hdr;
+
+	/* libpci first: an attribute too long for it stops detection with its message. */
+	pci_fill_info(d,
+		      PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_MODULE_ALIAS);
+	pci_addr_format(&a, addr);
+	if (!ids_readable(inv, devices, addr))
+		return;
+	inv->functions = xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
+	f = &inv->functions[inv->n_functions++];
+	memset(f, 0, sizeof(*f));
+	sl_init(&f->modules);
+	f->addr = a;
+	f->vendor = d->vendor_id;
+	f->device = d->device_id;
+	f->class_id = d->device_class;
+	f->prog_if = d->prog_if;
+	hdr = pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f;
+	f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS ||
+		       (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
+	if (!(flags & DETECT_NO_NAMES)) {
+		f->name =
+		    lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
+		f->class_name = lookup(acc, PCI_LOOKUP_CLASS, d->device_class, 0);
+	}
+	s = pci_get_string_property(d, PCI_FILL_MODULE_ALIAS);
+	f->modalias = s ? strip_copy(s) : NULL;
+	f->driver = link_name(devices, &f->addr, "driver");
+	group = link_name(devices, &f->addr, "iommu_group");
+	f->iommu_group = parse_group(group);
+	f->boot_vga = read_boot_vga(devices, &f->addr);
+	f->has_parent = read_parent(devices, addr, &f->parent);
+}
+
+static int scan_pci(const char *root, unsigned flags, struct inventory *inv, struct error *err)
+{
+	_cleanup_free_ char *sysfs = path_join(root, "/sys/bus/pci");
+	_cleanup_free_ char *devices = xasprintf("%s/devices", sysfs);
+	struct pci_access *acc;
+
+	if (!is_dir(devices)) {
+		inv->have_pci = false; /* a chroot or container: reported, not an error */
+		return 0;
+	}
+	inv->have_pci = true;
+	if (check_devices(devices, err) < 0)
+		return -1;
+
+	acc = new_access();
+	acc->method = PCI_ACCESS_SYS_BUS_PCI;
+	pci_set_param(acc, "sysfs.path", sysfs);
+	if (setjmp(libpci_jump)) {
+		pci_cleanup(acc);
+		return error_set(err, EXIT_FAILURE_RUNTIME, "libpci: %s", libpci_msg);
+	}
+	pci_init(acc);
+	pci_scan_bus(acc);
+	for (struct pci_dev *d = acc->devices; d; d = d->next)
+		add_function(inv, acc, d, devices, flags);
+	pci_cleanup(acc);
+	return 0;
+}
+
+int detect_inventory(const char *root, struct inventory *inv, struct error *err)
+{
+	return detect_inventory_flags(root, 0, inv, err);
+}
+
+int detect_inventory_flags(const char *root, unsigned flags, struct inventory *inv,
+			   struct error *err)
+{
+	_cleanup_free_ char *cpuinfo_path = path_join(root, "/proc/cpuinfo");
+	_cleanup_free_ char *cmdline_path = path_join(root, "/proc/cmdline");
+	_cleanup_free_ char *cpuinfo = NULL;
+
+	memset(inv, 0, sizeof(*inv));
+	sl_init(&inv->kernels);
+	inv->host_card = -1;
+	inv->vfio_pci = VFIO_UNKNOWN;
+
+	/* The IOMMU kernel parameter depends on the vendor: say when it is not known. */
+	cpuinfo = read_file(cpuinfo_path, 16 << 20, NULL);
+	inv->cpu = cpuinfo ? cpuinfo_parse_vendor(cpuinfo) : CPU_UNKNOWN;
+	if (!cpuinfo)
+		sl_add(&inv->warnings, "cannot read /proc/cpuinfo: the CPU vendor, and with it the "
+				       "IOMMU kernel parameter, is unknown");
+	else if (inv->cpu == CPU_UNKNOWN)
+		sl_add(&inv->warnings, "/proc/cpuinfo names neither an Intel nor an AMD CPU: the "
+				       "IOMMU kernel parameter is unknown");
+	inv->cmdline = read_attr(cmdline_path);
+	inv->iommu_groups = count_iommu_groups(root);
+	if (scan_pci(root, flags, inv, err) < 0) {
+		inventory_free(inv);
+		return -1;
+	}
+	inventory_build_cards(inv);
+	return 0;
+}

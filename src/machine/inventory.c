@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory.h"
+
+bool pci_class_is_display(uint16_t class_id)
+{
+	return class_id == PCI_CLASS_DISPLAY_VGA_ || class_id == PCI_CLASS_DISPLAY_3D_ ||
+	       class_id == PCI_CLASS_DISPLAY_OTHER_;
+}
+
+static void free_cards(struct inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_cards; i++) {
+		free(inv->cards[i].functions);
+		sl_free(&inv->cards[i].group_peers);
+	}
+	free(inv->cards);
+	inv->cards = NULL;
+	inv->n_cards = 0;
+}
+
+void inventory_free(struct inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_functions; i++) {
+		struct pci_function *f = &inv->functions[i];
+
+		free(f->name);
+		free(f->class_name);
+		free(f->driver);
+		free(f->modalias);
+		sl_free(&f->modules);
+	}
+	free(inv->functions);
+	free_cards(inv);
+	sl_free(&inv->kernels);
+	sl_free(&inv->warnings);
+	free(inv->cmdline);
+	inv->functions = NULL;
+	inv->n_functions = 0;
+	inv->cmdline = NULL;
+}
+
+/*
+ * Intel's iGPU sits on the root bus (00:02.0). An AMD APU's graphics sit behind an
+ * internal bridge (Raphael 0e:00.0, Phoenix c4:00.0), but share their slot with CPU-side
+ * functions (PSP, USB, ACP) carrying AMD's CPU vendor id 1022; a Radeon card carries only
+ * 1002.
+ */
+static bool is_integrated(const struct inventory *inv, size_t begin, size_t end, size_t display)
+{
+	const struct pci_function *d = &inv->functions[display];
+
+	if (d->addr.domain == 0 && d->addr.bus == 0)
+		return true;
+	if (d->vendor != 0x1002)
+		return false;
+	for (size_t k = begin; k < end; k++)
+		if (inv->functions[k].vendor == 0x1022)
+			return true;
+	return false;
+}
+
+static const struct pci_function *parent_of(const struct inventory *inv,
+					    const struct pci_function *f)
+{
+	return f->has_parent ? inventory_find(inv, &f->parent) : NULL;
+}
+
+/*
+ * The upstream port of the card's own PCIe switch above display function d, or NULL.
+ * Intel Arc (A-series 8086:4fa0/4fa1, B-series e2ff) and Radeon RX 5000 and later
+ * (1002:1478, 1470) put GPU and HDMI audio behind a switch on the card: upstream port ->
+ * downstream ports -> GPU on one bus, audio on the same (Radeon) or another (Arc). The
+ * switch's ports carry the GPU's vendor id, and its upstream port sits below a root port or
+ * a chipset switch, never on a root bus (a root port is the platform's, not the card's).
+ */
+static const struct pci_function *card_switch(const struct inventory *inv,
+					      const struct pci_function *d)
+{
+	const struct pci_function *down = parent_of(inv, d), *up;
+
+	if (!down || !down->is_bridge || down->vendor != d->vendor)
+		return NULL;
+	up = parent_of(inv, down);
+	if (!up || !up->is_bridge || up->vendor != d->vendor || !up->has_parent)
+		return NULL;
+	return up;
+}
+
+static bool is_below(const struct inventory *inv, const struct pci_function *f,
+		     const struct pci_function *bridge)
+{
+	/* Bounded: a looping tree from an odd sysfs must not hang detection. */
+	for (size_t depth = 0; f && f->has_parent && depth < 256; depth++) {
+		if (pci_addr_cmp(&f->parent, &bridge->addr) == 0)
+			return true;
+		f = parent_of(inv, f);
+	}
+	return false;
+}
+
+/* Add to the card [begin, end) the functions below its own switch, never the switch's
+ * ports. A switch holding a second GPU (a dual-GPU board) leaves each GPU its slot. */
+static void add_switch_functions(const struct inventory *inv, struct card *c, size_t begin,
+				 size_t end, size_t display)
+{
+	const struct pci_function *sw = card_switch(inv, &inv->functions[display]);
+	size_t n = c->n_functions;
+
+	if (!sw)
+		return;
+	for (size_t k = 0; k < inv->n_functions; k++) {
+		const struct pci_function *f = &inv->functions[k];
+
+		if ((k >= begin && k < end) || f->is_bridge || !is_below(inv, f, sw))
+			continue;
+		if (pci_class_is_display(f->class_id))
+			return;
+		n++;
+	}
+	if (n == c->n_functions)
+		return;
+	c->functions = xrealloc(c->functions, n * sizeof(*c->functions));
+	c->n_functions = 0;
+	for (size_t k = 0; k < inv->n_functions; k++) {
+		const struct pci_function *f = &inv->functions[k];
+
+		if ((k >= begin && k < end) || (!f->is_bridge && is_below(inv, f, sw)))
+			c->functions[c->n_functions++] = k;
+	}
+}
+
+/* The VGA a BMC shows the remote console on. Ids from the kernel's ast and mgag200
+ * drivers (the Matrox G200 server variants exist only inside BMCs) and pci.ids. */
+static bool is_bmc_vga(const struct pci_function *f)
+{
+	static const struct {
+		uint16_t vendor, device;
+	} bmc[] = {
+		{ 0x1a03, 0x2000 }, /* ASPEED AST2x00 */
+		{ 0x102b, 0x0522 }, /* Matrox G200e (ServerEngines Pilot) */
+		{ 0x102b, 0x0524 }, /* G200SE B */
+		{ 0x102b, 0x0530 }, /* G200EV (Renesas) */
+		{ 0x102b, 0x0532 }, /* G200eW (Nuvoton WPCM450) */
+		{ 0x102b, 0x0533 }, /* G200EH (HPE iLO) */
+		{ 0x102b, 0x0534 }, /* G200ER (Renesas) */
+		{ 0x102b, 0x0536 }, /* G200eW3 (Nuvoton) */
+		{ 0x102b, 0x0538 }, /* G200eH3 (HPE iLO 5) */
+		{ 0x102b, 0x053a }, /* G200eH5 (HPE iLO 6) */
+		{ 0x19e5, 0x1711 }, /* Huawei iBMC Hi171x */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bmc); i++)
+		if (f->vendor == bmc[i].vendor && f->device == bmc[i].device)
+			return true;
+	return false;
+}
+
+static int cmp_function(const void *a, const void *b)
+{
+	return pci_addr_cmp(&((const struct pci_function *)a)->addr,
+			    &((const struct pci_function *)b)->addr);
+}
+
+void inventory_build_cards(struct inventory *inv)
+{
+	free_cards(inv);
+	/* Cards list their functions by index, so the order is fixed first. */
+	if (inv->n_functions > 1)
+		qsort(inv->functions, inv->n_functions, sizeof(*inv->functions), cmp_function);
+
+	for (size_t i = 0; i < inv->n_functions;) {
+		size_t end = i, display = SIZE_MAX;
+		struct card *c;
+
+		/* [i, end) is one domain:bus:slot */
+		while (end < inv->n_functions &&
+		       pci_addr_same_slot(&inv->functions[i].addr, &inv->functions[end].addr)) {
+			if (display == SIZE_MAX &&
+			    pci_class_is_display(inv->functions[end].class_id))
+				display = end;
+			end++;
+		}
+		if (display == SIZE_MAX) {
+			i = end;
+			continue;
+		}
+		inv->cards = xrealloc(inv->cards, (inv->n_cards + 1) * sizeof(*inv->cards));
+		c = &inv->cards[inv->n_cards++];
+		memset(c, 0, sizeof(*c));
+		sl_init(&c->group_peers);
+		c->addr = inv->functions[display].addr;
+		c->n_functions = end - i;
+		c->functions = xcalloc(c->n_functions, sizeof(*c->functions));
+		for (size_t k = i; k < end; k++) {
+			c->functions[k - i] = k;
+			if (inv->functions[k].boot_vga == 1)
+				c->boot_vga = true;
+		}
+		c->integrated = is_integrated(inv, i, end, display);
+		c->bmc = is_bmc_vga(&inv->functions[display]);
+		add_switch_functions(inv, c, i, end, display);
+		i = end;
+	}
+}
+
+const struct pci_function *inventory_find(const struct inventory *inv, const struct pci_addr *a)
+{
+	for (size_t i = 0; i < inv->n_functions; i++)
+		if (pci_addr_cmp(&inv->functions[i].addr, a) == 0)
+			return &inv->functions[i];
+	return NULL;
+}
+
+int inventory_find_card(const struct inventory *inv, const struct pci_addr *a)
+{
+	/* Any function of the card names it: an admin may type the audio function's
+	 * address, which on an Arc card is on another bus. */
+	for (size_t i = 0; i < inv->n_cards; i++)
+		for (size_t k = 0; k < inv->cards[i].n_functions; k++)
+			if (pci_addr_cmp(&inv->functions[inv->cards[i].functions[k]].addr, a) == 0)
+				return (int)i;
+	return -1;
+}
+
+const char *cpu_vendor_name(enum cpu_vendor v)
+{
+	switch (v) {
+	case CPU_INTEL:
+		return "intel";
+	case CPU_AMD:
+		return "amd";
+	default:
+		return "unknown";
+	}
+}
+
+const char *vfio_state_name(enum vfio_state s)
+{
+	switch (s) {
+	case VFIO_MODULE:
+		return "module";
+	case VFIO_BUILTIN:
+		return "builtin";
+	case VFIO_MISSING:
+		return "missing";
+	default:
+		return "unknown";
+	}
+}

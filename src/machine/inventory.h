@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What detection found on the machine: plain data, filled by detect.c and modules.c,
+ * read by the pure policy and rendering code, and built by hand in tests. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pci-addr.h"
+#include "util.h"
+
+#define PCI_CLASS_DISPLAY_VGA_ 0x0300
+#define PCI_CLASS_DISPLAY_3D_ 0x0302
+#define PCI_CLASS_DISPLAY_OTHER_ 0x0380
+
+/* VGA, 3D or other display controller: what makes a domain:bus:slot a card. */
+bool pci_class_is_display(uint16_t class_id);
+
+enum cpu_vendor {
+	CPU_UNKNOWN,
+	CPU_INTEL,
+	CPU_AMD
+};
+/* How each installed kernel provides vfio-pci, merged over all kernels:
+ * BUILTIN if any kernel has it built in (then only vfio-pci.ids= on the command line works). */
+enum vfio_state {
+	VFIO_UNKNOWN,
+	VFIO_MODULE,
+	VFIO_BUILTIN,
+	VFIO_MISSING
+};
+
+/* One PCI function, as libpci and sysfs describe it. */
+struct pci_function {
+	struct pci_addr addr;
+	uint16_t vendor, device;
+	uint16_t class_id; /* base class and subclass, e.g. 0x0300 */
+	uint8_t prog_if;
+	bool is_bridge;		/* header type 1 or 2, or class 0x06xx: never bound */
+	char *name;		/* "NVIDIA Corporation GA106 [GeForce RTX 3060]" from pci.ids */
+	char *class_name;	/* "VGA compatible controller" from pci.ids; NULL if unknown */
+	char *driver;		/* bound now; NULL if none */
+	char *modalias;		/* "pci:v000010DEd00002504sv...": NULL if absent */
+	int iommu_group;	/* -1 if none */
+	int boot_vga;		/* 1, 0, or -1 where sysfs has no boot_vga (non-VGA classes) */
+	struct pci_addr parent; /* the bridge above it in /sys/devices, if has_parent */
+	bool has_parent;	/* false on a root bus */
+	struct strlist
+	    modules; /* kernel modules whose alias matches modalias, any installed kernel */
+};
+
+/* One card: a domain:bus:slot holding at least one display-class function, plus, when the
+ * card carries its own PCIe switch (Intel Arc, Radeon RX 5000 and later), every non-bridge
+ * function below that switch: an Arc's HDMI audio sits on another bus than its GPU. */
+struct card {
+	struct pci_addr addr; /* its lowest display-class function */
+	size_t *functions;    /* indexes into inventory.functions, ascending address; never a
+			       * switch port */
+	size_t n_functions;
+	bool boot_vga;	 /* any function has boot_vga=1 */
+	bool integrated; /* iGPU: on bus 0 of domain 0, or AMD APU graphics (1002 display
+			  * function sharing its slot with AMD CPU-side 1022 functions) */
+	bool bmc;	 /* a baseboard management controller's VGA: the server's remote
+			  * console (IPMI/KVM), never a VM's */
+	/* Filled by policy_classify(): */
+	bool host;	  /* the card the host keeps for its display */
+	bool candidate;	  /* may be passed through without --force */
+	char reason[160]; /* why (not) a candidate, for detect's table and debconf */
+	struct strlist
+	    group_peers; /* other devices in its IOMMU group(s): not its functions, not bridges */
+};
+
+struct inventory {
+	bool have_pci;			/* /sys/bus/pci exists: false in a chroot or container */
+	struct pci_function *functions; /* every PCI function, ascending address */
+	size_t n_functions;
+	struct card *cards; /* ascending address */
+	size_t n_cards;
+	enum cpu_vendor cpu;
+	int iommu_groups; /* entries in /sys/kernel/iommu_groups */
+	enum vfio_state vfio_pci;
+	struct strlist kernels; /* versions under /lib/modules (and /usr/lib/modules) */
+	char *cmdline;		/* /proc/cmdline, NULL if unreadable */
+	int host_card;		/* index into cards, -1 if none (set by policy_classify) */
+	/* What detection could not establish, one sentence each (unreadable /proc/cpuinfo, a
+	 * function with unparseable ids, a module index that fails): shown by every command. */
+	struct strlist warnings;
+	bool modules_incomplete; /* a module index failed: softdeps may be missing */
+};
+
+void inventory_free(struct inventory *inv);
+/* Group functions into cards; call after functions are filled (detect does). */
+void inventory_build_cards(struct inventory *inv);
+const struct pci_function *inventory_find(const struct inventory *inv, const struct pci_addr *a);
+int inventory_find_card(const struct inventory *inv, const struct pci_addr *a); /* -1 if none */
+const char *cpu_vendor_name(enum cpu_vendor v);
+const char *vfio_state_name(enum vfio_state s);

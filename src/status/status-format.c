@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+#include "json.h"
+#include "status-format.h"
+#include "status-kubevirt.h"
+
+void hostdev_xml(const struct pci_addr *a, struct strbuf *out)
+{
+	sb_addf(out,
+		"<hostdev mode='subsystem' type='pci' managed='yes'>\n"
+		"  <source>\n"
+		"    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n"
+		"  </source>\n"
+		"</hostdev>\n",
+		a->domain, a->bus, a->slot, a->func);
+}
+
+void virt_install_arg(const struct pci_addr *a, struct strbuf *out)
+{
+	/* libvirt's node device name, which virt-install --host-device accepts. */
+	sb_addf(out, "--host-device pci_%04x_%02x_%02x_%x", a->domain, a->bus, a->slot, a->func);
+}
+
+static const char *mark(enum check_result r)
+{
+	switch (r) {
+	case CHECK_PASS:
+		return "ok     ";
+	case CHECK_FAIL:
+		return "FAIL   ";
+	case CHECK_PENDING:
+		return "pending";
+	case CHECK_WARN:
+		return "warning";
+	case CHECK_UNKNOWN:
+		return "unknown";
+	}
+	return "?";
+}
+
+void status_format_text(const struct status_input *in, const struct status_report *r,
+			struct strbuf *out)
+{
+	int code = status_exit_code(r);
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct check *c = &r->checks[i];
+
+		sb_addf(out, "%s  %-17s %s%s%s\n", mark(c->result), c->id,
+			c->subject ? c->subject : "", c->subject ? ": " : "", c->detail);
+		if (c->result == CHECK_PASS)
+			continue;
+		if (c->cause)
+			sb_addf(out, "         cause: %s\n", c->cause);
+		if (c->fix)
+			sb_addf(out, "         fix:   %s\n", c->fix);
+	}
+	sb_add(out, "\n");
+	if (code == EXIT_FAILURE_RUNTIME) {
+		sb_add(out, "Result: passthrough is not working; see the FAIL lines above.\n");
+		return;
+	}
+	if (code == EXIT_REBOOT_PENDING && r->nothing_configured) {
+		sb_add(
+		    out,
+		    "Result: nothing is configured; reboot to hand the devices vfio-pci still holds back to their drivers.\n");
+		return;
+	}
+	if (code == EXIT_REBOOT_PENDING) {
+		sb_add(
+		    out,
+		    "Result: configured; reboot to activate, then run `vfio-passthrough-setup status` again.\n");
+		return;
+	}
+	if (r->nothing_configured) {
+		sb_add(out, "Result: nothing is configured: no card is handed to vfio-pci.\n");
+		return;
+	}
+	sb_add(
+	    out,
+	    "Result: the card is bound to vfio-pci and ready for a VM.\n\n"
+	    "Next: add every function of the card to the VM. For libvirt, `virsh edit VM` and put inside <devices>:\n");
+	for (size_t i = 0; i < in->n_functions; i++)
+		hostdev_xml(&in->functions[i].addr, out);
+	sb_add(out, "\nOr, creating the VM with virt-install:\n ");
+	for (size_t i = 0; i < in->n_functions; i++) {
+		sb_add(out, " ");
+		virt_install_arg(&in->functions[i].addr, out);
+	}
+	sb_add(out, "\n");
+	kubevirt_text(in->kubevirt, in->n_kubevirt, out);
+	sb_add(
+	    out,
+	    "Undo: `vfio-passthrough-setup remove` (or `apt purge vfio-passthrough-setup`), then reboot.\n");
+}
+
+const char *status_result_word(const struct status_report *r)
+{
+	int code = status_exit_code(r);
+
+	if (code == EXIT_OK && r->nothing_configured)
+		return "not-configured";
+	if (code == EXIT_OK)
+		return "ready";
+	if (code == EXIT_REBOOT_PENDING)
+		return "reboot-pending";
+	return "failed";
+}
+
+static void json_check(struct json *j, const struct check *c)
+{
+	json_object_begin(j);
+	json_key(j, "id");
+	json_string(j, c->id);
+	json_key(j, "subject");
+	json_string(j, c->subject);
+	json_key(j, "result");
+	json_string(j, check_result_name(c->result));
+	json_key(j, "detail");
+	json_string(j, c->detail);
+	json_key(j, "cause");
+	json_string(j, c->cause);
+	json_key(j, "fix");
+	json_string(j, c->fix);
+	json_object_end(j);
+}
+
+static void json_hostdev(struct json *j, const struct pci_addr *a)
+{
+	char addr[PCI_ADDR_STRLEN];
+	struct strbuf xml, arg;
+
+	sb_init(&xml);
+	sb_init(&arg);
+	pci_addr_format(a, addr);
+	hostdev_xml(a, &xml);
+	virt_install_arg(a, &arg);
+	json_object_begin(j);
+	json_key(j, "address");
+	json_string(j, addr);
+	json_key(j, "libvirt_xml");
+	json_string(j, xml.buf);
+	json_key(j, "virt_install");
+	json_string(j, arg.buf);
+	json_object_end(j);
+	sb_free(&xml);
+	sb_free(&arg);
+}
+
+void status_format_json(const struct status_input *in, const struct status_report *r,
+			struct strbuf *out)
+{
+	int code = status_exit_code(r);
+	_cleanup_free_ char *text = NULL;
+	struct json j;
+
+	json_init(&j);
+	json_object_begin(&j);
+	json_key(&j, "result");
+	json_string(&j, status_result_word(r));
+	json_key(&j, "exit_status");
+	json_int(&j, code);
+	json_key(&j, "schema_version");
+	json_int(&j, STATUS_JSON_SCHEMA_VERSION);
+	json_key(&j, "reboot_pending");
+	json_bool(&j, r->reboot_pending);
+	json_key(&j, "kernel");
+	json_string(&j, in->kernel);
+	json_key(&j, "checks");
+	json_array_begin(&j);
+	for (size_t i = 0; i < r->n; i++)
+		json_check(&j, &r->checks[i]);
+	json_array_end(&j);
+	/* Only a working configuration is worth handing to a VM (none: no functions). */
+	json_key(&j, "kubevirt");
+	kubevirt_json(&j, in->kubevirt, code == EXIT_OK ? in->n_kubevirt : 0);
+	json_key(&j, "hostdevs");
+	json_array_begin(&j);
+	for (size_t i = 0; code == EXIT_OK && i < in->n_functions; i++)
+		json_hostdev(&j, &in->functions[i].addr);
+	json_array_end(&j);
+	if (in->trial_phase) {
+		json_key(&j, "trial");
+		json_string(&j, in->trial_phase);
+		json_key(&j, "cards");
+		json_string(&j, in->trial_cards);
+		json_key(&j, "message");
+		json_string(&j, in->trial_message);
+	}
+	json_object_end(&j);
+	text = json_steal(&j);
+	sb_add(out, text);
+	sb_add(out, "\n");
+	json_free(&j);
+}
