@@ -15,10 +15,17 @@
 #               must exist (never the host); with $stand_ins set, the stand-in tools of that
 #               directory come first on PATH, see FAKE_ROOT=ROOT, and regeneration runs under ROOT
 #   ok, fail MESSAGE, check DESCRIPTION COMMAND...   count a pass or a failure ("FAIL: ...")
+#   setup DESCRIPTION COMMAND...   a step the checks after it stand on (an install, a build). If
+#               it fails: one failure, and every later check (and ok) counts as skipped
+#               ("SKIP: ... (set-up failed: ...)") until setup_clear: a check whose set-up
+#               failed never passes
+#   setup_clear the next checks stand on nothing that failed (a new scenario)
+#   skip DESCRIPTION REASON   a check that cannot run here, counted and shown ("SKIP: ...")
 #   has TEXT NEEDLE        TEXT holds NEEDLE (a fixed string)
 #   updating_goldens       true under VPS_UPDATE_GOLDEN=1: the runner rewrites its golden files
-#   summary     the line "SUITE: N passed, N failed" (tests/run-all and CI read it) and the
-#               exit status: non-zero when anything failed
+#   summary     the line "SUITE: N passed, N failed" (", N skipped" when any were), nothing
+#               after it (tests/run-all and CI read it), and the exit status: non-zero when
+#               anything failed
 # Plain POSIX sh: the /bin/sh runners source it too.
 
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
@@ -31,8 +38,12 @@ bin=$BUILD/vfio-passthrough-setup
 BIN="${VALGRIND:+$VALGRIND }$bin"
 export BIN
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0 harness_setup_failed=
 ok() { # ok [DESCRIPTION]: shown as "ok: ..." when the runner sets show_passes=1
+	if [ -n "$harness_setup_failed" ]; then
+		skip "$*" "set-up failed: $harness_setup_failed"
+		return
+	fi
 	passed=$((passed + 1))
 	[ -z "${show_passes:-}" ] || echo "ok: $*"
 }
@@ -40,10 +51,33 @@ fail() {
 	failed=$((failed + 1))
 	echo "FAIL: $*" >&2
 }
+skip() { # skip DESCRIPTION REASON
+	skipped=$((skipped + 1))
+	echo "SKIP: $1 ($2)"
+}
 check() { # check DESCRIPTION COMMAND...
 	harness_what=$1
 	shift
-	if "$@"; then ok "$harness_what"; else fail "$harness_what"; fi
+	if [ -n "$harness_setup_failed" ]; then
+		skip "$harness_what" "set-up failed: $harness_setup_failed"
+	elif "$@"; then
+		ok "$harness_what"
+	else
+		fail "$harness_what"
+	fi
+}
+setup() { # setup DESCRIPTION COMMAND...
+	harness_what=$1
+	shift
+	if [ -n "$harness_setup_failed" ]; then
+		skip "set-up: $harness_what" "set-up failed: $harness_setup_failed"
+	elif ! "$@"; then
+		fail "set-up: $harness_what"
+		harness_setup_failed=$harness_what
+	fi
+}
+setup_clear() {
+	harness_setup_failed=
 }
 has() {
 	case $1 in *"$2"*) return 0 ;; esac
@@ -51,7 +85,11 @@ has() {
 }
 updating_goldens() { [ "${VPS_UPDATE_GOLDEN:-}" = 1 ]; }
 summary() {
-	echo "$suite: $passed passed, $failed failed"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$suite: $passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$suite: $passed passed, $failed failed"
+	fi
 	[ "$failed" -eq 0 ]
 }
 
