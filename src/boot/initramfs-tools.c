@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* initramfs-tools: mkinitramfs copies /etc/modprobe.d, and this package's hook adds the
  * vfio modules and the address list; update-initramfs rebuilds every kernel's image. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "boot-stack.h"
+#include "modules.h"
 #include "run-tool.h"
 #include "util.h"
 
@@ -18,14 +22,76 @@ static char *initramfs_tools_detect(const char *root)
 	return NULL;
 }
 
+/* The kernels update-initramfs knows (its get_sorted_versions): an image in /boot beside the
+ * kernel itself. The newest first, as update-initramfs -u picks it (set_highest_version). */
+static void image_versions(const char *root, struct strlist *versions)
+{
+	_cleanup_free_ char *boot = path_join(root, "/boot");
+	DIR *d = opendir(boot);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		const char *v = de->d_name + strlen("initrd.img-");
+		_cleanup_free_ char *z = NULL, *x = NULL;
+
+		if (strncmp(de->d_name, "initrd.img-", strlen("initrd.img-")) != 0 || !*v)
+			continue;
+		z = xasprintf("%s/vmlinuz-%s", boot, v);
+		x = xasprintf("%s/vmlinux-%s", boot, v);
+		if (access(z, F_OK) != 0 && access(x, F_OK) != 0)
+			continue;
+		sl_add(versions, v);
+		for (size_t j = versions->n - 1;
+		     j > 0 && kernel_version_cmp(versions->items[j - 1], versions->items[j]) < 0;
+		     j--) {
+			char *t = versions->items[j];
+
+			versions->items[j] = versions->items[j - 1];
+			versions->items[j - 1] = t;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* In a package's maintainer script (dpkg and dpkg-reconfigure set DPKG_MAINTSCRIPT_PACKAGE),
+ * the newest kernel's image belongs to initramfs-tools' update-initramfs trigger: a package
+ * whose triggers file activates it (this one's releases before 0.2.0) has it pending on every
+ * upgrade, and it builds that image once dpkg runs it. There `update-initramfs -u` only
+ * activates it (update-initramfs(8)); the other kernels' images are rebuilt here, so that each
+ * is built once. */
+static int rebuild_in_maintainer_script(const char *tool, const char *root, struct error *err)
+{
+	char *trigger[] = { "update-initramfs", "-u", NULL };
+	struct strlist versions;
+	int r = 0;
+
+	sl_init(&versions);
+	image_versions(root, &versions);
+	for (size_t i = 1; r == 0 && i < versions.n; i++) {
+		char *argv[] = { "update-initramfs", "-u", "-k", versions.items[i], NULL };
+
+		printf("Running update-initramfs -u -k %s...\n", versions.items[i]);
+		r = tool_run(tool, argv, err);
+	}
+	sl_free(&versions);
+	if (r < 0)
+		return r;
+	printf("Running update-initramfs -u (in a package's maintainer script: the newest "
+	       "kernel's image is built by initramfs-tools' trigger, once)...\n");
+	return tool_run(tool, trigger, err);
+}
+
 static int initramfs_tools_rebuild_all(const char *root, struct error *err)
 {
 	_cleanup_free_ char *tool = tool_find("update-initramfs");
+	const char *maintscript = getenv("DPKG_MAINTSCRIPT_PACKAGE");
 	char *argv[] = { "update-initramfs", "-u", "-k", "all", NULL };
 
-	(void)root;
 	if (!tool)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "update-initramfs is not installed");
+	if (maintscript && *maintscript)
+		return rebuild_in_maintainer_script(tool, root, err);
 	printf("Running update-initramfs -u -k all (one initramfs per installed kernel)...\n");
 	return tool_run(tool, argv, err);
 }
