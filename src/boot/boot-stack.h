@@ -43,10 +43,14 @@
  *                 parameters live ("the grub drop-in"), where an admin's own live
  *                 ("/etc/default/grub"), and the command that makes a change to them active
  *                 ("update-grub")
- *   configured_cmdline  the kernel words the loader's own configuration gives every entry
- *                 with ours in place, and *where names its files (both caller frees), so that
- *                 apply can warn of an IOMMU switched off against ours; NULL: the shared
- *                 params file is all its configuration
+ *   admin_config, line_params  the admin's own files of the loader's configuration
+ *                 (root-relative, in the order it reads them, our drop-in left out: GRUB's
+ *                 /etc/default/grub and the .cfg files of /etc/default/grub.d), and the kernel
+ * words one line of them gives every entry (split in place; 0 if none): the conflict scan
+ * (conflicts.c) looks there for vfio-pci.ids= and amd_iommu=on; NULL: none configured_cmdline  the
+ * kernel words the loader's own configuration gives every entry with ours in place, and *where
+ * names its files (both caller frees), so that apply can warn of an IOMMU switched off against
+ * ours; NULL: the shared params file is all its configuration
  *
  * Initramfs generator ("how do modules and files get into every initramfs, how is it
  * rebuilt"): the modprobe.d file and the address list reach the image through this
@@ -96,6 +100,8 @@ struct boot_loader {
 	int (*trial_disarm)(const char *root, struct error *err);
 	const char *trial_entry;
 	char *(*trial_entry_options)(const char *root);
+	void (*admin_config)(const char *root, struct strlist *paths);
+	size_t (*line_params)(char *line, char **words, size_t max);
 	char *(*configured_cmdline)(const char *root, const char *ours, char **where);
 	const char *params_where;
 	const char *admin_params_where;
