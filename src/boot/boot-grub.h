@@ -4,7 +4,9 @@
 
 #include "util.h"
 
-#define GRUB_DROPIN_PATH "/etc/default/grub.d/vfio-passthrough-setup.cfg"
+/* The admin's GRUB defaults, which grub-mkconfig extends by the *.cfg of GRUB_DEFAULTS.d. */
+#define GRUB_DEFAULTS "/etc/default/grub"
+#define GRUB_DROPIN_PATH GRUB_DEFAULTS ".d/vfio-passthrough-setup.cfg"
 #define GRUB_CFG "/boot/grub/grub.cfg"
 #define GRUB_ENV "/boot/grub/grubenv"
 /* The trial entry's menuentry id (hooks/grub.d/42_vfio-passthrough-setup-trial), for

@@ -83,6 +83,10 @@
 
 #include "util.h"
 
+/* Debian's path of kernel KVER's initramfs image (printf format, KVER for %s): both
+ * generators' kernel hooks write it there, GRUB's 10_linux and kernel-install read it. */
+#define INITRD_IMAGE_FMT "/boot/initrd.img-%s"
+
 struct boot_loader {
 	const char *name; /* "grub" */
 	const char *tool; /* the command that makes parameters active, for messages */

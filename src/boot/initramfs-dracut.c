@@ -54,7 +54,7 @@ static char *dracut_detect(const char *root)
  * again for them. */
 static void dracut_args(const char *root, const char *kver, struct strlist *args)
 {
-	_cleanup_free_ char *image = xasprintf("/boot/initrd.img-%s", kver);
+	_cleanup_free_ char *image = xasprintf(INITRD_IMAGE_FMT, kver);
 
 	(void)root;
 	sl_add(args, "dracut");
