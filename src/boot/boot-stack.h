@@ -73,9 +73,13 @@
  *   images_carry_package  its images hold this package's own scripts whatever the
  *                 configuration, so on package removal they are rebuilt by the postrm once
  *                 the package is gone, not by `remove`
- *   shell_detect, shell_rebuild  the same detection and rebuild as POSIX shell, for the
- *                 postrm, which runs once the helper is gone: debian/rules pastes them in
- *                 through the hidden `package-script-facts` command (cmd-package-facts.c)
+ *   unless_tool   the generator is in use only where this tool is absent (dracut: where
+ *                 update-initramfs is, initramfs-tools builds the images); NULL: none. The
+ *                 rule is then: its tool present, unless_tool absent; detect applies it to
+ *                 root's files, `package-script-facts` writes it as shell for the postrm
+ *   shell_rebuild the rebuild as POSIX shell, for the postrm, which runs once the helper is
+ *                 gone: debian/rules pastes it in through the hidden `package-script-facts`
+ *                 command (cmd-package-facts.c)
  *
  * Both run tools only for the host's own root or under the test hook (regen.c decides);
  * they print one line saying what they run, and on failure set err with the tool's words. */
@@ -127,7 +131,7 @@ struct initramfs_generator {
 	int (*list_image)(const char *image, struct strlist *names);
 	const char *trial_refusal;
 	bool images_carry_package;
-	const char *shell_detect;
+	const char *unless_tool;
 	const char *shell_rebuild;
 };
 

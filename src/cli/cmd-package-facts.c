@@ -122,8 +122,10 @@ static void put_generators(void)
 	     "does;\n# nothing if none is installed.");
 	puts("vps_initramfs_generator() {");
 	for (size_t i = 0; i < n; i++) {
-		printf("\t%s %s; then\n\t\techo %s\n", i ? "elif" : "if", gens[i]->shell_detect,
-		       gens[i]->name);
+		printf("\t%s command -v %s >/dev/null", i ? "elif" : "if", gens[i]->tool);
+		if (gens[i]->unless_tool)
+			printf(" && ! command -v %s >/dev/null", gens[i]->unless_tool);
+		printf("; then\n\t\techo %s\n", gens[i]->name);
 	}
 	puts("\tfi\n}\n");
 	puts("# Whether GENERATOR's images hold this package's scripts whatever the "
