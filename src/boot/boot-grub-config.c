@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* GRUB's backend: reading the admin's own GRUB configuration (/etc/default/grub and the
  * *.cfg of /etc/default/grub.d) for the kernel words it gives every entry, so that apply can
- * warn when they switch the IOMMU off against ours. */
+ * warn when they switch the IOMMU off against ours, and the conflict scan can find another
+ * tool's vfio-pci.ids=. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,17 @@ static int cfg_only(const struct dirent *de)
 	return n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0;
 }
 
+/* The file the drop-in's directory extends: /etc/default/grub for /etc/default/grub.d. NULL
+ * if the directory is not named so. */
+static char *grub_main_file(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n < 3 || strcmp(dir + n - 2, ".d") != 0)
+		return NULL;
+	return xasprintf("%.*s", (int)(n - 2), dir);
+}
+
 /* GRUB: the drop-in's directory (/etc/default/grub.d) extends the file named as it is
  * without ".d" (/etc/default/grub). grub-mkconfig reads that file, then the directory's
  * *.cfg in order, and puts GRUB_CMDLINE_LINUX's words before GRUB_CMDLINE_LINUX_DEFAULT's,
@@ -72,9 +84,9 @@ char *grub_configured_cmdline(const char *root, const char *want, char **where)
 	int n;
 
 	*where = NULL;
-	if (strlen(dir) < 3 || strcmp(dir + strlen(dir) - 2, ".d") != 0)
+	main_file = grub_main_file(dir);
+	if (!main_file)
 		return NULL;
-	main_file = xasprintf("%.*s", (int)(strlen(dir) - 2), dir);
 	sb_init(&linux_words);
 	sb_init(&default_words);
 	n = scandir(full_dir, &names, cfg_only, alphasort);
@@ -102,4 +114,52 @@ char *grub_configured_cmdline(const char *root, const char *want, char **where)
 	sb_free(&default_words);
 	*where = xasprintf("the GRUB configuration (%s, %s/*.cfg)", main_file, dir);
 	return line;
+}
+
+void grub_admin_config(const char *root, struct strlist *paths)
+{
+	_cleanup_free_ char *dir = path_dir(GRUB_DROPIN_PATH), *full_dir = path_join(root, dir);
+	_cleanup_free_ char *main_file = grub_main_file(dir);
+	struct dirent **names = NULL;
+	int n;
+
+	if (!main_file)
+		return;
+	sl_add(paths, main_file);
+	n = scandir(full_dir, &names, cfg_only, alphasort);
+	for (int i = 0; i < n; i++) {
+		_cleanup_free_ char *rel = xasprintf("%s/%s", dir, names[i]->d_name);
+
+		if (strcmp(rel, GRUB_DROPIN_PATH) != 0)
+			sl_add(paths, rel);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* The name=value words of a GRUB_CMDLINE_LINUX(_DEFAULT) assignment: the quotes and the
+ * assignment's own '=' glue words to their neighbours, so they are separators here. */
+size_t grub_line_params(char *line, char **words, size_t max)
+{
+	char *save = NULL;
+	size_t n = 0;
+
+	line += strspn(line, " \t");
+	if (line[0] == '#' || !strstr(line, "GRUB_CMDLINE_LINUX"))
+		return 0;
+	for (char *p = line; *p; p++)
+		if (*p == '"' || *p == '\'' || *p == '=')
+			*p = *p == '=' ? '\x1f' : ' ';
+	for (char *t = strtok_r(line, " \t\r\f\v", &save); t && n < max;
+	     t = strtok_r(NULL, " \t\r\f\v", &save)) {
+		char *eq = strchr(t, '\x1f');
+
+		if (!eq)
+			continue;
+		for (char *p = eq; *p; p++)
+			if (*p == '\x1f')
+				*p = '=';
+		words[n++] = t;
+	}
+	return n;
 }

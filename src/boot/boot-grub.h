@@ -4,7 +4,9 @@
 
 #include "util.h"
 
-#define GRUB_DROPIN_PATH "/etc/default/grub.d/vfio-passthrough-setup.cfg"
+/* The admin's GRUB defaults, which grub-mkconfig extends by the *.cfg of GRUB_DEFAULTS.d. */
+#define GRUB_DEFAULTS "/etc/default/grub"
+#define GRUB_DROPIN_PATH GRUB_DEFAULTS ".d/vfio-passthrough-setup.cfg"
 #define GRUB_CFG "/boot/grub/grub.cfg"
 #define GRUB_ENV "/boot/grub/grubenv"
 /* The trial entry's menuentry id (hooks/grub.d/42_vfio-passthrough-setup-trial), for
@@ -24,6 +26,9 @@ char *trial_grub_fs_refusal(const char *mountinfo, const char *dir);
  * want in our drop-in's place (GRUB_CMDLINE_LINUX's words, then GRUB_CMDLINE_LINUX_DEFAULT's);
  * *where names the files, for a warning. Both caller frees; NULL if none can be read. */
 char *grub_configured_cmdline(const char *root, const char *want, char **where);
+/* boot-grub-config.c: boot_loader's admin_config and line_params (boot-stack.h). */
+void grub_admin_config(const char *root, struct strlist *paths);
+size_t grub_line_params(char *line, char **words, size_t max);
 
 char *grub_trial_refusal(const char *root);
 int grub_trial_sync(const char *root, const char *params, struct error *err);

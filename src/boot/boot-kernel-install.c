@@ -77,7 +77,7 @@ static char *kernel_image(const char *root, const char *kver)
 static void kernel_install_args(const char *root, const char *kver, struct strlist *args)
 {
 	_cleanup_free_ char *image = kernel_image(root, kver);
-	_cleanup_free_ char *initrd = xasprintf("/boot/initrd.img-%s", kver);
+	_cleanup_free_ char *initrd = xasprintf(INITRD_IMAGE_FMT, kver);
 
 	if (!image)
 		return;

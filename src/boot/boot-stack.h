@@ -43,10 +43,14 @@
  *                 parameters live ("the grub drop-in"), where an admin's own live
  *                 ("/etc/default/grub"), and the command that makes a change to them active
  *                 ("update-grub")
- *   configured_cmdline  the kernel words the loader's own configuration gives every entry
- *                 with ours in place, and *where names its files (both caller frees), so that
- *                 apply can warn of an IOMMU switched off against ours; NULL: the shared
- *                 params file is all its configuration
+ *   admin_config, line_params  the admin's own files of the loader's configuration
+ *                 (root-relative, in the order it reads them, our drop-in left out: GRUB's
+ *                 /etc/default/grub and the .cfg files of /etc/default/grub.d), and the kernel
+ * words one line of them gives every entry (split in place; 0 if none): the conflict scan
+ * (conflicts.c) looks there for vfio-pci.ids= and amd_iommu=on; NULL: none configured_cmdline  the
+ * kernel words the loader's own configuration gives every entry with ours in place, and *where
+ * names its files (both caller frees), so that apply can warn of an IOMMU switched off against
+ * ours; NULL: the shared params file is all its configuration
  *
  * Initramfs generator ("how do modules and files get into every initramfs, how is it
  * rebuilt"): the modprobe.d file and the address list reach the image through this
@@ -69,15 +73,23 @@
  *   images_carry_package  its images hold this package's own scripts whatever the
  *                 configuration, so on package removal they are rebuilt by the postrm once
  *                 the package is gone, not by `remove`
- *   shell_detect, shell_rebuild  the same detection and rebuild as POSIX shell, for the
- *                 postrm, which runs once the helper is gone: debian/rules pastes them in
- *                 through the hidden `package-script-facts` command (cmd-package-facts.c)
+ *   unless_tool   the generator is in use only where this tool is absent (dracut: where
+ *                 update-initramfs is, initramfs-tools builds the images); NULL: none. The
+ *                 rule is then: its tool present, unless_tool absent; detect applies it to
+ *                 root's files, `package-script-facts` writes it as shell for the postrm
+ *   shell_rebuild the rebuild as POSIX shell, for the postrm, which runs once the helper is
+ *                 gone: debian/rules pastes it in through the hidden `package-script-facts`
+ *                 command (cmd-package-facts.c)
  *
  * Both run tools only for the host's own root or under the test hook (regen.c decides);
  * they print one line saying what they run, and on failure set err with the tool's words. */
 #pragma once
 
 #include "util.h"
+
+/* Debian's path of kernel KVER's initramfs image (printf format, KVER for %s): both
+ * generators' kernel hooks write it there, GRUB's 10_linux and kernel-install read it. */
+#define INITRD_IMAGE_FMT "/boot/initrd.img-%s"
 
 struct boot_loader {
 	const char *name; /* "grub" */
@@ -96,6 +108,8 @@ struct boot_loader {
 	int (*trial_disarm)(const char *root, struct error *err);
 	const char *trial_entry;
 	char *(*trial_entry_options)(const char *root);
+	void (*admin_config)(const char *root, struct strlist *paths);
+	size_t (*line_params)(char *line, char **words, size_t max);
 	char *(*configured_cmdline)(const char *root, const char *ours, char **where);
 	const char *params_where;
 	const char *admin_params_where;
@@ -117,7 +131,7 @@ struct initramfs_generator {
 	int (*list_image)(const char *image, struct strlist *names);
 	const char *trial_refusal;
 	bool images_carry_package;
-	const char *shell_detect;
+	const char *unless_tool;
 	const char *shell_rebuild;
 };
 

@@ -19,25 +19,26 @@
 #include "run-tool.h"
 #include "util.h"
 
-static bool any_exists_under(const char *root, const char *const paths[], size_t n)
+static bool tool_under(const char *root, const char *tool, const char *const dirs[], size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (exists_under(root, paths[i]))
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", dirs[i], tool);
+
+		if (exists_under(root, path))
 			return true;
+	}
 	return false;
 }
 
 /* Whether dracut builds root's images, decided from root's files, so that rendering under
- * --root matches that system. shell_detect below is the same rule for the postrm. */
+ * --root matches that system: its tool present and its unless_tool absent, in the
+ * directories where Debian installs them. */
 static bool dracut_is_generator(const char *root)
 {
-	static const char *const dracut[] = { "/usr/bin/dracut", "/bin/dracut", "/usr/sbin/dracut",
-					      "/sbin/dracut" };
-	static const char *const update_initramfs[] = { "/usr/sbin/update-initramfs",
-							"/sbin/update-initramfs" };
+	static const char *const bin_dirs[] = { "/usr/bin", "/bin", "/usr/sbin", "/sbin" };
 
-	return any_exists_under(root, dracut, ARRAY_SIZE(dracut)) &&
-	       !any_exists_under(root, update_initramfs, ARRAY_SIZE(update_initramfs));
+	return tool_under(root, initramfs_dracut.tool, bin_dirs, ARRAY_SIZE(bin_dirs)) &&
+	       !tool_under(root, initramfs_dracut.unless_tool, bin_dirs, ARRAY_SIZE(bin_dirs));
 }
 
 static char *dracut_detect(const char *root)
@@ -54,7 +55,7 @@ static char *dracut_detect(const char *root)
  * again for them. */
 static void dracut_args(const char *root, const char *kver, struct strlist *args)
 {
-	_cleanup_free_ char *image = xasprintf("/boot/initrd.img-%s", kver);
+	_cleanup_free_ char *image = xasprintf(INITRD_IMAGE_FMT, kver);
 
 	(void)root;
 	sl_add(args, "dracut");
@@ -170,7 +171,9 @@ const struct initramfs_generator initramfs_dracut = {
 	/* 90vfio-passthrough-setup adds itself only where our files are: once remove deleted
 	 * them, an image built at once is free of us, before a boot loader copies it. */
 	.images_carry_package = false,
-	.shell_detect = "command -v dracut >/dev/null && ! command -v update-initramfs >/dev/null",
+	/* Debian's dracut-core may sit beside initramfs-tools, whose update-initramfs then
+	 * builds the images. */
+	.unless_tool = "update-initramfs",
 	.shell_rebuild = "rc=0\n"
 			 "for image in /boot/initrd.img-*; do\n"
 			 "\t[ -f \"$image\" ] || continue\n"

@@ -120,7 +120,6 @@ const struct initramfs_generator initramfs_tools = {
 	.list_image = initramfs_tools_list_image,
 	/* Every image holds our init-top script, configured or not: rebuilt once it is gone. */
 	.images_carry_package = true,
-	.shell_detect = "command -v update-initramfs >/dev/null",
 	/* No image at all (a container): nothing to rebuild, and -k all would fail. */
 	.shell_rebuild = "if ls /boot/initrd.img-* >/dev/null 2>&1; then\n"
 			 "\tupdate-initramfs -u -k all >&2\n"

@@ -308,6 +308,16 @@ static bool plan_uses_initramfs(const struct rendered_file *files, size_t n)
 	return false;
 }
 
+/* The state's message= for an apply that succeeded, CHANGED or not: what is true now. */
+static char *record_message(const struct plan *plan, bool trial, bool changed)
+{
+	if (trial)
+		return "trial for the next boot only";
+	if (plan_is_empty(plan))
+		return "no card configured";
+	return changed ? "applied; reboot to activate" : "configuration in place";
+}
+
 /* Record the result for `status` and for the next run. */
 static void record(const char *root, const struct apply_state *st)
 {
@@ -428,7 +438,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 			    !o->confirm_config)
 				now.boot_id = old.boot_id;
 			now.created_dirs = dirs = sl_join(&created, " ");
-			now.last_apply_message = "configuration in place";
+			now.last_apply_message = record_message(plan, o->trial, false);
 			record(root, &now);
 		}
 		ret = 0;
@@ -454,9 +464,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	if (write_changed_file(o->changed_file, &tx, err) < 0)
 		goto out;
 	now.created_dirs = dirs = sl_join(&created, " ");
-	now.last_apply_message = o->trial	       ? "trial for the next boot only"
-				 : plan_is_empty(plan) ? "no card configured"
-						       : "applied; reboot to activate";
+	now.last_apply_message = record_message(plan, o->trial, true);
 	record(root, &now);
 	if (o->confirm_config)
 		printf("Confirmed: the trial configuration is now the permanent one.\n");

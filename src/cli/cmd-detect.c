@@ -10,7 +10,7 @@
  *   have_pci    false when root/sys/bus/pci is missing (gpus is then empty, hints says why)
  *   cpu_vendor  "intel" | "amd" | "unknown"
  *   iommu       {"enabled": groups > 0, "groups": entries in /sys/kernel/iommu_groups}
- *   vfio_pci    "module" | "builtin" | "missing" | "unknown" (no kernel under root)
+ *   vfio_pci    "module" | "builtin" | "missing" | "unknown" (not looked up: hints says why)
  *   kernels     kernel versions found under root/lib/modules and root/usr/lib/modules
  *   host_gpu    ADDR of the card the host keeps (boot VGA, else integrated) or null
  *   suggested   [ADDR...] the candidates
@@ -192,7 +192,10 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 		printf("IOMMU:     enabled, %d groups\n", inv->iommu_groups);
 	else
 		puts("IOMMU:     not enabled (no groups in /sys/kernel/iommu_groups)");
-	printf("vfio-pci:  %s\n", vfio_state_name(inv->vfio_pci));
+	if (vfio_unknown_reason(inv))
+		printf("vfio-pci:  unknown, not looked up: %s\n", vfio_unknown_reason(inv));
+	else
+		printf("vfio-pci:  %s\n", vfio_state_name(inv->vfio_pci));
 	printf("\n%-13s %-6s %-10s %-15s %-6s %-17s %s\n", "ADDRESS", "CLASS", "ID", "DRIVER",
 	       "GROUP", "ROLE", "NAME");
 	for (size_t i = 0; i < inv->n_cards; i++) {
@@ -347,7 +350,13 @@ static int run(const struct context *ctx, int argc, char **argv)
 			printf("No PCI bus visible: %s does not exist (a chroot or container?).\n"
 			       "Nothing to detect here; run detect on the machine itself.\n",
 			       p);
-	} else if (policy_firmware_boots_discrete(&inv)) {
+	} else if (json && vfio_unknown_reason(&inv)) { /* the table says it on its vfio-pci line */
+		_cleanup_free_ char *h = xasprintf("whether vfio-pci exists was not looked up: %s",
+						   vfio_unknown_reason(&inv));
+
+		sl_add(&hints, h);
+	}
+	if (inv.have_pci && policy_firmware_boots_discrete(&inv)) {
 		char addr[PCI_ADDR_STRLEN];
 		_cleanup_free_ char *h = NULL;
 

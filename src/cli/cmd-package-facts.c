@@ -1,9 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* package-script-facts (hidden): the helper's own tables as POSIX shell, for the
- * package's postrm, which runs once the helper is gone. debian/rules runs it at build
- * time and debian/fill-postrm pastes its output over the postrm's
- * #VPS_PACKAGE_SCRIPT_FACTS# line, so the postrm neither spells the owned files nor knows
- * an initramfs generator by name. */
+/* package-script-facts (hidden): the helper's own tables as POSIX shell functions, for
+ * shell that must not spell them again. debian/rules runs it at build time and
+ * debian/fill-postrm pastes its output over the postrm's #VPS_PACKAGE_SCRIPT_FACTS# line
+ * (the postrm runs once the helper is gone); the initramfs-tools hook and the dracut
+ * module eval it at image build time. Each function prints one fact:
+ *   vps_marker                the first line of every file the helper generates
+ *   vps_owned_files           every file the helper may generate, one a line
+ *   vps_modprobe_file         the modprobe.d file (softdeps, ids=)
+ *   vps_params_dropins        each boot loader's drop-in for the kernel parameters, one a
+ *                             line (GRUB's /etc/default/grub.d/...cfg)
+ *   vps_xorg_snippet          the Xorg snippet that keeps the host's display on its card
+ *   vps_driver_override_file  the address list (identical cards) the initramfs scripts
+ *                             copy into the image and read before udev
+ *   vps_fallback_modules      the vfio modules every Debian kernel has, on one line: what
+ *                             an initramfs gets where no kernel's module index answers
+ *   vps_initramfs_generator   the generator that builds this machine's images, chosen by
+ *                             the helper's own rule (nothing if none is installed)
+ *   vps_initramfs_images_carry_package GEN, vps_initramfs_rebuild GEN,
+ *   vps_initramfs_rebuild_command GEN  as their comments below say
+ * Output is POSIX shell that only defines functions: sourcing or eval'ing it runs nothing. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +27,7 @@
 
 #include "boot-stack.h"
 #include "commands.h"
+#include "modules.h"
 #include "owned-files.h"
 #include "render.h"
 
@@ -59,6 +75,43 @@ static void put_owned_files(void)
 	rendered_free(owned, n);
 }
 
+/* NAME() { echo 'VALUE'; } */
+static void put_fact(const char *comment, const char *name, const char *value)
+{
+	printf("# %s\n# shellcheck disable=SC2317 # not every script uses every fact\n"
+	       "%s() { echo ",
+	       comment, name);
+	put_quoted(value);
+	puts("; }\n");
+}
+
+static void put_paths(void)
+{
+	struct strbuf dropins, modules;
+
+	put_fact("The modprobe.d file: the softdeps, and ids= where cards bind by id.",
+		 "vps_modprobe_file", MODPROBE_PATH);
+	put_fact("The Xorg snippet that keeps the host's display on its own card.",
+		 "vps_xorg_snippet", XORG_SNIPPET_PATH);
+	put_fact("The address list (identical cards) the initramfs scripts copy and read.",
+		 "vps_driver_override_file", DRIVER_OVERRIDE_PATH);
+	sb_init(&dropins);
+	for (size_t i = 0; i < n_boot_loaders; i++)
+		if (boot_loaders[i]->params_dropin)
+			sb_addf(&dropins, "%s%s", dropins.len ? "\n" : "",
+				boot_loaders[i]->params_dropin);
+	put_fact("Each boot loader's drop-in for the kernel parameters, one a line.",
+		 "vps_params_dropins", dropins.buf ? dropins.buf : "");
+	sb_free(&dropins);
+	sb_init(&modules);
+	for (const char *const *m = vfio_modules_every_kernel; *m; m++)
+		sb_addf(&modules, "%s%s", modules.len ? " " : "", *m);
+	put_fact("The vfio modules every Debian kernel has: an initramfs's where no kernel's "
+		 "index answers.",
+		 "vps_fallback_modules", modules.buf);
+	sb_free(&modules);
+}
+
 static void put_generators(void)
 {
 	size_t n;
@@ -69,8 +122,10 @@ static void put_generators(void)
 	     "does;\n# nothing if none is installed.");
 	puts("vps_initramfs_generator() {");
 	for (size_t i = 0; i < n; i++) {
-		printf("\t%s %s; then\n\t\techo %s\n", i ? "elif" : "if", gens[i]->shell_detect,
-		       gens[i]->name);
+		printf("\t%s command -v %s >/dev/null", i ? "elif" : "if", gens[i]->tool);
+		if (gens[i]->unless_tool)
+			printf(" && ! command -v %s >/dev/null", gens[i]->unless_tool);
+		printf("; then\n\t\techo %s\n", gens[i]->name);
 	}
 	puts("\tfi\n}\n");
 	puts("# Whether GENERATOR's images hold this package's scripts whatever the "
@@ -109,11 +164,10 @@ static int run_package_facts(const struct context *ctx, int argc, char **argv)
 	(void)ctx;
 	if (argc > 1)
 		return log_unexpected_argument("package-script-facts", argv[1]);
-	puts("# From `vfio-passthrough-setup package-script-facts` " VERSION
-	     " at the package's build: the\n# helper's own tables, for this script, "
-	     "which runs "
-	     "once the helper is gone.\n");
+	puts("# From `vfio-passthrough-setup package-script-facts` " VERSION ": the helper's "
+	     "own\n# tables, so that this script does not spell them again.\n");
 	put_owned_files();
+	put_paths();
 	put_generators();
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_RUNTIME;
 }

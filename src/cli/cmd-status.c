@@ -267,7 +267,7 @@ static void gather_initramfs(const char *root, struct status_facts *g, struct st
 	if (g->loader && g->loader->booted_initramfs)
 		g->initramfs_path = g->loader->booted_initramfs(root, g->kernel);
 	if (!g->initramfs_path)
-		g->initramfs_path = xasprintf("/boot/initrd.img-%s", g->kernel);
+		g->initramfs_path = xasprintf(INITRD_IMAGE_FMT, g->kernel);
 	in->initramfs_path = g->initramfs_path;
 	full = path_join(root, g->initramfs_path);
 	if (access(full, F_OK) != 0) {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Reading the machine: libpci over root/sys/bus/pci, a few sysfs attributes libpci does
- * not cover (boot_vga), /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups. Writes
- * nothing. */
+/* Reading the machine: libpci lists root/sys/bus/pci's functions and names them, their
+ * sysfs attributes are read here, then /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups.
+ * Writes nothing. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -215,14 +216,68 @@ char *detect_device_name(uint16_t vendor, uint16_t device)
 	return ids_name(PCI_LOOKUP_DEVICE, vendor, device);
 }
 
-/* libpci hands over sysfs values as read, newline included. NULL if nothing is left. */
-static char *strip_copy(const char *s)
+/*
+ * One function's sysfs attributes, read through its directory, opened once: libpci opened
+ * each by its full path, and resolving root/sys/bus/pci/devices/ADDR (a link into the
+ * nested /sys/devices) for every attribute was most of a no-op apply's time on a server.
+ * Each value is read as libpci reads it: one read, at most SYSFS_VALUE_MAX - 1 bytes.
+ */
+#define SYSFS_VALUE_MAX 1024 /* libpci's OBJBUFSIZE */
+
+/* The value's length, or -1 with errno (EFBIG: too long). O_NONBLOCK: a FIFO never waits. */
+static ssize_t read_value(int dir, const char *name, char buf[SYSFS_VALUE_MAX])
+{
+	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+	int e;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, SYSFS_VALUE_MAX);
+	e = errno;
+	close(fd);
+	if (n >= SYSFS_VALUE_MAX)
+		e = EFBIG;
+	if (n < 0 || n >= SYSFS_VALUE_MAX) {
+		errno = e;
+		return -1;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* vendor, device and class: without them there is no function, so detection stops. */
+static int read_mandatory(int dir, const char *devices, const char *addr, const char *name,
+			  char buf[SYSFS_VALUE_MAX], struct error *err)
+{
+	if (read_value(dir, name, buf) >= 0)
+		return 0;
+	if (errno == EFBIG)
+		return error_set(err, EXIT_FAILURE_RUNTIME,
+				 "%s/%s/%s: value too long (%d bytes or more)", devices, addr, name,
+				 SYSFS_VALUE_MAX);
+	return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s/%s/%s: %s", devices, addr, name,
+			 strerror(errno));
+}
+
+/* The value without trailing blanks and newline (up to an embedded NUL). */
+static char *strip(char *s)
 {
 	size_t n = strlen(s);
 
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return n ? xasprintf("%.*s", (int)n, s) : NULL;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* An optional attribute, stripped; NULL if absent, unreadable, too long or empty. */
+static char *read_optional(int dir, const char *name)
+{
+	char buf[SYSFS_VALUE_MAX];
+
+	if (read_value(dir, name, buf) < 0 || !*strip(buf))
+		return NULL;
+	return xstrdup(buf);
 }
 
 /*
@@ -231,16 +286,12 @@ static char *strip_copy(const char *s)
  * with realpath() (a readlink per path component, ~17 per link): on a server that alone
  * made detect slower than lspci -nnk. The kernel's links end in the name itself.
  */
-static char *link_name(const char *devices, const struct pci_addr *a, const char *link)
+static char *link_name(int dir, const char *link)
 {
-	char addr[PCI_ADDR_STRLEN], target[4096];
-	_cleanup_free_ char *p = NULL;
+	char target[4096];
 	const char *name;
-	ssize_t n;
+	ssize_t n = readlinkat(dir, link, target, sizeof(target) - 1);
 
-	pci_addr_format(a, addr);
-	p = xasprintf("%s/%s/%s", devices, addr, link);
-	n = readlink(p, target, sizeof(target) - 1);
 	if (n <= 0)
 		return NULL;
 	target[n] = '\0';
@@ -254,11 +305,10 @@ static char *link_name(const char *devices, const struct pci_addr *a, const char
  * every device below the bridge it sits behind (.../0000:00:01.0/0000:01:00.0/...). The
  * bus/pci/devices entry links there; a device on a root bus has "pci0000:00" above it.
  */
-static bool read_parent(const char *devices, const char *addr, struct pci_addr *out)
+static bool read_parent(int devices_dir, const char *addr, struct pci_addr *out)
 {
-	_cleanup_free_ char *p = xasprintf("%s/%s", devices, addr);
 	char target[4096], canon[PCI_ADDR_STRLEN];
-	ssize_t n = readlink(p, target, sizeof(target) - 1);
+	ssize_t n = readlinkat(devices_dir, addr, target, sizeof(target) - 1);
 	char *last, *up;
 
 	if (n <= 0)
@@ -276,14 +326,10 @@ static bool read_parent(const char *devices, const char *addr, struct pci_addr *
 	return strcmp(canon, up) == 0;
 }
 
-static int read_boot_vga(const char *devices, const struct pci_addr *a)
+static int read_boot_vga(int dir)
 {
-	char addr[PCI_ADDR_STRLEN];
-	_cleanup_free_ char *p = NULL, *v = NULL;
+	_cleanup_free_ char *v = read_optional(dir, "boot_vga");
 
-	pci_addr_format(a, addr);
-	p = xasprintf("%s/%s/boot_vga", devices, addr);
-	v = read_attr(p);
 	if (!v)
 		return -1;
 	if (strcmp(v, "1") == 0)
@@ -293,84 +339,129 @@ static int read_boot_vga(const char *devices, const struct pci_addr *a)
 	return -1;
 }
 
+/* The header type's byte of config space, as libpci's pci_read_byte gives it: 0xff if it
+ * cannot be read. */
+static int read_header_type(int dir)
+{
+	unsigned char byte = 0xff;
+	int fd = openat(dir, "config", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0xff;
+	if (pread(fd, &byte, 1, PCI_HEADER_TYPE) != 1)
+		byte = 0xff;
+	close(fd);
+	return byte;
+}
+
 /*
- * The kernel writes vendor and device as "0x%04x". libpci converts them with strtol, so a
+ * The kernel writes vendor and device as "0x%04x". libpci converted them with strtol, so a
  * garbled "hello" became 0000 and an overlong id lost its top digits, and apply wrote that
  * id. A function whose ids are not exactly that is reported and left out.
  */
-static bool ids_readable(struct inventory *inv, const char *devices, const char *addr)
+static bool id_readable(struct inventory *inv, const char *addr, const char *attr, char *v,
+			uint16_t *id)
 {
-	static const char *const attrs[] = { "vendor", "device" };
+	_cleanup_free_ char *msg = NULL;
+	char shown[40];
+	size_t n = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
-		_cleanup_free_ char *p = xasprintf("%s/%s/%s", devices, addr, attrs[i]);
-		_cleanup_free_ char *v = read_attr(p);
-		_cleanup_free_ char *msg = NULL;
-		char shown[40];
-		size_t n = 0;
-
-		if (v && strlen(v) == 6 && v[0] == '0' && v[1] == 'x' &&
-		    strspn(v + 2, "0123456789abcdefABCDEF") == 4)
-			continue;
-		for (const char *c = v ? v : ""; *c && n + 4 < sizeof(shown); c++)
-			shown[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
-		if (v && strlen(v) > n)
-			shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
-		shown[n] = '\0';
-		msg = v ? xasprintf("%s: its %s \"%s\" in sysfs is not a PCI id (0x and four hex "
-				    "digits): the device is left out",
-				    addr, attrs[i], shown)
-			: xasprintf("%s: its %s cannot be read in sysfs: the device is left out",
-				    addr, attrs[i]);
-		sl_add(&inv->warnings, msg);
-		return false;
+	strip(v);
+	if (strlen(v) == 6 && v[0] == '0' && v[1] == 'x' &&
+	    strspn(v + 2, "0123456789abcdefABCDEF") == 4) {
+		*id = (uint16_t)strtoul(v + 2, NULL, 16);
+		return true;
 	}
-	return true;
+	for (const char *c = v; *c && n + 4 < sizeof(shown); c++)
+		shown[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+	if (strlen(v) > n)
+		shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
+	shown[n] = '\0';
+	msg = xasprintf("%s: its %s \"%s\" in sysfs is not a PCI id (0x and four hex digits): the "
+			"device is left out",
+			addr, attr, shown);
+	sl_add(&inv->warnings, msg);
+	return false;
 }
 
-static void add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
-			 const char *devices, unsigned flags)
+static int add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
+			const char *devices, int devices_dir, unsigned flags, struct error *err)
 {
+	char vendor[SYSFS_VALUE_MAX], device[SYSFS_VALUE_MAX], class[SYSFS_VALUE_MAX];
+	char addr[PCI_ADDR_STRLEN];
 	_cleanup_free_ char *group = NULL;
 	struct pci_function *f;
 	struct pci_addr a = { .domain = (uint32_t)d->domain,
 			      .bus = d->bus,
 			      .slot = d->dev & 0x1f,
 			      .func = d->func & 7 };
-	char addr[PCI_ADDR_STRLEN];
-	const char *s;
-	int hdr;
+	uint16_t vendor_id, device_id;
+	int dir, hdr, class_value;
 
-	/* libpci first: an attribute too long for it stops detection with its message. */
-	pci_fill_info(d,
-		      PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_MODULE_ALIAS);
 	pci_addr_format(&a, addr);
-	if (!ids_readable(inv, devices, addr))
-		return;
+	dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s/%s: %s", devices, addr,
+				 strerror(errno));
+	/* All three first, as libpci read them: a missing or overlong one stops detection
+	 * even where an id is junk. */
+	if (read_mandatory(dir, devices, addr, "vendor", vendor, err) < 0 ||
+	    read_mandatory(dir, devices, addr, "device", device, err) < 0 ||
+	    read_mandatory(dir, devices, addr, "class", class, err) < 0) {
+		close(dir);
+		return -1;
+	}
+	if (!id_readable(inv, addr, "vendor", vendor, &vendor_id) ||
+	    !id_readable(inv, addr, "device", device, &device_id)) {
+		close(dir);
+		return 0;
+	}
+	class_value = (int)strtol(class, NULL, 0); /* junk is 0, as for libpci */
 	inv->functions = xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
 	f = &inv->functions[inv->n_functions++];
 	memset(f, 0, sizeof(*f));
 	sl_init(&f->modules);
 	f->addr = a;
-	f->vendor = d->vendor_id;
-	f->device = d->device_id;
-	f->class_id = d->device_class;
-	f->prog_if = d->prog_if;
-	hdr = pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f;
-	f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS ||
-		       (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
-	if (!(flags & DETECT_NO_NAMES)) {
-		f->name =
-		    lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
-		f->class_name = lookup(acc, PCI_LOOKUP_CLASS, d->device_class, 0);
+	f->vendor = vendor_id;
+	f->device = device_id;
+	f->class_id = (uint16_t)(class_value >> 8);
+	f->prog_if = (uint8_t)(class_value & 0xff);
+	f->is_bridge = (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
+	if (!f->is_bridge) {
+		hdr = read_header_type(dir) & 0x7f;
+		f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS;
 	}
-	s = pci_get_string_property(d, PCI_FILL_MODULE_ALIAS);
-	f->modalias = s ? strip_copy(s) : NULL;
-	f->driver = link_name(devices, &f->addr, "driver");
-	group = link_name(devices, &f->addr, "iommu_group");
+	f->driver = link_name(dir, "driver");
+	group = link_name(dir, "iommu_group");
 	f->iommu_group = parse_group(group);
-	f->boot_vga = read_boot_vga(devices, &f->addr);
-	f->has_parent = read_parent(devices, addr, &f->parent);
+	/* The kernel shows boot_vga on VGA-class functions only. */
+	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? read_boot_vga(dir) : -1;
+	f->has_parent = read_parent(devices_dir, addr, &f->parent);
+	close(dir); /* before libpci's lookups, whose errors jump out of here */
+	if (!(flags & DETECT_NO_NAMES)) {
+		f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, vendor_id, device_id);
+		f->class_name = lookup(acc, PCI_LOOKUP_CLASS, f->class_id, 0);
+	}
+	return 0;
+}
+
+/* The modalias of the cards' functions only: the one use of it is looking up their kernel
+ * modules, and reading it for a server's every NIC and disk cost a file each. */
+static void read_card_modaliases(struct inventory *inv, int devices_dir)
+{
+	for (size_t c = 0; c < inv->n_cards; c++)
+		for (size_t k = 0; k < inv->cards[c].n_functions; k++) {
+			struct pci_function *f = &inv->functions[inv->cards[c].functions[k]];
+			char addr[PCI_ADDR_STRLEN];
+			int dir;
+
+			pci_addr_format(&f->addr, addr);
+			dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (dir < 0)
+				continue;
+			f->modalias = read_optional(dir, "modalias");
+			close(dir);
+		}
 }
 
 static int scan_pci(const char *root, unsigned flags, struct inventory *inv, struct error *err)
@@ -378,6 +469,7 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	_cleanup_free_ char *sysfs = path_join(root, "/sys/bus/pci");
 	_cleanup_free_ char *devices = xasprintf("%s/devices", sysfs);
 	struct pci_access *acc;
+	int devices_dir, r = 0;
 
 	if (!is_dir(devices)) {
 		inv->have_pci = false; /* a chroot or container: reported, not an error */
@@ -387,19 +479,26 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	if (check_devices(devices, err) < 0)
 		return -1;
 
+	devices_dir = open(devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (devices_dir < 0)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", devices,
+				 strerror(errno));
+	/* libpci lists the functions and names them; the attributes are read here. */
 	acc = new_access();
 	acc->method = PCI_ACCESS_SYS_BUS_PCI;
 	pci_set_param(acc, "sysfs.path", sysfs);
 	if (setjmp(libpci_jump)) {
 		pci_cleanup(acc);
+		close(devices_dir);
 		return error_set(err, EXIT_FAILURE_RUNTIME, "libpci: %s", libpci_msg);
 	}
 	pci_init(acc);
 	pci_scan_bus(acc);
-	for (struct pci_dev *d = acc->devices; d; d = d->next)
-		add_function(inv, acc, d, devices, flags);
+	for (struct pci_dev *d = acc->devices; d && r == 0; d = d->next)
+		r = add_function(inv, acc, d, devices, devices_dir, flags, err);
 	pci_cleanup(acc);
-	return 0;
+	close(devices_dir);
+	return r;
 }
 
 int detect_inventory(const char *root, struct inventory *inv, struct error *err)
@@ -435,5 +534,14 @@ int detect_inventory_flags(const char *root, unsigned flags, struct inventory *i
 		return -1;
 	}
 	inventory_build_cards(inv);
+	if (inv->n_cards) {
+		_cleanup_free_ char *devices = path_join(root, "/sys/bus/pci/devices");
+		int devices_dir = open(devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (devices_dir >= 0) {
+			read_card_modaliases(inv, devices_dir);
+			close(devices_dir);
+		}
+	}
 	return 0;
 }

@@ -250,3 +250,12 @@ const char *vfio_state_name(enum vfio_state s)
 		return "unknown";
 	}
 }
+
+const char *vfio_unknown_reason(const struct inventory *inv)
+{
+	if (inv->vfio_pci != VFIO_UNKNOWN)
+		return NULL;
+	if (!inv->kernels.n)
+		return "no kernel is installed under /lib/modules or /usr/lib/modules";
+	return "the installed kernels' module index could not be read (run depmod -a)";
+}

@@ -95,3 +95,5 @@ const struct pci_function *inventory_find(const struct inventory *inv, const str
 int inventory_find_card(const struct inventory *inv, const struct pci_addr *a); /* -1 if none */
 const char *cpu_vendor_name(enum cpu_vendor v);
 const char *vfio_state_name(enum vfio_state s);
+/* Why vfio-pci's state is unknown ("no kernel is installed under ..."); NULL when known. */
+const char *vfio_unknown_reason(const struct inventory *inv);

@@ -306,21 +306,30 @@ int modules_resolve_cards(const char *root, struct inventory *inv, struct error 
 	return resolve(root, inv, wanted, err);
 }
 
+const char *const vfio_modules_every_kernel[] = { "vfio", "vfio_iommu_type1", "vfio_pci", NULL };
+
 void initramfs_modules_fallback(struct strlist *out)
 {
-	sl_add(out, "vfio");
-	sl_add(out, "vfio_iommu_type1");
-	sl_add(out, "vfio_pci");
+	for (const char *const *m = vfio_modules_every_kernel; *m; m++)
+		sl_add(out, *m);
+}
+
+bool is_vfio_module(const char *name)
+{
+	for (const char *const *m = vfio_modules_every_kernel; *m; m++)
+		if (strcmp(name, *m) == 0)
+			return true;
+	return strcmp(name, "vfio_pci_core") == 0; /* vfio_pci's core since 5.15 */
 }
 
 int initramfs_modules(const char *root, const char *kver, struct strlist *out, struct error *err)
 {
 	/* vfio_virqfd was folded into vfio in 6.2: asked of each kernel's index, not its
 	 * version. */
-	static const char *const wanted[] = { "vfio", "vfio_iommu_type1", "vfio_pci",
-					      "vfio_virqfd" };
 	_cleanup_(kernels_free) struct kernels ks = { 0 };
 	struct kernel *k = NULL;
+	struct strlist wanted;
+	int r = 0;
 
 	kernels_find(root, &ks);
 	if (ks.n == 0) {
@@ -354,17 +363,20 @@ int initramfs_modules(const char *root, const char *kver, struct strlist *out, s
 
 	if (kernel_open(k, err) < 0)
 		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
+	sl_init(&wanted);
+	initramfs_modules_fallback(&wanted);
+	sl_add(&wanted, "vfio_virqfd");
+	for (size_t i = 0; i < wanted.n && r == 0; i++) {
 		enum module_state st;
-		int r = module_state(k->ctx, wanted[i], &st);
 
+		r = module_state(k->ctx, wanted.items[i], &st);
 		if (r < 0)
-			return error_set(err, EXIT_FAILURE_RUNTIME,
-					 "libkmod lookup of %s in %s: %s", wanted[i], k->dir,
-					 strerror(-r));
+			error_set(err, EXIT_FAILURE_RUNTIME, "libkmod lookup of %s in %s: %s",
+				  wanted.items[i], k->dir, strerror(-r));
 		/* Builtins need no loading; a missing one cannot be added. */
-		if (st == MODULE_LOADABLE)
-			sl_add(out, wanted[i]);
+		else if (st == MODULE_LOADABLE)
+			sl_add(out, wanted.items[i]);
 	}
-	return 0;
+	sl_free(&wanted);
+	return r < 0 ? -1 : 0;
 }

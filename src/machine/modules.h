@@ -13,9 +13,14 @@ int modules_resolve_cards(const char *root, struct inventory *inv, struct error 
 /* The modules the initramfs hook adds for kernel kver: vfio, vfio_iommu_type1, vfio_pci,
  * and vfio_virqfd where that kernel still has it as a module; builtins omitted. */
 int initramfs_modules(const char *root, const char *kver, struct strlist *out, struct error *err);
-/* Where no kernel index answers: the names every Debian kernel has (vfio, vfio_iommu_type1,
- * vfio_pci), as the initramfs-tools hook falls back to too. Appended to out. */
+/* The vfio modules every Debian kernel has, NULL-terminated: what an initramfs gets where
+ * no kernel index answers (the initramfs-tools hook too, through `package-script-facts`). */
+extern const char *const vfio_modules_every_kernel[];
+/* Appends vfio_modules_every_kernel to out. */
 void initramfs_modules_fallback(struct strlist *out);
+/* Whether name (as the index spells it: vfio_pci) is a vfio module whose blacklisting keeps
+ * vfio-pci from binding: those above and vfio_pci_core. */
+bool is_vfio_module(const char *name);
 /* Kernel versions under root's /lib/modules and /usr/lib/modules, each once, oldest first.
  * with_index: only those whose module index depmod built (modules.dep.bin and
  * modules.alias.bin): the kernels libkmod, the initramfs generators and kernel-install see. */

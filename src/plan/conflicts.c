@@ -11,14 +11,11 @@
 
 #include "boot-stack.h"
 #include "conflicts.h"
+#include "modules.h"
 #include "render.h"
 
 const char *const conflicts_default_watched[] = {
 	"nouveau", "nvidia", "amdgpu", "radeon", "snd_hda_intel", "xhci_pci", NULL,
-};
-
-static const char *const vfio_modules[] = {
-	"vfio", "vfio_pci", "vfio_pci_core", "vfio_iommu_type1", NULL,
 };
 
 /* Our own files are the reference, never a conflict. */
@@ -59,6 +56,7 @@ static void add(struct conflict_list *l, enum conflict_kind kind, bool serious, 
 	c->text = xstrdup(text);
 	c->subject = xstrdup(subject);
 	c->explain = xstrdup(explain);
+	c->loader = NULL;
 }
 
 /* modprobe treats '-' and '_' in module names alike. */
@@ -164,7 +162,7 @@ static void modprobe_line(const char *path, int lineno, char *line, void *data)
 	if (n < 2)
 		return;
 	normalize_module(w[1]);
-	vfio = in_list(w[1], vfio_modules);
+	vfio = is_vfio_module(w[1]);
 
 	if (strcmp(w[0], "options") == 0 && strcmp(w[1], "vfio_pci") == 0) {
 		for (size_t i = 2; i < n; i++) {
@@ -212,37 +210,36 @@ void conflicts_parse_modprobe(const char *path, const char *text, const struct s
 	for_each_line(path, text, modprobe_line, &ctx);
 }
 
-/* Find "name=value" words in a grub file line (inside the quoted assignment). */
-static void grub_line(const char *path, int lineno, char *line, void *data)
+struct boot_config_ctx {
+	const struct boot_loader *loader;
+	struct conflict_list *out;
+};
+
+/* The kernel words one line of a boot loader's own configuration gives every entry. */
+static void boot_config_line(const char *path, int lineno, char *line, void *data)
 {
-	struct conflict_list *out = data;
+	struct boot_config_ctx *ctx = data;
 	_cleanup_free_ char *shown = trim_copy(line, strlen(line));
 	char *w[256];
-	size_t n;
+	size_t n = ctx->loader->line_params(line, w, ARRAY_SIZE(w));
 
-	if (shown[0] == '#' || !strstr(shown, "GRUB_CMDLINE_LINUX"))
-		return;
-	/* Quotes and the assignment glue words to neighbours: make them separators. */
-	for (char *p = line; *p; p++)
-		if (*p == '"' || *p == '\'' || *p == '=')
-			*p = *p == '=' ? '\x1f' : ' ';
-	n = split_words(line, w, ARRAY_SIZE(w));
 	for (size_t i = 0; i < n; i++) {
-		char *eq = strchr(w[i], '\x1f');
+		_cleanup_free_ char *explain = NULL;
 
-		if (!eq)
-			continue;
-		*eq = '=';
-		for (char *p = eq + 1; *p; p++)
-			if (*p == '\x1f')
-				*p = '=';
 		if (strncmp(w[i], "vfio-pci.ids=", 13) == 0 ||
-		    strncmp(w[i], "vfio_pci.ids=", 13) == 0)
-			add(out, CONFLICT_GRUB_PARAM, true, path, lineno, shown, w[i],
-			    "another grub file puts vfio-pci.ids= on the kernel command line; it overrides the ids this package configures");
-		else if (strcmp(w[i], "amd_iommu=on") == 0)
-			add(out, CONFLICT_GRUB_PARAM, false, path, lineno, shown, w[i],
+		    strncmp(w[i], "vfio_pci.ids=", 13) == 0) {
+			explain = xasprintf(
+			    "another file of %s's configuration puts vfio-pci.ids= on the kernel command line; it overrides the ids this package configures",
+			    ctx->loader->name);
+			add(ctx->out, CONFLICT_BOOT_PARAM, true, path, lineno, shown, w[i],
+			    explain);
+		} else if (strcmp(w[i], "amd_iommu=on") == 0) {
+			add(ctx->out, CONFLICT_BOOT_PARAM, false, path, lineno, shown, w[i],
 			    "amd_iommu=on is not a valid value (the kernel logs \"AMD-Vi: Unknown option - 'on'\"); the AMD IOMMU is switched on in the firmware");
+		} else {
+			continue;
+		}
+		ctx->out->items[ctx->out->n - 1].loader = ctx->loader;
 	}
 }
 
@@ -256,11 +253,14 @@ static bool is_own_dropin(const char *path)
 	return false;
 }
 
-void conflicts_parse_grub(const char *path, const char *text, struct conflict_list *out)
+void conflicts_parse_boot_config(const struct boot_loader *loader, const char *path,
+				 const char *text, struct conflict_list *out)
 {
-	if (!text || is_own_dropin(path))
+	struct boot_config_ctx ctx = { loader, out };
+
+	if (!text || !loader->line_params || is_own_dropin(path))
 		return;
-	for_each_line(path, text, grub_line, out);
+	for_each_line(path, text, boot_config_line, &ctx);
 }
 
 void conflicts_parse_driverctl(const char *path, const char *name, const char *text,
@@ -428,10 +428,24 @@ struct scan_ctx {
 	struct conflict_list *out;
 };
 
-static void scan_grub(const char *shown, const char *name, const char *text, void *data)
+/* Every boot loader's own configuration files, as its backend lists them. */
+static void scan_boot_configs(const char *root, struct conflict_list *out)
 {
-	(void)name;
-	conflicts_parse_grub(shown, text, ((struct scan_ctx *)data)->out);
+	for (size_t i = 0; i < n_boot_loaders; i++) {
+		struct strlist paths;
+
+		if (!boot_loaders[i]->admin_config)
+			continue;
+		sl_init(&paths);
+		boot_loaders[i]->admin_config(root, &paths);
+		for (size_t k = 0; k < paths.n; k++) {
+			_cleanup_free_ char *full = path_join(root, paths.items[k]);
+			_cleanup_free_ char *text = read_file(full, 1 << 20, NULL);
+
+			conflicts_parse_boot_config(boot_loaders[i], paths.items[k], text, out);
+		}
+		sl_free(&paths);
+	}
 }
 
 static void scan_driverctl(const char *shown, const char *name, const char *text, void *data)
@@ -442,14 +456,11 @@ static void scan_driverctl(const char *shown, const char *name, const char *text
 void conflicts_scan(const char *root, const struct strlist *watched, struct conflict_list *out)
 {
 	struct scan_ctx ctx = { watched, out };
-	_cleanup_free_ char *grub = path_join(root, "/etc/default/grub");
-	_cleanup_free_ char *grub_text = read_file(grub, 1 << 20, NULL);
 	_cleanup_free_ char *sgfx = path_join(root, "/etc/supergfxd.conf");
 	_cleanup_free_ char *sgfx_text = read_file(sgfx, 1 << 20, NULL);
 
 	scan_modprobe_d(root, watched, out);
-	conflicts_parse_grub("/etc/default/grub", grub_text, out);
-	scan_dir(root, "/etc/default/grub.d", ".cfg", scan_grub, &ctx);
+	scan_boot_configs(root, out);
 	scan_dir(root, "/etc/driverctl.d", NULL, scan_driverctl, &ctx);
 	conflicts_parse_supergfxd("/etc/supergfxd.conf", sgfx_text, out);
 }

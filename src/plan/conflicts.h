@@ -3,7 +3,8 @@
  * modprobe.d file (quickpassthrough's vfio.conf, supergfxd.conf, vfioselect.conf,
  * hand-written ones), blacklists or `install ... /bin/false` of the vfio modules or of
  * the drivers we softdep, driverctl overrides, supergfxd in Vfio mode, vfio-pci.ids= /
- * amd_iommu=on in grub files. The parsers are pure (strings in, findings out);
+ * amd_iommu=on in a boot loader's own configuration (its backend lists the files and reads
+ * their lines: boot-stack.h). The parsers are pure (strings in, findings out);
  * conflicts_scan() reads the files. */
 #pragma once
 
@@ -13,6 +14,8 @@
 
 #include "util.h"
 
+struct boot_loader;
+
 enum conflict_kind {
 	CONFLICT_VFIO_IDS,   /* options vfio-pci ids= outside our file */
 	CONFLICT_BLACKLIST,  /* blacklist of a vfio module or a watched driver */
@@ -20,7 +23,7 @@ enum conflict_kind {
 			      */
 	CONFLICT_DRIVERCTL,  /* /etc/driverctl.d/pci-<addr> override */
 	CONFLICT_SUPERGFXD,  /* supergfxd configured for Vfio mode */
-	CONFLICT_GRUB_PARAM, /* vfio-pci.ids= or amd_iommu=on in another grub file */
+	CONFLICT_BOOT_PARAM, /* vfio-pci.ids= or amd_iommu=on in a boot loader's own file */
 };
 
 struct conflict {
@@ -31,6 +34,7 @@ struct conflict {
 	char *text;    /* the offending line (trimmed), or a summary */
 	char *subject; /* module name, PCI address or parameter concerned */
 	char *explain; /* what it does to passthrough, and what to do: one line */
+	const struct boot_loader *loader; /* CONFLICT_BOOT_PARAM: whose file; else NULL */
 };
 
 struct conflict_list {
@@ -48,8 +52,9 @@ extern const char *const conflicts_default_watched[];
 /* One modprobe.d file. watched: drivers we softdep (NULL = conflicts_default_watched). */
 void conflicts_parse_modprobe(const char *path, const char *text, const struct strlist *watched,
 			      struct conflict_list *out);
-/* /etc/default/grub or a file in /etc/default/grub.d that is not ours. */
-void conflicts_parse_grub(const char *path, const char *text, struct conflict_list *out);
+/* One of loader's own configuration files (path as the admin sees it); ours is skipped. */
+void conflicts_parse_boot_config(const struct boot_loader *loader, const char *path,
+				 const char *text, struct conflict_list *out);
 /* One /etc/driverctl.d entry: file name "pci-0000:01:00.0", content the driver name. */
 void conflicts_parse_driverctl(const char *path, const char *name, const char *text,
 			       struct conflict_list *out);

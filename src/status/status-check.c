@@ -375,9 +375,9 @@ static char *conflict_fix(const struct status_input *in, const struct conflict *
 	case CONFLICT_SUPERGFXD:
 		return xstrdup(
 		    "`supergfxctl --mode Hybrid`, or `systemctl disable --now supergfxd`");
-	case CONFLICT_GRUB_PARAM:
-		return xstrdup(
-		    "remove the parameter from that file, then `update-grub` and reboot");
+	case CONFLICT_BOOT_PARAM:
+		return xasprintf("remove the parameter from that file, then `%s` and reboot",
+				 c->loader->apply_command);
 	}
 	return NULL;
 }

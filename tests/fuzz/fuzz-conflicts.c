@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Other tools' files: modprobe.d, grub, driverctl.d and supergfxd.conf, all from one
  * input. */
+#include "boot-stack.h"
 #include "conflicts.h"
 #include "fuzz.h"
 
@@ -16,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sl_add(&watched, "snd-hda-intel");
 	conflicts_parse_modprobe("/etc/modprobe.d/x.conf", s, NULL, &l);
 	conflicts_parse_modprobe("/etc/modprobe.d/y.conf", s, &watched, &l);
-	conflicts_parse_grub("/etc/default/grub", s, &l);
+	conflicts_parse_boot_config(&boot_loader_grub, "/etc/default/grub", s, &l);
 	conflicts_parse_driverctl("/etc/driverctl.d/pci-0000:01:00.0", "pci-0000:01:00.0", s, &l);
 	conflicts_parse_supergfxd("/etc/supergfxd.conf", s, &l);
 	for (size_t i = 0; i < l.n; i++)

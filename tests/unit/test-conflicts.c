@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot-stack.h"
 #include "conflicts.h"
 #include "unit.h"
 
@@ -95,26 +96,29 @@ static void test_grub(void)
 
 	conflicts_init(&l);
 	/* pavolelsig's and quickpassthrough's edits of /etc/default/grub. */
-	conflicts_parse_grub("/etc/default/grub",
-			     "GRUB_DEFAULT=0\n"
-			     "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash amd_iommu=on iommu=pt "
-			     "kvm.ignore_msrs=1 vfio_pci.ids=10de:1c03,10de:10f1\"\n"
-			     "#GRUB_CMDLINE_LINUX=\"vfio-pci.ids=1:2\"\n"
-			     "GRUB_CMDLINE_LINUX=''\n",
-			     &l);
+	conflicts_parse_boot_config(
+	    &boot_loader_grub, "/etc/default/grub",
+	    "GRUB_DEFAULT=0\n"
+	    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash amd_iommu=on iommu=pt "
+	    "kvm.ignore_msrs=1 vfio_pci.ids=10de:1c03,10de:10f1\"\n"
+	    "#GRUB_CMDLINE_LINUX=\"vfio-pci.ids=1:2\"\n"
+	    "GRUB_CMDLINE_LINUX=''\n",
+	    &l);
 	CHECK(l.n == 2);
-	CHECK(l.items[0].kind == CONFLICT_GRUB_PARAM && !l.items[0].serious);
+	CHECK(l.items[0].kind == CONFLICT_BOOT_PARAM && !l.items[0].serious);
 	CHECK_STR(l.items[0].subject, "amd_iommu=on");
 	CHECK(l.items[1].serious);
 	CHECK_STR(l.items[1].subject, "vfio_pci.ids=10de:1c03,10de:10f1");
 	CHECK(l.items[1].line == 2);
 	conflicts_free(&l);
-	conflicts_parse_grub("/etc/default/grub.d/vfio-passthrough-setup.cfg",
-			     "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
-			     "vfio-pci.ids=10de:1c03\"\n",
-			     &l);
+	conflicts_parse_boot_config(&boot_loader_grub,
+				    "/etc/default/grub.d/vfio-passthrough-setup.cfg",
+				    "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
+				    "vfio-pci.ids=10de:1c03\"\n",
+				    &l);
 	CHECK(l.n == 0);
-	conflicts_parse_grub("/etc/default/grub", "GRUB_CMDLINE_LINUX=\"a==b= =\"\n", &l);
+	conflicts_parse_boot_config(&boot_loader_grub, "/etc/default/grub",
+				    "GRUB_CMDLINE_LINUX=\"a==b= =\"\n", &l);
 	CHECK(l.n == 0);
 }
 
@@ -182,18 +186,29 @@ static void test_scan(void)
 	put(root, "/etc/default/grub.d/vfio-passthrough-setup.cfg",
 	    "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
 	    "vfio-pci.ids=1:2\"\n");
+	put(root, "/etc/default/grub.d/50-quickpassthrough.cfg",
+	    "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT vfio-pci.ids=10de:1b80\"\n");
+	put(root, "/etc/default/grub.d/notes.txt", "GRUB_CMDLINE_LINUX=\"vfio-pci.ids=1:2\"\n");
 	put(root, "/etc/driverctl.d/pci-0000:01:00.0", "nvidia\n");
 	put(root, "/etc/supergfxd.conf", "{\"mode\":\"Vfio\"}\n");
 
 	conflicts_init(&l);
 	conflicts_scan(root, NULL, &l);
-	CHECK(l.n == 5);
+	CHECK(l.n == 6);
+	/* GRUB's files come from its backend, and say whose they are. */
+	for (size_t i = 0; i < l.n; i++)
+		if (l.items[i].kind == CONFLICT_BOOT_PARAM)
+			CHECK(l.items[i].loader == &boot_loader_grub);
+		else
+			CHECK(l.items[i].loader == NULL);
 	sb_init(&sb);
 	conflicts_format(&l, "warning: ", &sb);
 	CHECK(strstr(sb.buf, "warning: /etc/modprobe.d/vfioselect.conf:2: options vfio-pci "
 			     "ids=10de:1b80\n") != NULL);
 	CHECK(strstr(sb.buf, "warning: /lib/modprobe.d/50-nvidia.conf:1: blacklist nouveau\n"));
 	CHECK(strstr(sb.buf, "warning: /etc/default/grub:1: GRUB_CMDLINE_LINUX_DEFAULT="));
+	CHECK(strstr(sb.buf, "warning: /etc/default/grub.d/50-quickpassthrough.cfg:1: "
+			     "GRUB_CMDLINE_LINUX_DEFAULT=") != NULL);
 	CHECK(strstr(sb.buf, "warning: /etc/driverctl.d/pci-0000:01:00.0: driverctl override "
 			     "0000:01:00.0 -> nvidia\n"));
 	CHECK(strstr(sb.buf, "warning: /etc/supergfxd.conf: supergfxd mode Vfio\n"));
@@ -208,7 +223,7 @@ static void test_scan(void)
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
 
-		CHECK(conflicts_warn(root, NULL, f) == 5);
+		CHECK(conflicts_warn(root, NULL, f) == 6);
 		fclose(f);
 		CHECK(strstr(buf, "vfio-passthrough-setup: warning: /etc/supergfxd.conf: "
 				  "supergfxd mode Vfio\n") != NULL);

@@ -36,7 +36,7 @@ static void check_one(const struct initramfs_generator *g)
 	CHECK(shell_word(g->name));
 	CHECK(g->tool && g->detect && g->rebuild_all && g->rebuild_command);
 	CHECK(g->lister && g->list_image);
-	CHECK(g->shell_detect && g->shell_rebuild);
+	CHECK(g->tool && g->shell_rebuild);
 	/* its drop-in and its text come together, and remove and the postrm know the file
 	 */
 	CHECK(!g->dropin_path == !g->render_dropin);

@@ -6,8 +6,12 @@
 # vfio modules through its force_drivers; apply writes both only when dracut builds images.
 
 # Included only when apply wrote the address list (identical cards); else nothing to bind.
+# Its path is the helper's (package-script-facts: vps_driver_override_file).
 check() {
-	[ -f "${dracutsysrootdir-}/etc/vfio-passthrough-setup/driver-override" ] || return 255
+	local helper=/usr/sbin/vfio-passthrough-setup facts
+	[ -x "$helper" ] && facts=$("$helper" package-script-facts) || return 255
+	eval "$facts"
+	[ -f "${dracutsysrootdir-}$(vps_driver_override_file)" ] || return 255
 	return 0
 }
 
