@@ -78,13 +78,14 @@ install: all
 	install -D -m 0644 -t $(DESTDIR)$(DATADIR)/schema doc/schema/detect.schema.json \
 	  doc/schema/status.schema.json
 	install -D -m 0644 doc/$(PACKAGE).8 $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8
+	install -D -m 0644 doc/$(PACKAGE)-troubleshooting.7 $(DESTDIR)$(MANDIR)/man7/$(PACKAGE)-troubleshooting.7
 	install -D -m 0644 conf/bash-completion/$(PACKAGE) \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/$(PACKAGE) $(DESTDIR)/etc/grub.d/42_$(PACKAGE)-trial $(DESTDIR)$(DATADIR)/settings.template \
 	  $(DESTDIR)$(DATADIR)/schema/detect.schema.json $(DESTDIR)$(DATADIR)/schema/status.schema.json \
-	  $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8 \
+	  $(DESTDIR)$(MANDIR)/man8/$(PACKAGE).8 $(DESTDIR)$(MANDIR)/man7/$(PACKAGE)-troubleshooting.7 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(PACKAGE)
 
 clean:
@@ -176,13 +177,15 @@ check-schema:
 check-metrics:
 	tests/metrics/run
 
-# The man page renders without warnings; the bash completion answers as bash would; the
-# troubleshooting text quotes real `status` output.
-check-doc:
-	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l doc/$(PACKAGE).8 2>&1 >/dev/null | \
-	  { ! grep . ; }
+# The man pages render without warnings; the bash completion answers as bash would; every
+# example of README.md, HACKING.md and the man pages holds (tests/doc/check-excerpts).
+MAN_PAGES = doc/$(PACKAGE).8 doc/$(PACKAGE)-troubleshooting.7
+check-doc: $(BUILD)/$(PACKAGE)
+	for page in $(MAN_PAGES); do \
+	  LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l $$page 2>&1 >/dev/null | { ! grep . ; } || exit 1; \
+	done
 	tests/completion/run || [ $$? -eq 77 ]
-	tests/doc/check-excerpts
+	BUILD=$(BUILD) tests/doc/check-excerpts
 
 # Not part of the tests: detect against lspci -nnk on a generated tree of 256 devices.
 bench: $(BUILD)/$(PACKAGE)
