@@ -293,6 +293,33 @@ static int read_boot_vga(const char *devices, const struct pci_addr *a)
 	return -1;
 }
 
+static int read_count(const char *devices, const char *addr, const char *attr)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s/%s", devices, addr, attr);
+	_cleanup_free_ char *v = read_attr(p);
+
+	return v && all_digits(v, 5) ? atoi(v) : 0;
+}
+
+/*
+ * SR-IOV as sysfs shows it (Documentation/PCI/pci-iov-howto.rst): a physical function has
+ * sriov_totalvfs and sriov_numvfs; each virtual function has a physfn link to its PF
+ * ("../0000:4d:00.0"), the PF a virtfnN link to each VF.
+ */
+static void read_sriov(const char *devices, const char *addr, struct pci_function *f)
+{
+	_cleanup_free_ char *pf = NULL;
+	char canon[PCI_ADDR_STRLEN];
+
+	f->sriov_totalvfs = read_count(devices, addr, "sriov_totalvfs");
+	f->sriov_numvfs = read_count(devices, addr, "sriov_numvfs");
+	pf = link_name(devices, &f->addr, "physfn");
+	if (!pf || pci_addr_parse(pf, &f->physfn) < 0)
+		return;
+	pci_addr_format(&f->physfn, canon);
+	f->is_vf = strcmp(canon, pf) == 0;
+}
+
 /*
  * The kernel writes vendor and device as "0x%04x". libpci converts them with strtol, so a
  * garbled "hello" became 0000 and an overlong id lost its top digits, and apply wrote that
@@ -357,8 +384,10 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	f->class_id = d->device_class;
 	f->prog_if = d->prog_if;
 	hdr = pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f;
+	/* An NVSwitch lists as class 0680 ("other bridge") but is an endpoint vfio-pci binds. */
 	f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS ||
-		       (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
+		       ((f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE &&
+			!pci_function_is_nvswitch(f->vendor, f->device));
 	if (!(flags & DETECT_NO_NAMES)) {
 		f->name =
 		    lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
@@ -371,6 +400,7 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	f->iommu_group = parse_group(group);
 	f->boot_vga = read_boot_vga(devices, &f->addr);
 	f->has_parent = read_parent(devices, addr, &f->parent);
+	read_sriov(devices, addr, f);
 }
 
 static int scan_pci(const char *root, unsigned flags, struct inventory *inv, struct error *err)
