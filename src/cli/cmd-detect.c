@@ -20,7 +20,8 @@
  *               ("0300"), name (pci.ids), boot_vga, integrated, host, driver|null,
  *               iommu_group|null, xorg_busid ("PCI:10:0:0", "PCI:1@1:0:0"),
  *               functions [{address, id, class, driver|null, iommu_group|null,
- *               modules [names]}], group_peers [ADDR...], candidate, reason,
+ *               modules [names], reset_method [names]|null, flr bool|null}],
+ *               group_peers [ADDR...], candidate, reason,
  *               sriov: null, or {sriov_totalvfs, sriov_numvfs, vfs [{address, id,
  *               driver|null, iommu_group|null}]} (the VFs present, never cards)
  *   nvswitches  [{address, id, name, driver|null, iommu_group|null, reason}]: NVIDIA
@@ -44,6 +45,29 @@
 // clang-format off
 #define BIOS_HINT "the firmware shows its console on the discrete card %s although an integrated GPU exists: set the primary display to the integrated GPU (IGD/iGPU) in the BIOS setup so the host keeps it and the discrete card is free for the VM"
 // clang-format on
+
+/* "reset_method": the kernel's list, split ("flr bus" -> ["flr", "bus"]), null where sysfs
+ * has no such file; "flr": the FLR capability from config space then, else null. */
+static void reset_json(struct json *j, const struct pci_function *f)
+{
+	json_key(j, "reset_method");
+	if (f->reset_method) {
+		_cleanup_free_ char *copy = xstrdup(f->reset_method);
+		char *save = NULL;
+
+		json_array_begin(j);
+		for (char *m = strtok_r(copy, " ", &save); m; m = strtok_r(NULL, " ", &save))
+			json_string(j, m);
+		json_array_end(j);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "flr");
+	if (!f->reset_method && f->flr >= 0)
+		json_bool(j, f->flr == 1);
+	else
+		json_null(j);
+}
 
 static void function_json(struct json *j, const struct pci_function *f, bool full)
 {
@@ -75,6 +99,7 @@ static void function_json(struct json *j, const struct pci_function *f, bool ful
 	for (size_t m = 0; m < f->modules.n; m++)
 		json_string(j, f->modules.items[m]);
 	json_array_end(j);
+	reset_json(j, f);
 }
 
 static void strlist_json(struct json *j, const char *key, const struct strlist *l)
@@ -403,7 +428,8 @@ static void print_shell(const struct inventory *inv)
 }
 
 /* What a data-center machine needs said: its NVSwitches and the Fabric Manager's two modes;
- * a card whose driver has created SR-IOV VFs, which passing the whole card takes away. */
+ * a card of a family that does not reset cleanly (vendor-reset's list); a card whose driver
+ * has created SR-IOV VFs, which passing the whole card takes away. */
 static void datacenter_hints(const struct inventory *inv, struct strlist *hints)
 {
 	size_t nvswitches = policy_nvswitches(inv);
@@ -417,9 +443,21 @@ static void datacenter_hints(const struct inventory *inv, struct strlist *hints)
 	}
 	for (size_t i = 0; i < inv->n_cards; i++) {
 		const struct pci_function *f = inventory_find(inv, &inv->cards[i].addr);
+		const char *family = f ? policy_reset_quirk(f->vendor, f->device) : NULL;
 		_cleanup_free_ char *h = NULL;
 		char addr[PCI_ADDR_STRLEN];
 
+		if (family && !inv->cards[i].host) {
+			_cleanup_free_ char *r = NULL;
+
+			pci_addr_format(&f->addr, addr);
+			r = xasprintf(
+			    "%s is an AMD %s: the vendor-reset project lists this family "
+			    "as not resetting cleanly, so after a VM restarts the card may "
+			    "stay dead until the host reboots; " RESET_QUIRK_FIX,
+			    addr, family);
+			sl_add(hints, r);
+		}
 		if (!f || f->sriov_numvfs <= 0)
 			continue;
 		pci_addr_format(&f->addr, addr);

@@ -321,6 +321,30 @@ static void read_sriov(const char *devices, const char *addr, struct pci_functio
 }
 
 /*
+ * The resets the kernel can do (Documentation/ABI/testing/sysfs-bus-pci, reset_method:
+ * Linux 5.15 and later). Older kernels have no such file: then whether the function
+ * advertises FLR, from its PCI Express capability (DevCap bit 28, FLReset).
+ */
+static void read_reset(struct pci_dev *d, const char *devices, const char *addr,
+		       struct pci_function *f)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s/reset_method", devices, addr);
+	struct pci_cap *cap;
+
+	f->reset_method = read_attr(p);
+	f->flr = -1;
+	if (f->reset_method)
+		return;
+	if (!(pci_read_word(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return;
+	pci_fill_info(d, PCI_FILL_CAPS);
+	cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
+	if (cap)
+		f->flr =
+		    (pci_read_long(d, cap->addr + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLRESET) != 0;
+}
+
+/*
  * The kernel writes vendor and device as "0x%04x". libpci converts them with strtol, so a
  * garbled "hello" became 0000 and an overlong id lost its top digits, and apply wrote that
  * id. A function whose ids are not exactly that is reported and left out.
@@ -401,6 +425,7 @@ static void add_function(struct inventory *inv, struct pci_access *acc, struct p
 	f->boot_vga = read_boot_vga(devices, &f->addr);
 	f->has_parent = read_parent(devices, addr, &f->parent);
 	read_sriov(devices, addr, f);
+	read_reset(d, devices, addr, f);
 }
 
 static int scan_pci(const char *root, unsigned flags, struct inventory *inv, struct error *err)

@@ -52,6 +52,7 @@ void inventory_free(struct inventory *inv)
 		free(f->class_name);
 		free(f->driver);
 		free(f->modalias);
+		free(f->reset_method);
 		sl_free(&f->modules);
 	}
 	free(inv->functions);

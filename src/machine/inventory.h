@@ -55,6 +55,11 @@ struct pci_function {
 	int sriov_totalvfs, sriov_numvfs;
 	struct pci_addr physfn; /* a virtual function's physical function, if is_vf */
 	bool is_vf;		/* it has a physfn link: a VF, never a card of its own */
+	/* How the kernel can reset it between VM runs: sysfs reset_method ("flr bus"; Linux
+	 * 5.15 and later), NULL where the file is absent; then flr is the PCIe capability's
+	 * FLReset bit from config space (1, 0), -1 where that is unreadable too. */
+	char *reset_method;
+	int flr;
 	struct strlist
 	    modules; /* kernel modules whose alias matches modalias, any installed kernel */
 };

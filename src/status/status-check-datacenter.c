@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* What a data-center GPU host adds to status: its NVSwitches, and the SR-IOV virtual
- * functions of its cards. Facts, never failures: both ways of running NVSwitches are
- * valid, and VFs are the vendor driver's to create. */
+/* What a data-center GPU host adds to status: its NVSwitches, the SR-IOV virtual functions
+ * of its cards, whether a configured card can be reset between VM runs. Never failures:
+ * both ways of running NVSwitches are valid, VFs are the vendor driver's to create, and a
+ * card that resets badly still works for one VM run (a warning, exit status 0). */
+#include <string.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -81,8 +84,57 @@ static void check_sriov(const struct status_input *in, struct status_report *r)
 	}
 }
 
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Per configured card: the kernel's reset methods, and a warning for the families the
+ * vendor-reset project lists, unless its device_specific reset is in place. */
+static void check_reset(const struct status_input *in, struct status_report *r)
+{
+	for (size_t i = 0; i < in->n_cards; i++) {
+		const struct pci_function *f = inventory_find(in->inv, &in->cards[i].addr);
+		const char *family;
+		char a[PCI_ADDR_STRLEN];
+
+		if (!f)
+			continue;
+		pci_addr_format(&f->addr, a);
+		family = policy_reset_quirk(f->vendor, f->device);
+		if (family && !has_word(f->reset_method, "device_specific")) {
+			_cleanup_free_ char *cause = xasprintf(
+			    "the vendor-reset project lists AMD %s as not resetting cleanly: after "
+			    "the VM restarts the card can stay dead until the host reboots",
+			    family);
+
+			report_add(r, "reset", a, CHECK_WARN, cause, RESET_QUIRK_FIX,
+				   "AMD %s: no device_specific reset (reset_method: %s)", family,
+				   f->reset_method ? f->reset_method : "unknown");
+		} else if (family) {
+			report_add(r, "reset", a, CHECK_PASS, NULL, NULL,
+				   "reset_method: %s (vendor-reset resets the AMD %s)",
+				   f->reset_method, family);
+		} else if (f->reset_method) {
+			report_add(r, "reset", a, CHECK_PASS, NULL, NULL, "reset_method: %s",
+				   f->reset_method);
+		} else if (f->flr >= 0) {
+			report_add(r, "reset", a, CHECK_PASS, NULL, NULL,
+				   "%s (config space: this kernel has no reset_method file)",
+				   f->flr ? "FLR advertised"
+					  : "no FLR: bus or power-state reset only");
+		}
+	}
+}
+
 void check_datacenter(const struct status_input *in, struct status_report *r)
 {
 	check_nvswitches(in, r);
 	check_sriov(in, r);
+	check_reset(in, r);
 }

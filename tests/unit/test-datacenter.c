@@ -3,10 +3,13 @@
  * from bus 0), SR-IOV VFs never cards, NVSwitches only with full passthrough. Hand-built
  * inventories from the listings of tests/roots/{mi300x-8-bmc,cloud-guest-t4-bus0,
  * flex170-sriov,hgx-h100-nvswitch}. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "detect.h"
 #include "policy.h"
 #include "unit.h"
 
@@ -264,11 +267,116 @@ static void test_nvswitch(void)
 	inventory_free(&inv);
 }
 
+/* Detection over the fixtures (real libpci on make-root's sysfs), run from the source tree. */
+static char tmp[] = "/tmp/test-datacenter.XXXXXX";
+
+static int make_root(const char *scenario)
+{
+	char *cmd = xasprintf("rm -rf %s/root && tests/roots/make-root %s %s/root >/dev/null", tmp,
+			      scenario, tmp);
+	int r = system(cmd);
+
+	free(cmd);
+	return r;
+}
+
+static void write_dev(const char *rel, const void *content, size_t len)
+{
+	char *p = xasprintf("%s/root/sys/bus/pci/devices/%s", tmp, rel);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	CHECK(fd >= 0 && write(fd, content, len) == (ssize_t)len);
+	if (fd >= 0)
+		close(fd);
+	free(p);
+}
+
+static void test_detect(void)
+{
+	struct inventory inv;
+	struct error err = { 0 };
+	char *root = xasprintf("%s/root", tmp);
+	unsigned char config[256] = { 0 };
+	const struct pci_function *f;
+	struct pci_addr a;
+	char *p;
+	FILE *in;
+
+	/* SR-IOV: counts on the PF, the VF known by its physfn link and kept out of the card */
+	CHECK(make_root("flex170-sriov") == 0);
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	pci_addr_parse("0000:4d:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->sriov_totalvfs == 31 && f->sriov_numvfs == 1 && !f->is_vf);
+	pci_addr_parse("0000:4d:00.1", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->is_vf && f->physfn.bus == 0x4d && f->physfn.func == 0);
+	CHECK(inv.n_cards == 2 && inv.cards[1].n_functions == 1);
+	inventory_free(&inv);
+
+	/* NVSwitch: class 0680, yet an endpoint and a card of its own kind */
+	CHECK(make_root("hgx-h100-nvswitch") == 0);
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	pci_addr_parse("0000:07:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && !f->is_bridge && inv.cards[inventory_find_card(&inv, &a)].nvswitch);
+	inventory_free(&inv);
+
+	/* reset_method as the kernel writes it; without it, FLR from the PCIe capability */
+	CHECK(make_root("single-gpu") == 0);
+	write_dev("0000:07:00.0/reset_method", "flr bus\n", 8);
+	p = xasprintf("%s/sys/bus/pci/devices/0000:07:00.1/config", root);
+	in = fopen(p, "rb");
+	CHECK(in && fread(config, 1, 64, in) == 64);
+	if (in)
+		fclose(in);
+	free(p);
+	config[0x06] |= 0x10; /* status: capability list */
+	config[0x34] = 0x40;  /* first capability */
+	config[0x40] = 0x10;  /* PCI Express, last */
+	config[0x42] = 0x02;  /* version 2 */
+	config[0x47] = 0x10;  /* DevCap bit 28: FLReset */
+	write_dev("0000:07:00.1/config", config, sizeof(config));
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	pci_addr_parse("0000:07:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->reset_method && strcmp(f->reset_method, "flr bus") == 0 && f->flr == -1);
+	pci_addr_parse("0000:07:00.1", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && !f->reset_method && f->flr == 1);
+	inventory_free(&inv);
+	free(root);
+}
+
+static void test_reset_quirk(void)
+{
+	/* vendor-reset's list (src/device-db.h): RX 580, Vega 64, Radeon VII, RX 5700 XT, MI100 */
+	CHECK_STR(policy_reset_quirk(0x1002, 0x67df), "Polaris 10");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x687f), "Vega 10");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x66af), "Vega 20");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x731f), "Navi 10");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x738c), "Arcturus (Instinct MI100)");
+	/* not on it: Navi 21, MI300X, an NVIDIA card with the same device number */
+	CHECK(!policy_reset_quirk(0x1002, 0x73bf) && !policy_reset_quirk(0x1002, 0x74a1));
+	CHECK(!policy_reset_quirk(0x10de, 0x67df));
+}
+
 int main(void)
 {
+	if (!mkdtemp(tmp))
+		return 1;
+	test_detect();
+	test_reset_quirk();
 	test_accelerators();
 	test_integrated_by_evidence();
 	test_sriov();
 	test_nvswitch();
+	{
+		char *cmd = xasprintf("rm -rf %s", tmp);
+
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", tmp);
+		free(cmd);
+	}
 	return unit_done("datacenter");
 }
