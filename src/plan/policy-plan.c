@@ -274,7 +274,7 @@ static int plan_xorg(const struct inventory *inv, const struct request *req, con
 		if (host < 0 || chosen[host]) {
 			host = -1;
 			for (size_t c = 0; c < inv->n_cards && host < 0; c++)
-				if (!chosen[c])
+				if (!chosen[c] && !inv->cards[c].nvswitch) /* no display */
 					host = (int)c;
 		}
 		if (host < 0)

@@ -257,6 +257,31 @@ static void test_nvswitch(void)
 	plan_free(&plan);
 	inventory_free(&inv);
 
+	/* No host card known, the GPUs passed: Xorg's BusID is never an NVSwitch's */
+	hgx(&inv);
+	inv.functions[0].vendor = 0x10de; /* the VGA is no BMC's: nothing marks a host */
+	inv.functions[0].device = 0x2330;
+	inv.functions[0].class_id = 0x0302;
+	inv.functions[0].boot_vga = -1;
+	build(&inv);
+	CHECK(inv.host_card == -1);
+	CHECK(plan_with(&inv, "0000:04:00.0,0000:1b:00.0,0000:43:00.0,0000:52:00.0,0000:61:00.0",
+			false, &plan, &err) == -1); /* the only GPUs: consent needed */
+	{
+		struct request req;
+		const char *bad;
+
+		request_init(&req);
+		req.devices_auto = false;
+		req.force = true;
+		CHECK(pci_addr_list_parse("0000:04:00.0", &req.devices, &req.n_devices, &bad) == 0);
+		CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
+		CHECK(plan.xorg && plan.host_busid.bus == 0x1b);
+		plan_free(&plan);
+		request_free(&req);
+	}
+	inventory_free(&inv);
+
 	/* --full-passthrough where there is no NVSwitch: said, not ignored */
 	init(&inv);
 	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
