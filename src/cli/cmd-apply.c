@@ -34,8 +34,8 @@ static void usage_apply(FILE *out)
 {
 	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]|none] "
 	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] "
-	      "[--force|--no-force] [--now|--trial [--auto-confirm]] [--dry-run] "
-	      "[--changed-file FILE] "
+	      "[--force|--no-force] [--full-passthrough] [--now|--trial [--auto-confirm]] "
+	      "[--dry-run] [--changed-file FILE] "
 	      "[--refresh-initramfs]\n",
 	      out);
 }
@@ -53,6 +53,8 @@ struct apply_opts {
 	struct request devices;	    /* only its devices fields */
 	struct pci_addr busid;
 	const char *kernel_params;
+
+	bool full_passthrough; /* every GPU and every NVSwitch to vfio-pci together */
 };
 
 static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct error *err)
@@ -64,6 +66,7 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 		{ "kernel-params", required_argument, NULL, 'k' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "no-force", no_argument, NULL, 'F' },
+		{ "full-passthrough", no_argument, NULL, 'P' },
 		{ "changed-file", required_argument, NULL, 'c' },
 		{ "refresh-initramfs", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -112,6 +115,9 @@ static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct 
 			break;
 		case 'F':
 			o->no_force = true;
+			break;
+		case 'P':
+			o->full_passthrough = true;
 			break;
 		case 'c':
 			o->changed_file = optarg;
@@ -179,6 +185,8 @@ static void plan_args(const struct apply_opts *o, struct strlist *args)
 		sl_add(args, "--force");
 	if (o->no_force)
 		sl_add(args, "--no-force");
+	if (o->full_passthrough)
+		sl_add(args, "--full-passthrough");
 }
 
 /* --trial: the trial's files in place of the plan's; confirm: the plan must render what
@@ -553,7 +561,8 @@ static int apply_main(const struct context *ctx, int argc, char **argv, const ch
 						     .no_xorg = o.no_xorg,
 						     .kernel_params = o.kernel_params,
 						     .force = o.force,
-						     .no_force = o.no_force },
+						     .no_force = o.no_force,
+						     .full_passthrough = o.full_passthrough },
 			&req, &plan, &err) < 0)
 		goto out;
 	for (size_t i = 0; i < plan.warnings.n; i++)
@@ -604,7 +613,8 @@ const struct command cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
 	.usage = "apply [--devices ADDR,...] [--host-busid PCI:b:d:f] [--no-xorg] "
-		 "[--kernel-params \"...\"] [--force] [--now|--trial [--auto-confirm]] "
+		 "[--kernel-params \"...\"] [--force] [--full-passthrough] "
+		 "[--now|--trial [--auto-confirm]] "
 		 "[--dry-run]",
 	.help = "write the vfio-pci configuration for the chosen cards (default: suggested)",
 };

@@ -20,7 +20,12 @@
  *               ("0300"), name (pci.ids), boot_vga, integrated, host, driver|null,
  *               iommu_group|null, xorg_busid ("PCI:10:0:0", "PCI:1@1:0:0"),
  *               functions [{address, id, class, driver|null, iommu_group|null,
- *               modules [names]}], group_peers [ADDR...], candidate, reason
+ *               modules [names], reset_method [names]|null, flr bool|null}],
+ *               group_peers [ADDR...], candidate, reason,
+ *               sriov: null, or {sriov_totalvfs, sriov_numvfs, vfs [{address, id,
+ *               driver|null, iommu_group|null}]} (the VFs present, never cards)
+ *   nvswitches  [{address, id, name, driver|null, iommu_group|null, reason}]: NVIDIA
+ *               NVSwitches, never in gpus (apply --full-passthrough)
  * --shell prints "KEY value" lines for the debconf config script (see print_shell).
  */
 // clang-format on
@@ -40,6 +45,29 @@
 // clang-format off
 #define BIOS_HINT "the firmware shows its console on the discrete card %s although an integrated GPU exists: set the primary display to the integrated GPU (IGD/iGPU) in the BIOS setup so the host keeps it and the discrete card is free for the VM"
 // clang-format on
+
+/* "reset_method": the kernel's list, split ("flr bus" -> ["flr", "bus"]), null where sysfs
+ * has no such file; "flr": the FLR capability from config space then, else null. */
+static void reset_json(struct json *j, const struct pci_function *f)
+{
+	json_key(j, "reset_method");
+	if (f->reset_method) {
+		_cleanup_free_ char *copy = xstrdup(f->reset_method);
+		char *save = NULL;
+
+		json_array_begin(j);
+		for (char *m = strtok_r(copy, " ", &save); m; m = strtok_r(NULL, " ", &save))
+			json_string(j, m);
+		json_array_end(j);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "flr");
+	if (!f->reset_method && f->flr >= 0)
+		json_bool(j, f->flr == 1);
+	else
+		json_null(j);
+}
 
 static void function_json(struct json *j, const struct pci_function *f, bool full)
 {
@@ -71,6 +99,7 @@ static void function_json(struct json *j, const struct pci_function *f, bool ful
 	for (size_t m = 0; m < f->modules.n; m++)
 		json_string(j, f->modules.items[m]);
 	json_array_end(j);
+	reset_json(j, f);
 }
 
 static void strlist_json(struct json *j, const char *key, const struct strlist *l)
@@ -79,6 +108,86 @@ static void strlist_json(struct json *j, const char *key, const struct strlist *
 	json_array_begin(j);
 	for (size_t i = 0; i < l->n; i++)
 		json_string(j, l->items[i]);
+	json_array_end(j);
+}
+
+/* The SR-IOV virtual functions present of the physical function pf: those with a physfn link
+ * to it. */
+static size_t vfs_of(const struct inventory *inv, const struct pci_function *pf, size_t *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < inv->n_functions; i++)
+		if (inv->functions[i].is_vf &&
+		    pci_addr_cmp(&inv->functions[i].physfn, &pf->addr) == 0)
+			out[n++] = i;
+	return n;
+}
+
+static void sriov_json(struct json *j, const struct inventory *inv, const struct pci_function *f)
+{
+	_cleanup_free_ size_t *vfs = xcalloc(inv->n_functions, sizeof(*vfs));
+	size_t n = vfs_of(inv, f, vfs);
+
+	json_key(j, "sriov");
+	if (f->sriov_totalvfs <= 0 && n == 0) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "sriov_totalvfs");
+	json_int(j, f->sriov_totalvfs);
+	json_key(j, "sriov_numvfs");
+	json_int(j, f->sriov_numvfs);
+	json_key(j, "vfs");
+	json_array_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		const struct pci_function *vf = &inv->functions[vfs[i]];
+		char addr[PCI_ADDR_STRLEN], id[PCI_ID_STRLEN];
+
+		pci_addr_format(&vf->addr, addr);
+		pci_id_format(vf->vendor, vf->device, id);
+		json_object_begin(j);
+		json_key(j, "address");
+		json_string(j, addr);
+		json_key(j, "id");
+		json_string(j, id);
+		json_key(j, "driver");
+		json_string(j, vf->driver);
+		json_key(j, "iommu_group");
+		if (vf->iommu_group >= 0)
+			json_int(j, vf->iommu_group);
+		else
+			json_null(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static void nvswitches_json(struct json *j, const struct inventory *inv)
+{
+	json_key(j, "nvswitches");
+	json_array_begin(j);
+	for (size_t i = 0; i < inv->n_cards; i++) {
+		const struct card *c = &inv->cards[i];
+		const struct pci_function *f = inventory_find(inv, &c->addr);
+
+		if (!c->nvswitch)
+			continue;
+		json_object_begin(j);
+		function_json(j, f, true);
+		json_key(j, "driver");
+		json_string(j, f->driver);
+		json_key(j, "iommu_group");
+		if (f->iommu_group >= 0)
+			json_int(j, f->iommu_group);
+		else
+			json_null(j);
+		json_key(j, "reason");
+		json_string(j, c->reason);
+		json_object_end(j);
+	}
 	json_array_end(j);
 }
 
@@ -125,6 +234,8 @@ static void print_json(const struct inventory *inv, const struct strlist *sugges
 		const struct pci_function *f = inventory_find(inv, &c->addr);
 		char busid[XORG_BUSID_STRLEN];
 
+		if (c->nvswitch)
+			continue;
 		json_object_begin(&j);
 		function_json(&j, f, true);
 		json_key(&j, "boot_vga");
@@ -156,9 +267,11 @@ static void print_json(const struct inventory *inv, const struct strlist *sugges
 		json_bool(&j, c->candidate);
 		json_key(&j, "reason");
 		json_string(&j, c->reason);
+		sriov_json(&j, inv, f);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
+	nvswitches_json(&j, inv);
 	json_object_end(&j);
 	text = json_steal(&j);
 	puts(text);
@@ -176,6 +289,27 @@ static const char *cell(const char *s, char *buf, size_t size)
 		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	buf[i] = '\0';
 	return buf;
+}
+
+/* "SR-IOV: 1 of 31 VFs enabled: 0000:4d:00.1 (vfio-pci)" under a card whose PF has them. */
+static void print_sriov(const struct inventory *inv, const struct card *c)
+{
+	const struct pci_function *f = inventory_find(inv, &c->addr);
+	_cleanup_free_ size_t *vfs = xcalloc(inv->n_functions, sizeof(*vfs));
+	size_t n = vfs_of(inv, f, vfs);
+
+	if (f->sriov_totalvfs <= 0 && n == 0)
+		return;
+	printf("     SR-IOV: %d of %d VFs enabled%s", f->sriov_numvfs, f->sriov_totalvfs,
+	       n ? ":" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct pci_function *vf = &inv->functions[vfs[i]];
+		char addr[PCI_ADDR_STRLEN], drv[64];
+
+		pci_addr_format(&vf->addr, addr);
+		printf(" %s (%s)", addr, cell(vf->driver, drv, sizeof(drv)));
+	}
+	putchar('\n');
 }
 
 static void print_table(const struct inventory *inv, const struct strlist *suggested,
@@ -202,9 +336,9 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 		const struct card *c = &inv->cards[i];
 		char role[32];
 
-		snprintf(role, sizeof(role), "%s%s%s", c->boot_vga ? "boot" : "",
-			 c->boot_vga && c->integrated ? "," : "",
-			 c->integrated ? "integrated" : "");
+		snprintf(role, sizeof(role), "%s%s%s%s", c->boot_vga ? "boot" : "",
+			 c->boot_vga && c->integrated ? "," : "", c->integrated ? "integrated" : "",
+			 c->nvswitch ? "nvswitch" : "");
 		for (size_t k = 0; k < c->n_functions; k++) {
 			const struct pci_function *f = &inv->functions[c->functions[k]];
 			char addr[PCI_ADDR_STRLEN], id[PCI_ID_STRLEN], group[16];
@@ -228,6 +362,7 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 
 			printf("     same IOMMU group: %s\n", peers);
 		}
+		print_sriov(inv, c);
 	}
 	if (inv->n_cards == 0)
 		puts("(no display devices found)");
@@ -285,6 +420,8 @@ static void print_shell(const struct inventory *inv)
 		const struct pci_function *f = inventory_find(inv, &c->addr);
 		char addr[PCI_ADDR_STRLEN];
 
+		if (c->nvswitch)
+			continue; /* not a card to offer: apply --full-passthrough takes them */
 		pci_addr_format(&c->addr, addr);
 		printf("card %s %s ", addr, c->candidate ? "yes" : "no");
 		shell_value(f->name && *f->name ? f->name : "unknown device");
@@ -293,12 +430,56 @@ static void print_shell(const struct inventory *inv)
 	}
 }
 
+/* What a data-center machine needs said: its NVSwitches and the Fabric Manager's two modes;
+ * a card of a family that does not reset cleanly (vendor-reset's list); a card whose driver
+ * has created SR-IOV VFs, which passing the whole card takes away. */
+static void datacenter_hints(const struct inventory *inv, struct strlist *hints)
+{
+	size_t nvswitches = policy_nvswitches(inv);
+
+	if (nvswitches) {
+		_cleanup_free_ char *h =
+		    xasprintf("%zu NVSwitch%s: never proposed; " NVSWITCH_MODES, nvswitches,
+			      nvswitches == 1 ? "" : "es");
+
+		sl_add(hints, h);
+	}
+	for (size_t i = 0; i < inv->n_cards; i++) {
+		const struct pci_function *f = inventory_find(inv, &inv->cards[i].addr);
+		const char *family = f ? policy_reset_quirk(f->vendor, f->device) : NULL;
+		_cleanup_free_ char *h = NULL;
+		char addr[PCI_ADDR_STRLEN];
+
+		if (family && !inv->cards[i].host) {
+			_cleanup_free_ char *r = NULL;
+
+			pci_addr_format(&f->addr, addr);
+			r = xasprintf(
+			    "%s is an AMD %s: the vendor-reset project lists this family "
+			    "as not resetting cleanly, so after a VM restarts the card may "
+			    "stay dead until the host reboots; " RESET_QUIRK_FIX,
+			    addr, family);
+			sl_add(hints, r);
+		}
+		if (!f || f->sriov_numvfs <= 0)
+			continue;
+		pci_addr_format(&f->addr, addr);
+		h = xasprintf("%s has %d SR-IOV VF%s enabled by %s: passing the whole card takes "
+			      "them away (its driver no longer runs to create them); to give a VM "
+			      "one VF instead, leave the card out and hand the VF to the VM "
+			      "(libvirt <hostdev managed='yes'>)",
+			      addr, f->sriov_numvfs, f->sriov_numvfs == 1 ? "" : "s",
+			      f->driver ? f->driver : "its driver");
+		sl_add(hints, h);
+	}
+}
+
 static const char detect_help[] =
     "Usage: vfio-passthrough-setup [--root DIR] detect [--json|--shell]\n\n"
     "Show the GPUs, their functions, drivers and IOMMU groups, the card the host\n"
     "keeps and the cards apply would hand to vfio-pci. Writes nothing.\n"
     "--json: one JSON object (have_pci, cpu_vendor, iommu, vfio_pci, kernels,\n"
-    "host_gpu, suggested, vfio_ids, hints, gpus).\n"
+    "host_gpu, suggested, vfio_ids, hints, gpus, nvswitches).\n"
     "--shell: KEY value lines for the maintainer scripts (pci, cpu, kernel_params,\n"
     "iommu, host, card, reason).\n";
 
@@ -364,6 +545,8 @@ static int run(const struct context *ctx, int argc, char **argv)
 		h = xasprintf(BIOS_HINT, addr);
 		sl_add(&hints, h);
 	}
+	if (inv.have_pci)
+		datacenter_hints(&inv, &hints);
 	if (shell)
 		print_shell(&inv);
 	else if (json)

@@ -103,6 +103,13 @@ static void request_from_state(struct status_facts *g, struct request *devices,
 		return;
 	o->devices = devices;
 	o->force = true;
+	/* NVSwitches among them: apply had --full-passthrough */
+	for (size_t i = 0; i < devices->n_devices; i++) {
+		int c = inventory_find_card(&g->boot.inv, &devices->devices[i]);
+
+		if (c >= 0 && g->boot.inv.cards[c].nvswitch)
+			o->full_passthrough = true;
+	}
 }
 
 static void gather_functions(struct status_facts *g, struct status_input *in)
@@ -173,7 +180,8 @@ static void gather_stray_vfio(struct status_facts *g, struct status_input *in)
 	for (size_t i = 0; i < g->boot.inv.n_functions; i++) {
 		const struct pci_function *pf = &g->boot.inv.functions[i];
 
-		if (driver_is_vfio(pf->driver))
+		/* A VF on vfio-pci is how a VF goes to a VM: the admin's, not a stray. */
+		if (driver_is_vfio(pf->driver) && !pf->is_vf)
 			g->stray_vfio[in->n_stray_vfio++] = (struct status_function){
 				.addr = pf->addr, .present = true, .driver = pf->driver
 			};
@@ -420,6 +428,7 @@ static void gather(const char *root, struct status_facts *g, struct status_input
 		return;
 	}
 	in->cpu = g->boot.inv.cpu;
+	in->inv = &g->boot.inv;
 	in->have_pci = g->boot.inv.have_pci;
 	in->cmdline = g->boot.inv.cmdline;
 	in->iommu_groups = g->boot.inv.iommu_groups;

@@ -354,6 +354,32 @@ static int read_header_type(int dir)
 	return byte;
 }
 
+static int read_count(int dir, const char *name)
+{
+	_cleanup_free_ char *v = read_optional(dir, name);
+
+	return v && all_digits(v, 5) ? atoi(v) : 0;
+}
+
+/*
+ * SR-IOV as sysfs shows it (Documentation/PCI/pci-iov-howto.rst): a physical function has
+ * sriov_totalvfs and sriov_numvfs; each virtual function has a physfn link to its PF
+ * ("../0000:4d:00.0"), the PF a virtfnN link to each VF.
+ */
+static void read_sriov(int dir, struct pci_function *f)
+{
+	_cleanup_free_ char *pf = NULL;
+	char canon[PCI_ADDR_STRLEN];
+
+	f->sriov_totalvfs = read_count(dir, "sriov_totalvfs");
+	f->sriov_numvfs = read_count(dir, "sriov_numvfs");
+	pf = link_name(dir, "physfn");
+	if (!pf || pci_addr_parse(pf, &f->physfn) < 0)
+		return;
+	pci_addr_format(&f->physfn, canon);
+	f->is_vf = strcmp(canon, pf) == 0;
+}
+
 /*
  * The kernel writes vendor and device as "0x%04x". libpci converted them with strtol, so a
  * garbled "hello" became 0000 and an overlong id lost its top digits, and apply wrote that
@@ -426,7 +452,9 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	f->device = device_id;
 	f->class_id = (uint16_t)(class_value >> 8);
 	f->prog_if = (uint8_t)(class_value & 0xff);
-	f->is_bridge = (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE;
+	/* An NVSwitch lists as class 0680 ("other bridge") but is an endpoint vfio-pci binds. */
+	f->is_bridge = (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE &&
+		       !pci_function_is_nvswitch(f->vendor, f->device);
 	if (!f->is_bridge) {
 		hdr = read_header_type(dir) & 0x7f;
 		f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS;
@@ -437,6 +465,10 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	/* The kernel shows boot_vga on VGA-class functions only. */
 	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? read_boot_vga(dir) : -1;
 	f->has_parent = read_parent(devices_dir, addr, &f->parent);
+	/* SR-IOV only where a GPU's virtual functions can be: display and processing
+	 * accelerator functions (a VF is never a card); a NIC's VFs cost no reads. */
+	if ((f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY || (f->class_id >> 8) == 0x12)
+		read_sriov(dir, f);
 	close(dir); /* before libpci's lookups, whose errors jump out of here */
 	if (!(flags & DETECT_NO_NAMES)) {
 		f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, vendor_id, device_id);
@@ -445,23 +477,62 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	return 0;
 }
 
-/* The modalias of the cards' functions only: the one use of it is looking up their kernel
- * modules, and reading it for a server's every NIC and disk cost a file each. */
-static void read_card_modaliases(struct inventory *inv, int devices_dir)
+/*
+ * The resets the kernel can do (Documentation/ABI/testing/sysfs-bus-pci, reset_method:
+ * Linux 5.15 and later). Older kernels have no such file: then whether the function
+ * advertises FLR, from its PCI Express capability (DevCap bit 28, FLReset), read by libpci.
+ */
+static void read_reset(struct pci_dev *d, int dir, struct pci_function *f)
 {
-	for (size_t c = 0; c < inv->n_cards; c++)
-		for (size_t k = 0; k < inv->cards[c].n_functions; k++) {
-			struct pci_function *f = &inv->functions[inv->cards[c].functions[k]];
-			char addr[PCI_ADDR_STRLEN];
-			int dir;
+	struct pci_cap *cap;
 
-			pci_addr_format(&f->addr, addr);
-			dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (dir < 0)
-				continue;
-			f->modalias = read_optional(dir, "modalias");
-			close(dir);
-		}
+	f->reset_method = read_optional(dir, "reset_method");
+	f->flr = -1;
+	if (f->reset_method)
+		return;
+	if (!(pci_read_word(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return;
+	pci_fill_info(d, PCI_FILL_CAPS);
+	cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
+	if (cap)
+		f->flr =
+		    (pci_read_long(d, cap->addr + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLRESET) != 0;
+}
+
+/* The card functions' own details: their modalias (its one use is looking up their kernel
+ * modules) and their resets. Read for the cards only: for a server's every NIC and disk
+ * they cost a file or a config-space read each. */
+static void read_card_details(struct inventory *inv, struct pci_access *acc, int devices_dir)
+{
+	for (struct pci_dev *d = acc->devices; d; d = d->next) {
+		struct pci_addr a = { .domain = (unsigned)d->domain,
+				      .bus = d->bus,
+				      .slot = d->dev & 0x1f,
+				      .func = d->func & 7 };
+		struct pci_function *f = NULL;
+		char addr[PCI_ADDR_STRLEN];
+		int dir;
+
+		for (size_t c = 0; c < inv->n_cards && !f; c++)
+			for (size_t k = 0; k < inv->cards[c].n_functions; k++) {
+				struct pci_function *g =
+				    &inv->functions[inv->cards[c].functions[k]];
+
+				if (pci_addr_cmp(&g->addr, &a) == 0) {
+					f = g;
+					break;
+				}
+			}
+		if (!f)
+			continue;
+		pci_addr_format(&a, addr);
+		dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			continue;
+		f->modalias = read_optional(dir, "modalias");
+		read_reset(d, dir, f);
+		close(dir);
+	}
 }
 
 static int scan_pci(const char *root, unsigned flags, struct inventory *inv, struct error *err)
@@ -496,6 +567,10 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	pci_scan_bus(acc);
 	for (struct pci_dev *d = acc->devices; d && r == 0; d = d->next)
 		r = add_function(inv, acc, d, devices, devices_dir, flags, err);
+	if (r == 0) {
+		inventory_build_cards(inv);
+		read_card_details(inv, acc, devices_dir);
+	}
 	pci_cleanup(acc);
 	close(devices_dir);
 	return r;
@@ -532,16 +607,6 @@ int detect_inventory_flags(const char *root, unsigned flags, struct inventory *i
 	if (scan_pci(root, flags, inv, err) < 0) {
 		inventory_free(inv);
 		return -1;
-	}
-	inventory_build_cards(inv);
-	if (inv->n_cards) {
-		_cleanup_free_ char *devices = path_join(root, "/sys/bus/pci/devices");
-		int devices_dir = open(devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (devices_dir >= 0) {
-			read_card_modaliases(inv, devices_dir);
-			close(devices_dir);
-		}
 	}
 	return 0;
 }

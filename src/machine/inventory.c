@@ -10,6 +10,28 @@ bool pci_class_is_display(uint16_t class_id)
 	       class_id == PCI_CLASS_DISPLAY_OTHER_;
 }
 
+/*
+ * Accelerators as cards: a processing accelerator (class 1200) is a GPU when its vendor makes
+ * GPUs that list so: AMD (1002: Instinct MI300X 74a1 and its VF 74b5) and NVIDIA (10de).
+ * Not Intel (8086): its class-1200 functions are the NPUs built into the CPU (Meteor Lake
+ * 7d1d, Lunar Lake 643e), while its GPUs list as display classes (Flex 56c0, Max 0bd5 are
+ * 0380). Other vendors' accelerators (FPGAs, Gaudi, inference cards) are not GPUs either.
+ * Network (02xx) and storage (01xx) controllers and bridges or switches (06xx) never are.
+ */
+bool pci_function_is_gpu(uint16_t vendor, uint16_t class_id)
+{
+	if (pci_class_is_display(class_id))
+		return true;
+	return class_id == PCI_CLASS_ACCELERATOR_ && (vendor == 0x1002 || vendor == 0x10de);
+}
+
+/* NVSwitch ids: 1af1 GA100 [A100 NVSwitch] (pci.ids), 22a3 GH100 [H100 NVSwitch] (the
+ * HGX H100 listings in tests/roots/hgx-h100-nvswitch/machine); both list as class 0680. */
+bool pci_function_is_nvswitch(uint16_t vendor, uint16_t device)
+{
+	return vendor == 0x10de && (device == 0x1af1 || device == 0x22a3);
+}
+
 static void free_cards(struct inventory *inv)
 {
 	for (size_t i = 0; i < inv->n_cards; i++) {
@@ -30,6 +52,7 @@ void inventory_free(struct inventory *inv)
 		free(f->class_name);
 		free(f->driver);
 		free(f->modalias);
+		free(f->reset_method);
 		sl_free(&f->modules);
 	}
 	free(inv->functions);
@@ -43,19 +66,52 @@ void inventory_free(struct inventory *inv)
 }
 
 /*
- * Intel's iGPU sits on the root bus (00:02.0). An AMD APU's graphics sit behind an
- * internal bridge (Raphael 0e:00.0, Phoenix c4:00.0), but share their slot with CPU-side
- * functions (PSP, USB, ACP) carrying AMD's CPU vendor id 1022; a Radeon card carries only
- * 1002.
+ * Pre-Raven AMD APUs put their graphics on the root bus, alone in its slot (Kaveri 00:01.0),
+ * like a card a hypervisor places there: their ids tell them apart. Ranges from the kernel's
+ * radeon and amdgpu drivers (the families they flag as IGP/APU): Llano, Brazos, Trinity and
+ * Richland, Kabini, Mullins, Kaveri, Carrizo, Stoney.
+ */
+static bool is_amd_root_bus_apu(uint16_t device)
+{
+	static const struct {
+		uint16_t first, last;
+	} apu[] = {
+		{ 0x9640, 0x964f }, /* Llano (Sumo) */
+		{ 0x9802, 0x980a }, /* Brazos (Wrestler) */
+		{ 0x9900, 0x99a4 }, /* Trinity, Richland (Aruba) */
+		{ 0x9830, 0x983f }, /* Kabini */
+		{ 0x9850, 0x985f }, /* Mullins */
+		{ 0x1304, 0x131d }, /* Kaveri */
+		{ 0x9870, 0x9877 }, /* Carrizo */
+		{ 0x98e4, 0x98e4 }, /* Stoney */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(apu); i++)
+		if (device >= apu[i].first && device <= apu[i].last)
+			return true;
+	return false;
+}
+
+/*
+ * Integrated graphics, from evidence, never from the bus number alone: a virtual machine
+ * (nested setups, cloud instances) puts passed-through discrete GPUs on its root bus too.
+ * - Intel: the iGPU is at the chipset's fixed address 00:02.0 (its SR-IOV VFs at 00:02.1-7
+ *   share the slot); Intel's discrete cards sit below a root port.
+ * - AMD: APU graphics behind an internal bridge (Raphael 0e:00.0, Phoenix c4:00.0) share
+ *   their slot with CPU-side functions (PSP, USB, ACP) carrying AMD's CPU vendor id 1022,
+ *   which a Radeon card never carries; older APUs are known by id (is_amd_root_bus_apu).
  */
 static bool is_integrated(const struct inventory *inv, size_t begin, size_t end, size_t display)
 {
 	const struct pci_function *d = &inv->functions[display];
+	bool root_bus = d->addr.domain == 0 && d->addr.bus == 0;
 
-	if (d->addr.domain == 0 && d->addr.bus == 0)
-		return true;
+	if (d->vendor == 0x8086)
+		return root_bus && d->addr.slot == 2;
 	if (d->vendor != 0x1002)
 		return false;
+	if (root_bus && is_amd_root_bus_apu(d->device))
+		return true;
 	for (size_t k = begin; k < end; k++)
 		if (inv->functions[k].vendor == 0x1022)
 			return true;
@@ -114,9 +170,9 @@ static void add_switch_functions(const struct inventory *inv, struct card *c, si
 	for (size_t k = 0; k < inv->n_functions; k++) {
 		const struct pci_function *f = &inv->functions[k];
 
-		if ((k >= begin && k < end) || f->is_bridge || !is_below(inv, f, sw))
+		if ((k >= begin && k < end) || f->is_bridge || f->is_vf || !is_below(inv, f, sw))
 			continue;
-		if (pci_class_is_display(f->class_id))
+		if (pci_function_is_gpu(f->vendor, f->class_id))
 			return;
 		n++;
 	}
@@ -127,6 +183,8 @@ static void add_switch_functions(const struct inventory *inv, struct card *c, si
 	for (size_t k = 0; k < inv->n_functions; k++) {
 		const struct pci_function *f = &inv->functions[k];
 
+		if (f->is_vf)
+			continue;
 		if ((k >= begin && k < end) || (!f->is_bridge && is_below(inv, f, sw)))
 			c->functions[c->n_functions++] = k;
 	}
@@ -175,11 +233,15 @@ void inventory_build_cards(struct inventory *inv)
 		size_t end = i, display = SIZE_MAX;
 		struct card *c;
 
-		/* [i, end) is one domain:bus:slot */
+		/* [i, end) is one domain:bus:slot; its SR-IOV VFs (Intel Flex VFs share the PF's
+		 * slot) are never a card nor a card's function: the PF's driver creates them. */
 		while (end < inv->n_functions &&
 		       pci_addr_same_slot(&inv->functions[i].addr, &inv->functions[end].addr)) {
-			if (display == SIZE_MAX &&
-			    pci_class_is_display(inv->functions[end].class_id))
+			const struct pci_function *f = &inv->functions[end];
+
+			if (display == SIZE_MAX && !f->is_vf &&
+			    (pci_function_is_gpu(f->vendor, f->class_id) ||
+			     pci_function_is_nvswitch(f->vendor, f->device)))
 				display = end;
 			end++;
 		}
@@ -192,14 +254,17 @@ void inventory_build_cards(struct inventory *inv)
 		memset(c, 0, sizeof(*c));
 		sl_init(&c->group_peers);
 		c->addr = inv->functions[display].addr;
-		c->n_functions = end - i;
-		c->functions = xcalloc(c->n_functions, sizeof(*c->functions));
+		c->functions = xcalloc(end - i, sizeof(*c->functions));
 		for (size_t k = i; k < end; k++) {
-			c->functions[k - i] = k;
+			if (inv->functions[k].is_vf)
+				continue;
+			c->functions[c->n_functions++] = k;
 			if (inv->functions[k].boot_vga == 1)
 				c->boot_vga = true;
 		}
-		c->integrated = is_integrated(inv, i, end, display);
+		c->nvswitch = pci_function_is_nvswitch(inv->functions[display].vendor,
+						       inv->functions[display].device);
+		c->integrated = !c->nvswitch && is_integrated(inv, i, end, display);
 		c->bmc = is_bmc_vga(&inv->functions[display]);
 		add_switch_functions(inv, c, i, end, display);
 		i = end;

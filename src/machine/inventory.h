@@ -12,9 +12,15 @@
 #define PCI_CLASS_DISPLAY_VGA_ 0x0300
 #define PCI_CLASS_DISPLAY_3D_ 0x0302
 #define PCI_CLASS_DISPLAY_OTHER_ 0x0380
+#define PCI_CLASS_ACCELERATOR_ 0x1200 /* processing accelerator */
 
-/* VGA, 3D or other display controller: what makes a domain:bus:slot a card. */
+/* VGA, 3D or other display controller. */
 bool pci_class_is_display(uint16_t class_id);
+/* What makes a domain:bus:slot a card: a display function, or a GPU vendor's processing
+ * accelerator (inventory.c says which vendors and why). */
+bool pci_function_is_gpu(uint16_t vendor, uint16_t class_id);
+/* An NVIDIA NVSwitch (NVLink switch of an HGX/DGX board), by its id. */
+bool pci_function_is_nvswitch(uint16_t vendor, uint16_t device);
 
 enum cpu_vendor {
 	CPU_UNKNOWN,
@@ -45,6 +51,15 @@ struct pci_function {
 	int boot_vga;		/* 1, 0, or -1 where sysfs has no boot_vga (non-VGA classes) */
 	struct pci_addr parent; /* the bridge above it in /sys/devices, if has_parent */
 	bool has_parent;	/* false on a root bus */
+	/* SR-IOV, from sysfs: 0 where the files are absent (no SR-IOV capability) */
+	int sriov_totalvfs, sriov_numvfs;
+	struct pci_addr physfn; /* a virtual function's physical function, if is_vf */
+	bool is_vf;		/* it has a physfn link: a VF, never a card of its own */
+	/* How the kernel can reset it between VM runs: sysfs reset_method ("flr bus"; Linux
+	 * 5.15 and later), NULL where the file is absent; then flr is the PCIe capability's
+	 * FLReset bit from config space (1, 0), -1 where that is unreadable too. */
+	char *reset_method;
+	int flr;
 	struct strlist
 	    modules; /* kernel modules whose alias matches modalias, any installed kernel */
 };
@@ -58,8 +73,10 @@ struct card {
 			       * switch port */
 	size_t n_functions;
 	bool boot_vga;	 /* any function has boot_vga=1 */
-	bool integrated; /* iGPU: on bus 0 of domain 0, or AMD APU graphics (1002 display
-			  * function sharing its slot with AMD CPU-side 1022 functions) */
+	bool integrated; /* iGPU, from evidence (inventory.c, is_integrated): Intel graphics at
+			  * the chipset's 00:02.0, AMD APU graphics by id or by the CPU-side
+			  * 1022 functions in its slot; never the bus number alone */
+	bool nvswitch;	 /* an NVSwitch, not a GPU: only with every GPU (full passthrough) */
 	bool bmc;	 /* a baseboard management controller's VGA: the server's remote
 			  * console (IPMI/KVM), never a VM's */
 	/* Filled by policy_classify(): */

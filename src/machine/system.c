@@ -64,6 +64,8 @@ static void apply_overrides(struct request *req, const struct request_overrides 
 		req->force = true;
 	if (o->no_force)
 		req->force = false;
+	if (o->full_passthrough)
+		req->full_passthrough = true;
 }
 
 /* A refusal names a device's class as pci.ids does ("Network controller"): apply loads

@@ -31,6 +31,8 @@ struct request_overrides {
 	const char *kernel_params; /* validated by the caller */
 	bool force;
 	bool no_force; /* apply --no-force: ALLOW_HOST_GPU="yes" does not count either */
+	/* apply --full-passthrough: every GPU and every NVSwitch together */
+	bool full_passthrough;
 };
 
 /* Load the settings under root into req (request_init'ed by the caller), put the overrides

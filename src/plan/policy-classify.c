@@ -41,8 +41,24 @@ static void find_group_peers(const struct inventory *inv, struct card *c, size_t
 	}
 }
 
+size_t policy_gpu_cards(const struct inventory *inv)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < inv->n_cards; i++)
+		n += !inv->cards[i].nvswitch;
+	return n;
+}
+
+size_t policy_nvswitches(const struct inventory *inv)
+{
+	return inv->n_cards - policy_gpu_cards(inv);
+}
+
 void policy_classify(struct inventory *inv)
 {
+	size_t gpus = policy_gpu_cards(inv);
+
 	inv->host_card = -1;
 	for (size_t i = 0; i < inv->n_cards && inv->host_card < 0; i++)
 		if (inv->cards[i].boot_vga)
@@ -64,7 +80,11 @@ void policy_classify(struct inventory *inv)
 		sl_free(&c->group_peers);
 		find_group_peers(inv, c, &peer);
 
-		if (inv->n_cards == 1) {
+		if (c->nvswitch) {
+			snprintf(c->reason, sizeof(c->reason),
+				 "NVSwitch: to a VM only with every GPU and every NVSwitch "
+				 "(apply --full-passthrough)");
+		} else if (gpus == 1) {
 			snprintf(c->reason, sizeof(c->reason),
 				 "only display device: the host would have none left");
 		} else if (c->host && c->boot_vga) {

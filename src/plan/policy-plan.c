@@ -37,8 +37,10 @@ static int choose_cards(const struct inventory *inv, const struct request *req, 
 			struct error *err)
 {
 	if (req->devices_auto) {
+		/* --full-passthrough alone: the candidates and every NVSwitch */
 		for (size_t c = 0; c < inv->n_cards; c++)
-			chosen[c] = inv->cards[c].candidate;
+			chosen[c] = inv->cards[c].candidate ||
+				    (req->full_passthrough && inv->cards[c].nvswitch);
 		return 0;
 	}
 	for (size_t i = 0; i < req->n_devices; i++) {
@@ -57,6 +59,17 @@ static int choose_cards(const struct inventory *inv, const struct request *req, 
 					 "device %s: there is no PCI device at this address "
 					 "(see: vfio-passthrough-setup detect)",
 					 buf);
+		if (f->is_vf) {
+			char pf[PCI_ADDR_STRLEN];
+
+			pci_addr_format(&f->physfn, pf);
+			return error_set(
+			    err, EXIT_USAGE,
+			    "device %s is an SR-IOV virtual function of %s: this package hands "
+			    "whole cards to vfio-pci at boot; a VF is bound when the VM starts "
+			    "(libvirt managed='yes'), after the PF's driver created it",
+			    buf, pf);
+		}
 		if (f->class_name)
 			return error_set(
 			    err, EXIT_USAGE,
@@ -71,6 +84,68 @@ static int choose_cards(const struct inventory *inv, const struct request *req, 
 	return 0;
 }
 
+/* The NVIDIA GPUs and NVSwitches not chosen, as "ADDR ADDR...", or NULL if none is left. */
+static char *nvlink_left_out(const struct inventory *inv, const bool *chosen)
+{
+	struct strlist left;
+	char *s = NULL;
+
+	sl_init(&left);
+	for (size_t c = 0; c < inv->n_cards; c++) {
+		const struct card *card = &inv->cards[c];
+		const struct pci_function *f = card_display_function(inv, card);
+		char addr[PCI_ADDR_STRLEN];
+
+		if (chosen[c] || (!card->nvswitch && f->vendor != VENDOR_NVIDIA))
+			continue;
+		pci_addr_format(&card->addr, addr);
+		sl_add(&left, addr);
+	}
+	if (left.n)
+		s = sl_join(&left, " ");
+	sl_free(&left);
+	return s;
+}
+
+/*
+ * An NVSwitch goes to vfio-pci only when the admin asks for full passthrough, and then
+ * together with every NVIDIA GPU and every other NVSwitch: binding a switch takes it from
+ * the host's Fabric Manager, which every GPU on the NVLink fabric needs (shared NVSwitch
+ * mode), and a VM's Fabric Manager needs all of them (full passthrough). NVSWITCH_MODES.
+ */
+static int check_nvswitches(const struct inventory *inv, const struct request *req,
+			    const bool *chosen, struct error *err)
+{
+	_cleanup_free_ char *left = NULL;
+
+	for (size_t c = 0; c < inv->n_cards && !req->full_passthrough; c++) {
+		char addr[PCI_ADDR_STRLEN];
+
+		if (!chosen[c] || !inv->cards[c].nvswitch)
+			continue;
+		pci_addr_format(&inv->cards[c].addr, addr);
+		return error_set(err, EXIT_USAGE,
+				 "refusing: %s is an NVSwitch, not a GPU: " NVSWITCH_MODES
+				 ". To hand every GPU and every NVSwitch to one VM: "
+				 "--full-passthrough.",
+				 addr);
+	}
+	if (!req->full_passthrough)
+		return 0;
+	if (policy_nvswitches(inv) == 0)
+		return error_set(err, EXIT_USAGE,
+				 "--full-passthrough: this machine has no NVSwitch; choose the "
+				 "cards with --devices alone");
+	left = nvlink_left_out(inv, chosen);
+	if (left)
+		return error_set(err, EXIT_USAGE,
+				 "--full-passthrough hands every GPU and every NVSwitch to one VM "
+				 "together, and these are not chosen: %s (name them in --devices, "
+				 "or leave --devices out)",
+				 left);
+	return 0;
+}
+
 /* Refuse what would hurt the host unless the admin consented (--force / ALLOW_HOST_GPU). */
 static int check_consent(const struct inventory *inv, const struct request *req, const bool *chosen,
 			 struct plan *plan, struct error *err)
@@ -78,7 +153,7 @@ static int check_consent(const struct inventory *inv, const struct request *req,
 	size_t kept = 0;
 
 	for (size_t c = 0; c < inv->n_cards; c++)
-		if (!chosen[c])
+		if (!chosen[c] && !inv->cards[c].nvswitch)
 			kept++;
 	for (size_t c = 0; c < inv->n_cards; c++) {
 		const struct card *card = &inv->cards[c];
@@ -199,7 +274,7 @@ static int plan_xorg(const struct inventory *inv, const struct request *req, con
 		if (host < 0 || chosen[host]) {
 			host = -1;
 			for (size_t c = 0; c < inv->n_cards && host < 0; c++)
-				if (!chosen[c])
+				if (!chosen[c] && !inv->cards[c].nvswitch) /* no display */
 					host = (int)c;
 		}
 		if (host < 0)
@@ -226,6 +301,8 @@ int policy_plan(const struct inventory *inv, const struct request *req, struct p
 		any |= chosen[c];
 	if (!any)
 		return 0;
+	if (check_nvswitches(inv, req, chosen, err) < 0)
+		goto fail;
 	if (check_consent(inv, req, chosen, plan, err) < 0)
 		goto fail;
 
@@ -249,8 +326,10 @@ int policy_plan(const struct inventory *inv, const struct request *req, struct p
 			if (strcmp(mod, "vfio_pci") != 0 && strcmp(mod, "vfio-pci") != 0)
 				sl_add_unique(&plan->softdeps, mod);
 		}
-		/* NVIDIA's own driver is built out of tree (DKMS): not in any module index. */
-		if (f->vendor == VENDOR_NVIDIA && pci_class_is_display(f->class_id))
+		/* NVIDIA's own driver is built out of tree (DKMS): not in any module index.
+		 * It drives the NVSwitches too (/dev/nvidia-nvswitchN). */
+		if (f->vendor == VENDOR_NVIDIA && (pci_class_is_display(f->class_id) ||
+						   pci_function_is_nvswitch(f->vendor, f->device)))
 			sl_add_unique(&plan->softdeps, "nvidia");
 	}
 	sl_sort(&plan->softdeps);

@@ -28,6 +28,23 @@ struct plan {
 					* modules every installed kernel has */
 };
 
+/* The two ways NVIDIA's Fabric Manager runs an NVSwitch system (its user guide, "Fabric
+ * Manager for NVIDIA NVSwitch Systems": Full Passthrough and Shared NVSwitch
+ * virtualization models). One line so that grep finds it. */
+// clang-format off
+#define NVSWITCH_MODES "NVIDIA Fabric Manager either takes all GPUs and all NVSwitches into one VM (full passthrough: apply --full-passthrough) or leaves the NVSwitches with the host or a service VM that runs Fabric Manager while the GPUs go to VMs (shared NVSwitch mode: the switches stay here)"
+// clang-format on
+
+/* The AMD family ("Navi 10") of a GPU that needs the vendor-reset module to reset between VM
+ * runs (policy-reset.c), or NULL. */
+const char *policy_reset_quirk(uint16_t vendor, uint16_t device);
+/* One line so that grep finds it: how such a card is fixed, installing nothing here. */
+// clang-format off
+#define RESET_QUIRK_FIX "install the vendor-reset module (github.com/gnif/vendor-reset, DKMS) with its udev rule udev/99-vendor-reset.rules, which loads it and writes device_specific to the card's reset_method; this package installs neither"
+// clang-format on
+/* Cards that are GPUs (every card but the NVSwitches), and the NVSwitches. */
+size_t policy_gpu_cards(const struct inventory *inv);
+size_t policy_nvswitches(const struct inventory *inv);
 /* Mark the host card, candidates and reasons, IOMMU group peers. */
 void policy_classify(struct inventory *inv);
 /* Suggested cards = candidates: their addresses and (ids not NULL) their functions' ids. */

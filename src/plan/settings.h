@@ -21,6 +21,8 @@ struct request {
 	bool kernel_params_auto; /* KERNEL_PARAMS=auto: what fits this CPU */
 	char *kernel_params;	 /* validated: no quotes, $, `, \, ;, newlines */
 	bool force; /* ALLOW_HOST_GPU=yes / --force: boot VGA, only GPU, shared group */
+	/* apply --full-passthrough: every GPU and every NVSwitch together (policy-plan.c) */
+	bool full_passthrough;
 };
 
 /* The settings file's keys, in the order of the template. */

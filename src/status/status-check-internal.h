@@ -14,5 +14,8 @@ char *regen_step(const struct status_input *in);
 void check_params_file(const struct status_input *in, struct status_report *r);
 /* /proc/cmdline against the expected parameters; pending: a reboot is awaited. */
 void check_cmdline(const struct status_input *in, bool pending, struct status_report *r);
+/* The machine's NVSwitches (with the Fabric Manager's two modes) and its cards' SR-IOV
+ * functions, as facts: they pass, whichever way the admin chose. */
+void check_datacenter(const struct status_input *in, struct status_report *r);
 /* Whether the IOMMU is on; if_off: how an IOMMU that is off counts. */
 void check_iommu(const struct status_input *in, enum check_result if_off, struct status_report *r);

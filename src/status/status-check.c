@@ -461,6 +461,8 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 		check_host_card(in, out);
 		check_groups(in, out);
 	}
+	if (in->have_pci && in->inv)
+		check_datacenter(in, out);
 	check_conflicts(in, out);
 	out->nothing_configured = nothing_configured(in);
 }

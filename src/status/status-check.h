@@ -68,6 +68,9 @@ struct status_input {
 	size_t n_functions;
 	const struct status_card *cards;
 	size_t n_cards;
+	/* The machine as detect sees it, for its NVSwitches and SR-IOV cards
+	 * (status-check-datacenter.c); NULL: not shown. */
+	const struct inventory *inv;
 	/* Functions of the card the host keeps (not passed): vfio-pci must not hold them.
 	 */
 	const struct status_function *host_functions;

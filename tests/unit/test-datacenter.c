@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Issue 22, the data-center GPU host: accelerators as cards, integration from evidence (not
+ * from bus 0), SR-IOV VFs never cards, NVSwitches only with full passthrough. Hand-built
+ * inventories from the listings of tests/roots/{mi300x-8-bmc,cloud-guest-t4-bus0,
+ * flex170-sriov,hgx-h100-nvswitch}. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detect.h"
+#include "policy.h"
+#include "unit.h"
+
+static struct pci_function *add(struct inventory *inv, const char *addr, uint16_t vendor,
+				uint16_t device, uint16_t class_id, int group, int boot_vga)
+{
+	struct pci_function *f;
+
+	inv->functions = realloc(inv->functions, (inv->n_functions + 1) * sizeof(*f));
+	f = &inv->functions[inv->n_functions++];
+	memset(f, 0, sizeof(*f));
+	pci_addr_parse(addr, &f->addr);
+	f->vendor = vendor;
+	f->device = device;
+	f->class_id = class_id;
+	f->iommu_group = group;
+	f->boot_vga = boot_vga;
+	/* as detect.c decides it: an NVSwitch (class 0680) is an endpoint */
+	f->is_bridge = (class_id >> 8) == 0x06 && !pci_function_is_nvswitch(vendor, device);
+	sl_init(&f->modules);
+	return f;
+}
+
+static void init(struct inventory *inv)
+{
+	memset(inv, 0, sizeof(*inv));
+	inv->have_pci = true;
+	inv->host_card = -1;
+}
+
+static void build(struct inventory *inv)
+{
+	inventory_build_cards(inv);
+	policy_classify(inv);
+}
+
+static char *suggested(const struct inventory *inv)
+{
+	struct strlist l;
+	char *s;
+
+	sl_init(&l);
+	policy_suggested(inv, &l, NULL);
+	s = sl_join(&l, " ");
+	sl_free(&l);
+	return s;
+}
+
+static void test_accelerators(void)
+{
+	struct inventory inv;
+	char *s;
+
+	/* MI300X (class 1200) beside an ASPEED BMC: candidates like 3D controllers */
+	init(&inv);
+	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	add(&inv, "0000:06:00.0", 0x1002, 0x74a1, 0x1200, 11, -1);
+	add(&inv, "0000:26:00.0", 0x1002, 0x74a1, 0x1200, 13, -1);
+	add(&inv, "0000:e6:00.0", 0x15b3, 0x1021, 0x0200, 26, -1);
+	build(&inv);
+	CHECK(inv.n_cards == 3);
+	CHECK(inv.host_card == 0 && inv.cards[1].candidate && inv.cards[2].candidate);
+	s = suggested(&inv);
+	CHECK_STR(s, "0000:06:00.0 0000:26:00.0");
+	free(s);
+	inventory_free(&inv);
+
+	/* never: Intel's NPU (class 1200 in the CPU), another vendor's accelerator, a NIC, a
+	 * storage controller, a bridge */
+	CHECK(pci_function_is_gpu(0x1002, 0x1200) && pci_function_is_gpu(0x10de, 0x1200));
+	CHECK(!pci_function_is_gpu(0x8086, 0x1200));
+	CHECK(!pci_function_is_gpu(0x1da3, 0x1200));
+	CHECK(!pci_function_is_gpu(0x1002, 0x0200) && !pci_function_is_gpu(0x10de, 0x0108));
+	CHECK(!pci_function_is_gpu(0x10de, 0x0680) && !pci_function_is_gpu(0x1002, 0x0604));
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0x7d55, 0x0300, 0, 1);
+	add(&inv, "0000:00:0b.0", 0x8086, 0x7d1d, 0x1200, 5, -1);
+	build(&inv);
+	CHECK(inv.n_cards == 1);
+	inventory_free(&inv);
+}
+
+static void test_integrated_by_evidence(void)
+{
+	struct inventory inv;
+
+	/* A cloud guest: two T4s on the guest's root bus, no VGA: neither is integrated */
+	init(&inv);
+	add(&inv, "0000:00:00.0", 0x8086, 0x1237, 0x0600, -1, -1);
+	add(&inv, "0000:00:04.0", 0x10de, 0x1eb8, 0x0302, -1, -1);
+	add(&inv, "0000:00:05.0", 0x10de, 0x1eb8, 0x0302, -1, -1);
+	build(&inv);
+	CHECK(inv.n_cards == 2 && !inv.cards[0].integrated && !inv.cards[1].integrated);
+	CHECK(inv.host_card == -1);
+	CHECK_STR(inv.cards[0].reason, "no boot VGA or integrated card: the host's is unknown");
+	inventory_free(&inv);
+
+	/* A QEMU guest: the emulated VGA at 00:01.0 boots, the passed GPU sits at 00:05.0 */
+	init(&inv);
+	add(&inv, "0000:00:01.0", 0x1234, 0x1111, 0x0300, -1, 1);
+	add(&inv, "0000:00:05.0", 0x10de, 0x2684, 0x0300, -1, 0);
+	build(&inv);
+	CHECK(!inv.cards[1].integrated && inv.cards[1].candidate);
+	inventory_free(&inv);
+
+	/* Intel's iGPU at the chipset's 00:02.0 is; an Arc placed on a guest's bus 0 is not */
+	init(&inv);
+	add(&inv, "0000:00:02.0", 0x8086, 0x3e98, 0x0300, 2, 1);
+	add(&inv, "0000:00:06.0", 0x8086, 0x56a0, 0x0300, 3, 0);
+	build(&inv);
+	CHECK(inv.cards[0].integrated && !inv.cards[1].integrated && inv.cards[1].candidate);
+	inventory_free(&inv);
+
+	/* A Kaveri APU's graphics on the root bus, alone in its slot: integrated by id */
+	init(&inv);
+	add(&inv, "0000:00:01.0", 0x1002, 0x130f, 0x0300, 1, 1);
+	add(&inv, "0000:00:01.1", 0x1002, 0x9840, 0x0403, 1, -1);
+	add(&inv, "0000:01:00.0", 0x10de, 0x1c82, 0x0300, 2, 0);
+	build(&inv);
+	CHECK(inv.cards[0].integrated && !inv.cards[1].integrated);
+	inventory_free(&inv);
+
+	/* A Radeon card on a guest's root bus: not integrated */
+	init(&inv);
+	add(&inv, "0000:00:01.0", 0x1234, 0x1111, 0x0300, -1, 1);
+	add(&inv, "0000:00:06.0", 0x1002, 0x744c, 0x0300, -1, 0);
+	build(&inv);
+	CHECK(!inv.cards[1].integrated && inv.cards[1].candidate);
+	inventory_free(&inv);
+}
+
+static void test_sriov(void)
+{
+	struct inventory inv;
+	struct pci_function *vf;
+	struct request req;
+	struct plan plan;
+	struct error err = { 0 };
+	const char *bad;
+
+	/* Flex 170 PF with one VF in its own slot (4d:00.1): the VF is no card and no function
+	 * of the PF's card, so passing the card never binds the VF */
+	init(&inv);
+	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	add(&inv, "0000:4d:00.0", 0x8086, 0x56c0, 0x0380, 21, -1)->sriov_totalvfs = 31;
+	inv.functions[1].sriov_numvfs = 1;
+	vf = add(&inv, "0000:4d:00.1", 0x8086, 0x56c0, 0x0380, 22, -1);
+	vf->is_vf = true;
+	pci_addr_parse("0000:4d:00.0", &vf->physfn);
+	/* and a VF of a PF elsewhere, in a slot of its own */
+	vf = add(&inv, "0000:4d:01.0", 0x8086, 0x56c0, 0x0380, 23, -1);
+	vf->is_vf = true;
+	pci_addr_parse("0000:4d:00.0", &vf->physfn);
+	build(&inv);
+	CHECK(inv.n_cards == 2);
+	CHECK(inv.cards[1].n_functions == 1 && inv.cards[1].candidate);
+
+	request_init(&req);
+	req.devices_auto = false;
+	CHECK(pci_addr_list_parse("0000:4d:00.0", &req.devices, &req.n_devices, &bad) == 0);
+	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
+	CHECK(plan.n_functions == 1);
+	plan_free(&plan);
+	free(req.devices);
+	CHECK(pci_addr_list_parse("0000:4d:00.1", &req.devices, &req.n_devices, &bad) == 0);
+	CHECK(policy_plan(&inv, &req, &plan, &err) == -1 && err.code == EXIT_USAGE);
+	CHECK(strstr(err.msg, "SR-IOV virtual function of 0000:4d:00.0") != NULL);
+	request_free(&req);
+	inventory_free(&inv);
+}
+
+static void hgx(struct inventory *inv)
+{
+	static const char *const gpus[] = { "0000:1b:00.0", "0000:43:00.0", "0000:52:00.0",
+					    "0000:61:00.0" };
+	static const char *const switches[] = { "0000:07:00.0", "0000:08:00.0" };
+
+	init(inv);
+	add(inv, "0000:04:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	for (size_t i = 0; i < ARRAY_SIZE(switches); i++)
+		add(inv, switches[i], 0x10de, 0x22a3, 0x0680, 86 + (int)i, -1);
+	for (size_t i = 0; i < ARRAY_SIZE(gpus); i++)
+		add(inv, gpus[i], 0x10de, 0x2330, 0x0302, 11 + 2 * (int)i, -1);
+	build(inv);
+}
+
+static int plan_with(const struct inventory *inv, const char *devices, bool full, struct plan *plan,
+		     struct error *err)
+{
+	struct request req;
+	const char *bad;
+	int r;
+
+	request_init(&req);
+	req.full_passthrough = full;
+	if (devices) {
+		req.devices_auto = false;
+		if (pci_addr_list_parse(devices, &req.devices, &req.n_devices, &bad) < 0)
+			abort();
+	}
+	memset(err, 0, sizeof(*err));
+	r = policy_plan(inv, &req, plan, err);
+	request_free(&req);
+	return r;
+}
+
+static void test_nvswitch(void)
+{
+	struct inventory inv;
+	struct plan plan;
+	struct error err;
+	char *s;
+
+	hgx(&inv);
+	CHECK(inv.n_cards == 7 && policy_nvswitches(&inv) == 2 && policy_gpu_cards(&inv) == 5);
+	CHECK(inv.cards[1].nvswitch && !inv.cards[1].candidate && !inv.cards[1].host);
+	CHECK(strstr(inv.cards[1].reason, "NVSwitch") != NULL);
+	/* the GPUs stay candidates (shared NVSwitch mode), the switches are never suggested */
+	s = suggested(&inv);
+	CHECK_STR(s, "0000:1b:00.0 0000:43:00.0 0000:52:00.0 0000:61:00.0");
+	free(s);
+
+	/* a hand-written --devices naming a switch: refused, the two modes explained */
+	CHECK(plan_with(&inv, "0000:1b:00.0,0000:07:00.0", false, &plan, &err) == -1);
+	CHECK(err.code == EXIT_USAGE && strstr(err.msg, "0000:07:00.0 is an NVSwitch") &&
+	      strstr(err.msg, "shared NVSwitch mode") && strstr(err.msg, "--full-passthrough"));
+	/* full passthrough of part of the fabric: refused, naming what is left out */
+	CHECK(plan_with(&inv, "0000:1b:00.0,0000:07:00.0", true, &plan, &err) == -1);
+	CHECK(strstr(err.msg, "0000:08:00.0 0000:43:00.0 0000:52:00.0 0000:61:00.0") != NULL);
+	/* full passthrough: every GPU and every switch, the BMC's VGA kept */
+	CHECK(plan_with(&inv, NULL, true, &plan, &err) == 0);
+	CHECK(plan.n_cards == 6 && plan.n_functions == 6);
+	s = sl_join(&plan.vfio_ids, ",");
+	CHECK_STR(s, "10de:22a3,10de:2330");
+	free(s);
+	CHECK(sl_has(&plan.softdeps, "nvidia"));
+	plan_free(&plan);
+	CHECK(plan_with(&inv,
+			"0000:07:00.0,0000:08:00.0,0000:1b:00.0,0000:43:00.0,0000:52:00.0,"
+			"0000:61:00.0",
+			true, &plan, &err) == 0);
+	plan_free(&plan);
+	/* GPUs alone, as before: fine without the option */
+	CHECK(plan_with(&inv, "0000:1b:00.0", false, &plan, &err) == 0 && plan.n_cards == 1);
+	plan_free(&plan);
+	inventory_free(&inv);
+
+	/* No host card known, the GPUs passed: Xorg's BusID is never an NVSwitch's */
+	hgx(&inv);
+	inv.functions[0].vendor = 0x10de; /* the VGA is no BMC's: nothing marks a host */
+	inv.functions[0].device = 0x2330;
+	inv.functions[0].class_id = 0x0302;
+	inv.functions[0].boot_vga = -1;
+	build(&inv);
+	CHECK(inv.host_card == -1);
+	CHECK(plan_with(&inv, "0000:04:00.0,0000:1b:00.0,0000:43:00.0,0000:52:00.0,0000:61:00.0",
+			false, &plan, &err) == -1); /* the only GPUs: consent needed */
+	{
+		struct request req;
+		const char *bad;
+
+		request_init(&req);
+		req.devices_auto = false;
+		req.force = true;
+		CHECK(pci_addr_list_parse("0000:04:00.0", &req.devices, &req.n_devices, &bad) == 0);
+		CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
+		CHECK(plan.xorg && plan.host_busid.bus == 0x1b);
+		plan_free(&plan);
+		request_free(&req);
+	}
+	inventory_free(&inv);
+
+	/* --full-passthrough where there is no NVSwitch: said, not ignored */
+	init(&inv);
+	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 21, -1);
+	build(&inv);
+	CHECK(plan_with(&inv, NULL, true, &plan, &err) == -1);
+	CHECK(strstr(err.msg, "no NVSwitch") != NULL);
+	inventory_free(&inv);
+}
+
+/* Detection over the fixtures (real libpci on make-root's sysfs), run from the source tree. */
+static char tmp[] = "/tmp/test-datacenter.XXXXXX";
+
+static int make_root(const char *scenario)
+{
+	char *cmd = xasprintf("rm -rf %s/root && tests/roots/make-root %s %s/root >/dev/null", tmp,
+			      scenario, tmp);
+	int r = system(cmd);
+
+	free(cmd);
+	return r;
+}
+
+static void write_dev(const char *rel, const void *content, size_t len)
+{
+	char *p = xasprintf("%s/root/sys/bus/pci/devices/%s", tmp, rel);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	CHECK(fd >= 0 && write(fd, content, len) == (ssize_t)len);
+	if (fd >= 0)
+		close(fd);
+	free(p);
+}
+
+static void test_detect(void)
+{
+	struct inventory inv;
+	struct error err = { 0 };
+	char *root = xasprintf("%s/root", tmp);
+	unsigned char config[256] = { 0 };
+	const struct pci_function *f;
+	struct pci_addr a;
+	char *p;
+	FILE *in;
+
+	/* SR-IOV: counts on the PF, the VF known by its physfn link and kept out of the card */
+	CHECK(make_root("flex170-sriov") == 0);
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	pci_addr_parse("0000:4d:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->sriov_totalvfs == 31 && f->sriov_numvfs == 1 && !f->is_vf);
+	pci_addr_parse("0000:4d:00.1", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->is_vf && f->physfn.bus == 0x4d && f->physfn.func == 0);
+	CHECK(inv.n_cards == 2 && inv.cards[1].n_functions == 1);
+	inventory_free(&inv);
+
+	/* NVSwitch: class 0680, yet an endpoint and a card of its own kind */
+	CHECK(make_root("hgx-h100-nvswitch") == 0);
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	pci_addr_parse("0000:07:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && !f->is_bridge && inv.cards[inventory_find_card(&inv, &a)].nvswitch);
+	inventory_free(&inv);
+
+	/* reset_method as the kernel writes it; without it, FLR from the PCIe capability */
+	CHECK(make_root("single-gpu") == 0);
+	write_dev("0000:07:00.0/reset_method", "flr bus\n", 8);
+	p = xasprintf("%s/sys/bus/pci/devices/0000:07:00.1/config", root);
+	in = fopen(p, "rb");
+	CHECK(in && fread(config, 1, 64, in) == 64);
+	if (in)
+		fclose(in);
+	free(p);
+	config[0x06] |= 0x10; /* status: capability list */
+	config[0x34] = 0x40;  /* first capability */
+	config[0x40] = 0x10;  /* PCI Express, last */
+	config[0x42] = 0x02;  /* version 2 */
+	config[0x47] = 0x10;  /* DevCap bit 28: FLReset */
+	write_dev("0000:07:00.1/config", config, sizeof(config));
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	pci_addr_parse("0000:07:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->reset_method && strcmp(f->reset_method, "flr bus") == 0 && f->flr == -1);
+	pci_addr_parse("0000:07:00.1", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && !f->reset_method && f->flr == 1);
+	inventory_free(&inv);
+	free(root);
+}
+
+static void test_reset_quirk(void)
+{
+	/* vendor-reset's list (src/device-db.h): RX 580, Vega 64, Radeon VII, RX 5700 XT, MI100 */
+	CHECK_STR(policy_reset_quirk(0x1002, 0x67df), "Polaris 10");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x687f), "Vega 10");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x66af), "Vega 20");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x731f), "Navi 10");
+	CHECK_STR(policy_reset_quirk(0x1002, 0x738c), "Arcturus (Instinct MI100)");
+	/* not on it: Navi 21, MI300X, an NVIDIA card with the same device number */
+	CHECK(!policy_reset_quirk(0x1002, 0x73bf) && !policy_reset_quirk(0x1002, 0x74a1));
+	CHECK(!policy_reset_quirk(0x10de, 0x67df));
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmp))
+		return 1;
+	test_detect();
+	test_reset_quirk();
+	test_accelerators();
+	test_integrated_by_evidence();
+	test_sriov();
+	test_nvswitch();
+	{
+		char *cmd = xasprintf("rm -rf %s", tmp);
+
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", tmp);
+		free(cmd);
+	}
+	return unit_done("datacenter");
+}
