@@ -378,6 +378,16 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	sl_init(&confirm_args);
 	owned_files_remove_leftovers(root);
 	state_load(root, &old);
+	/* A package upgrade (the postinst's --refresh-initramfs) while a trial waits for its
+	 * boot or its confirm: until confirm the default boot stays exactly as before, so an
+	 * upgrade writes nothing; confirm, apply or remove later do the whole job. */
+	if (o->refresh_initramfs && !o->trial && !o->confirm_config && old.trial) {
+		printf("A trial is pending (apply --trial): the package upgrade leaves it as it is "
+		       "and changes no file; '" PROG " confirm' in the trial boot, or '" PROG
+		       " remove', ends it.\n");
+		ret = write_changed_file(o->changed_file, NULL, err) < 0 ? -1 : 0;
+		goto out;
+	}
 	/* confirm: every journal from here on says so, with the options that plan it, so that
 	 * a confirm run again after a crash at any step finishes it (the trial file, which had
 	 * the options, goes in this commit). The final record drops it; a failure keeps old. */
