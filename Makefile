@@ -101,7 +101,7 @@ check-unit: $(UNIT_BINS)
 	VPS_KERNEL_INDEX_BUILTIN=$$(tests/lib/kernel-index --builtin-vfio) && \
 	VPS_KERNEL_INDEX_TRIXIE=$$(tests/lib/kernel-index --release trixie) && \
 	export VPS_KERNEL_INDEX VPS_KERNEL_INDEX_BUILTIN VPS_KERNEL_INDEX_TRIXIE && \
-	tests/run-unit $(UNIT_BINS)
+	tests/unit/run $(UNIT_BINS)
 
 check-roots: $(BUILD)/$(PACKAGE) $(UNIT_BINS)
 	BUILD=$(BUILD) tests/roots/run
