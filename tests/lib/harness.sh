@@ -21,6 +21,8 @@
 #               failed never passes
 #   setup_clear the next checks stand on nothing that failed (a new scenario)
 #   skip DESCRIPTION REASON   a check that cannot run here, counted and shown ("SKIP: ...")
+#   make_root SCENARIO DIR a fake machine from tests/roots/SCENARIO (tests/roots/make-root; the
+#               command VPS_MAKE_ROOT names instead, tests/lib/test-harness's failing one)
 #   has TEXT NEEDLE        TEXT holds NEEDLE (a fixed string)
 #   updating_goldens       true under VPS_UPDATE_GOLDEN=1: the runner rewrites its golden files
 #   summary     the line "SUITE: N passed, N failed" (", N skipped" when any were), nothing
@@ -78,6 +80,9 @@ setup() { # setup DESCRIPTION COMMAND...
 }
 setup_clear() {
 	harness_setup_failed=
+}
+make_root() { # make_root SCENARIO DIR
+	"${VPS_MAKE_ROOT:-$top/tests/roots/make-root}" "$@"
 }
 has() {
 	case $1 in *"$2"*) return 0 ;; esac
