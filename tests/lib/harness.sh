@@ -12,7 +12,7 @@
 #               under $VALGRIND (exported, for the check scripts runners start)
 #   run_vps ROOT ARGS...   the program on ROOT, under $VALGRIND: the one way the tests run it
 #   vps ROOT ARGS...       run_vps with stdout and stderr in $out, the exit status in $rc; ROOT
-#               must exist (never the host; after a failed set-up nothing runs, rc=125); with
+#               must exist (never the host; after a failed set-up nothing runs: rc=125); with
 #               $stand_ins set, the stand-in tools of that
 #               directory come first on PATH, see FAKE_ROOT=ROOT, and regeneration runs under ROOT
 #   ok, fail MESSAGE, check DESCRIPTION COMMAND...   count a pass or a failure ("FAIL: ...")
@@ -91,7 +91,8 @@ made() { # right after VAR=$(MAKER ...): made VAR DESCRIPTION
 	setup_clear
 	eval "harness_dir=\${$1:-}"
 	setup "$2" test "$harness_rc" -eq 0 -a -n "$harness_dir" -a -d "$harness_dir"
-	[ -z "$harness_setup_failed" ] || eval "$1=\$tmp/unmade"
+	harness_unmade=$((${harness_unmade:-0} + 1))
+	[ -z "$harness_setup_failed" ] || eval "$1=\$tmp/unmade-$harness_unmade"
 }
 make_root() { # make_root SCENARIO DIR
 	"${VPS_MAKE_ROOT:-$top/tests/roots/make-root}" "$@"
@@ -117,7 +118,7 @@ run_vps() { # run_vps ROOT ARGS...
 	${VALGRIND:-} "$bin" --root "$harness_root" "$@"
 }
 vps() { # vps ROOT ARGS...: stdout+stderr in $out, exit status in $rc
-	if [ ! -d "$1" ] && [ -n "$harness_setup_failed" ]; then
+	if [ -n "$harness_setup_failed" ]; then
 		out="(not run: set-up failed: $harness_setup_failed)" rc=125
 		return 0
 	fi
