@@ -155,9 +155,11 @@ check-settings: $(BUILD)/$(PACKAGE)
 check-tools:
 	tests/tools/run
 
-# The suite's own helpers: tests/lib/kernel-index called side by side on a fresh cache.
-check-test-lib:
+# The suite's own helpers: tests/lib/kernel-index called side by side on a fresh cache; the
+# harness and the runners when a set-up step fails (no check passes after it).
+check-test-lib: $(BUILD)/$(PACKAGE)
 	tests/lib/test-kernel-index
+	BUILD=$(BUILD) tests/lib/test-harness
 
 # systemd-boot (kernel-install, /etc/kernel/cmdline) and proxmox-boot-tool, with stand-in tools;
 # then both with dracut building the images the boot tools copy.
