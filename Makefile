@@ -1,5 +1,5 @@
 # vfio-passthrough-setup — build, install and test.
-# `make` builds the helper; `make check` runs the unit and fake-root tests;
+# `make` builds the helper; `make check` runs every in-tree suite once, under ASan+UBSan;
 # `make test-all` is what README's test command and CI run.
 
 PACKAGE   := vfio-passthrough-setup
@@ -100,9 +100,10 @@ clean:
 CHECK_BUILD ?= build-asan
 SAN_CFLAGS  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_LDFLAGS = -fsanitize=address,undefined
-CHECK_SUITES = check-unit check-roots check-apply check-rebind check-trial check-settings \
-       check-boot-stacks check-status check-contract check-doc check-schema check-metrics \
-       check-tools check-test-lib check-format
+# The longest first: under -j2 the short ones fill the gaps instead of trailing alone.
+CHECK_SUITES = check-contract check-apply check-trial check-boot-stacks check-roots check-rebind \
+       check-status check-unit check-settings check-test-lib check-doc check-schema check-metrics \
+       check-tools check-format
 check:
 	$(MAKE) BUILD=$(CHECK_BUILD) CC=gcc CFLAGS="$(SAN_CFLAGS)" LDFLAGS="$(SAN_LDFLAGS)" check-suites
 
@@ -204,7 +205,7 @@ check-metrics:
 check-doc:
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l doc/$(PACKAGE).8 2>&1 >/dev/null | \
 	  { ! grep . ; }
-	tests/completion/run || [ $$? -eq 77 ]
+	tests/completion/run
 	tests/doc/check-excerpts
 
 # Not part of the tests: detect against lspci -nnk on a generated tree of 256 devices.
@@ -225,7 +226,8 @@ check-format:
 	@v=$$(clang-format --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p'); \
 	if [ "$$v" = 14 ]; then clang-format --dry-run -Werror $(FORMAT_SRCS) && \
 	  echo "format: $(words $(FORMAT_SRCS)) passed, 0 failed"; \
-	else echo "format: skipped: clang-format $${v:-not installed}, the tree is kept in 14's style"; fi
+	else echo "SKIP: format (clang-format $${v:-not installed}: the tree is kept in 14's style)"; \
+	  echo "format: 0 passed, 0 failed, 1 skipped"; fi
 
 include tests/fuzz/fuzz.mk
 
