@@ -96,7 +96,7 @@ clean:
 # directory, as kmod's test suite runs: a memory error or undefined behaviour fails the check
 # that met it, and a plain run would find nothing this one misses. It costs about a third more
 # CPU than a plain run (LeakSanitizer's scan at each of the program's ~2000 exits is most of
-# it): 150-175 s of CPU, so about 1.5 min of wall on two idle cores.
+# it): 150-175 s of CPU from a clean build directory.
 # `make check-suites` runs the same suites on $(BUILD) as built (no sanitizer).
 CHECK_BUILD ?= build-asan
 SAN_CFLAGS  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
