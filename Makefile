@@ -95,7 +95,7 @@ clean:
 # program and unit tests built under ASan+UBSan (LeakSanitizer included) in their own
 # directory, as kmod's test suite runs: a memory error or undefined behaviour fails the check
 # that met it, and a plain run would find nothing this one misses. It costs about a third more
-# CPU than a plain run (LeakSanitizer's scan at each of the program's ~2000 exits is most of
+# CPU than a plain run (LeakSanitizer's scan at each of the program's exits is most of
 # it): 150-175 s of CPU from a clean build directory.
 # `make check-suites` runs the same suites on $(BUILD) as built (no sanitizer).
 CHECK_BUILD ?= build-asan
