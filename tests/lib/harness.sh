@@ -12,7 +12,8 @@
 #               under $VALGRIND (exported, for the check scripts runners start)
 #   run_vps ROOT ARGS...   the program on ROOT, under $VALGRIND: the one way the tests run it
 #   vps ROOT ARGS...       run_vps with stdout and stderr in $out, the exit status in $rc; ROOT
-#               must exist (never the host); with $stand_ins set, the stand-in tools of that
+#               must exist (never the host; after a failed set-up nothing runs: rc=125); with
+#               $stand_ins set, the stand-in tools of that
 #               directory come first on PATH, see FAKE_ROOT=ROOT, and regeneration runs under ROOT
 #   ok, fail MESSAGE, check DESCRIPTION COMMAND...   count a pass or a failure ("FAIL: ...")
 #   setup DESCRIPTION COMMAND...   a step the checks after it stand on (an install, a build). If
@@ -20,7 +21,13 @@
 #               ("SKIP: ... (set-up failed: ...)") until setup_clear: a check whose set-up
 #               failed never passes
 #   setup_clear the next checks stand on nothing that failed (a new scenario)
+#   VAR=$(MAKER ...); made VAR DESCRIPTION   a new scenario on what MAKER made in a command
+#               substitution (a fake root): a set-up step that failed if MAKER did or VAR is no
+#               directory; VAR then names a directory under $tmp that does not exist, so
+#               nothing after it writes outside $tmp (and vps on it counts nothing)
 #   skip DESCRIPTION REASON   a check that cannot run here, counted and shown ("SKIP: ...")
+#   make_root SCENARIO DIR a fake machine from tests/roots/SCENARIO (tests/roots/make-root; the
+#               command VPS_MAKE_ROOT names instead, tests/lib/test-harness's failing one)
 #   has TEXT NEEDLE        TEXT holds NEEDLE (a fixed string)
 #   updating_goldens       true under VPS_UPDATE_GOLDEN=1: the runner rewrites its golden files
 #   summary     the line "SUITE: N passed, N failed" (", N skipped" when any were), nothing
@@ -79,6 +86,17 @@ setup() { # setup DESCRIPTION COMMAND...
 setup_clear() {
 	harness_setup_failed=
 }
+made() { # right after VAR=$(MAKER ...): made VAR DESCRIPTION
+	harness_rc=$?
+	setup_clear
+	eval "harness_dir=\${$1:-}"
+	setup "$2" test "$harness_rc" -eq 0 -a -n "$harness_dir" -a -d "$harness_dir"
+	harness_unmade=$((${harness_unmade:-0} + 1))
+	[ -z "$harness_setup_failed" ] || eval "$1=\$tmp/unmade-$harness_unmade"
+}
+make_root() { # make_root SCENARIO DIR
+	"${VPS_MAKE_ROOT:-$top/tests/roots/make-root}" "$@"
+}
 has() {
 	case $1 in *"$2"*) return 0 ;; esac
 	return 1
@@ -100,6 +118,10 @@ run_vps() { # run_vps ROOT ARGS...
 	${VALGRIND:-} "$bin" --root "$harness_root" "$@"
 }
 vps() { # vps ROOT ARGS...: stdout+stderr in $out, exit status in $rc
+	if [ -n "$harness_setup_failed" ]; then
+		out="(not run: set-up failed: $harness_setup_failed)" rc=125
+		return 0
+	fi
 	[ -d "$1" ] || {
 		echo "$suite: no fake root '$1'" >&2
 		exit 1

@@ -56,7 +56,7 @@ record_drivers() {
 build_machine() { # STACK VARIANT DIR
 	local stack=$1 variant=$2 r=$3 l g
 	l=${stack%+*} g=${stack#*+}
-	tests/roots/make-root intel-igpu-nvidia "$r" >/dev/null || return 1
+	make_root intel-igpu-nvidia "$r" >/dev/null || return 1
 	mkdir -p "$r/fake-machine" "$r/usr/sbin" "$r/proc/self" "$r/proc/sys/kernel/random" || return 1
 	echo "$stack" >"$r/fake-machine/stack"
 	record_drivers "$r"
