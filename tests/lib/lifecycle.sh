@@ -21,10 +21,13 @@ lc_grub=/etc/default/grub.d/$pkg.cfg
 lc_xorg=/etc/X11/xorg.conf.d/10-$pkg.conf
 lc_override=/etc/$pkg/driver-override
 
-# lifecycle_installed [LABEL]: dpkg has the package installed and configured
+# lifecycle_installed [LABEL]: dpkg has the package installed and configured (a check);
+# lifecycle_is_installed: the same as a condition (for harness.sh's setup)
 lifecycle_installed() {
-	check "${1:+$1: }package installed" \
-		in_target "dpkg-query -W -f '\${Status}' $pkg | grep -qx 'install ok installed'"
+	check "${1:+$1: }package installed" lifecycle_is_installed
+}
+lifecycle_is_installed() {
+	in_target "dpkg-query -W -f '\${Status}' $pkg 2>/dev/null | grep -qx 'install ok installed'"
 }
 
 # lifecycle_applied LABEL GOLDEN-ETC KERNEL: the files a card's configuration writes equal the
