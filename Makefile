@@ -225,7 +225,7 @@ REPO_URL ?= https://example.org/$(PACKAGE)
 repo:
 	@test -n "$(REPO_KEY)" || { echo "make repo: REPO_KEY=the signing key's fingerprint (doc/apt-repository.md)" >&2; exit 2; }
 	tools/apt-repo --key "$(REPO_KEY)" --out "$(REPO_DIR)" --url "$(REPO_URL)" \
-	  $(foreach s,bookworm trixie,$(addprefix $(s)=,$(filter-out %-dbgsym_%,$(wildcard build/release/*/$(s)/*.deb))))
+	  $(foreach s,bookworm trixie,$(foreach f,$(wildcard build/release/*/$(s)/*.deb),$(if $(findstring -dbgsym_,$(f)),,$(s)=$(f))))
 
 # The repository served on 127.0.0.1 to apt in a Debian 12 chroot: install, upgrade, and a
 # repository unsigned or signed by another key refused (root; tests/repo/run).
