@@ -214,8 +214,7 @@ chroot-test:
 # tools/release's refusals and dry path on a temporary clone, then upgrades from every
 # release (tools/releases) to the tree in Debian 12 and 13 chroots (root; tests/upgrade/run).
 upgrade-test:
-	tests/upgrade/release-tool
-	tests/upgrade/run
+	tests/upgrade/release-tool; r=$$?; tests/upgrade/run && exit $$r
 
 # A signed apt repository (tools/apt-repo) of the packages tools/release built into
 # build/release/VERSION/{bookworm,trixie}; every version stays published. doc/apt-repository.md:
