@@ -35,7 +35,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all install uninstall clean check check-suites check-roots-detect check-format check-unit check-roots check-apply check-settings check-boot-stacks \
         check-rebind check-trial check-contract check-asan check-valgrind check-schema check-metrics check-tools check-test-lib check-shell check-ansible \
         check-ansible-lint check-ansible-ci lint deb \
-        chroot-test vm-test fuzz bench test-all
+        chroot-test upgrade-test repro-test repo repo-test vm-test fuzz bench test-all
 
 all: $(BUILD)/$(PACKAGE)
 
@@ -239,6 +239,30 @@ include tests/fuzz/fuzz.mk
 # scenarios in Debian 12 chroots (root, mmdebstrap; base tarball cached in $VPS_TEST_CACHE).
 chroot-test:
 	tests/chroot/run
+
+# tools/release's refusals and dry path on a temporary clone, then upgrades from every
+# release (tools/releases) to the tree in Debian 12 and 13 chroots (root; tests/upgrade/run).
+upgrade-test:
+	tests/upgrade/release-tool; r=$$?; tests/upgrade/run && exit $$r
+
+# A signed apt repository (tools/apt-repo) of the packages tools/release built into
+# build/release/VERSION/{bookworm,trixie}; every version stays published. doc/apt-repository.md:
+#   make repo REPO_KEY=FINGERPRINT [REPO_DIR=build/repo] [REPO_URL=https://...]
+REPO_DIR ?= build/repo
+REPO_URL ?= https://example.org/$(PACKAGE)
+repo:
+	@test -n "$(REPO_KEY)" || { echo "make repo: REPO_KEY=the signing key's fingerprint (doc/apt-repository.md)" >&2; exit 2; }
+	tools/apt-repo --key "$(REPO_KEY)" --out "$(REPO_DIR)" --url "$(REPO_URL)" \
+	  $(foreach s,bookworm trixie,$(foreach f,$(wildcard build/release/*/$(s)/*.deb),$(if $(findstring -dbgsym_,$(f)),,$(s)=$(f))))
+
+# The repository served on 127.0.0.1 to apt in a Debian 12 chroot: install, upgrade, and a
+# repository unsigned or signed by another key refused (root; tests/repo/run).
+repo-test:
+	tests/repo/run
+
+# Two builds of the tree in two directories give byte-identical .deb files.
+repro-test:
+	tests/repro/run
 
 # ansible-lint on contrib/ansible, then the role for real against a chroot (root).
 check-ansible:
