@@ -69,7 +69,9 @@ void inventory_free(struct inventory *inv)
  * Pre-Raven AMD APUs put their graphics on the root bus, alone in its slot (Kaveri 00:01.0),
  * like a card a hypervisor places there: their ids tell them apart. Ranges from the kernel's
  * radeon and amdgpu drivers (the families they flag as IGP/APU): Llano, Brazos, Trinity and
- * Richland, Kabini, Mullins, Kaveri, Carrizo, Stoney.
+ * Richland, Kabini, Mullins, Kaveri, Carrizo, Stoney. Checked against radeon_PCI_IDS in
+ * include/drm/drm_pciids.h (RADEON_IS_IGP: SUMO, PALM, ARUBA, KABINI, KAVERI); Mullins,
+ * Carrizo and Stoney are amdgpu's (amdgpu_drv.c, AMD_IS_APU).
  */
 static bool is_amd_root_bus_apu(uint16_t device)
 {
