@@ -502,7 +502,8 @@ static void read_reset(struct pci_dev *d, int dir, struct pci_function *f)
 /* The card functions' own details: their modalias (its one use is looking up their kernel
  * modules) and their resets. Read for the cards only: for a server's every NIC and disk
  * they cost a file or a config-space read each. */
-static void read_card_details(struct inventory *inv, struct pci_access *acc, int devices_dir)
+static void read_card_details(struct inventory *inv, struct pci_access *acc, int devices_dir,
+			      unsigned flags)
 {
 	for (struct pci_dev *d = acc->devices; d; d = d->next) {
 		struct pci_addr a = { .domain = (unsigned)d->domain,
@@ -530,7 +531,10 @@ static void read_card_details(struct inventory *inv, struct pci_access *acc, int
 		if (dir < 0)
 			continue;
 		f->modalias = read_optional(dir, "modalias");
-		read_reset(d, dir, f);
+		if (flags & DETECT_NO_RESET)
+			f->flr = -1;
+		else
+			read_reset(d, dir, f);
 		close(dir);
 	}
 }
@@ -569,7 +573,7 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 		r = add_function(inv, acc, d, devices, devices_dir, flags, err);
 	if (r == 0) {
 		inventory_build_cards(inv);
-		read_card_details(inv, acc, devices_dir);
+		read_card_details(inv, acc, devices_dir, flags);
 	}
 	pci_cleanup(acc);
 	close(devices_dir);

@@ -11,6 +11,9 @@ int detect_inventory(const char *root, struct inventory *inv, struct error *err)
  * apply's time on a server); apply and status decide and write without them. */
 enum detect_flags {
 	DETECT_NO_NAMES = 1 << 0, /* name and class_name stay NULL */
+	/* reset_method stays NULL and flr -1: only detect and status report resets, and the
+	 * FLR fallback reads each card function's config space through libpci */
+	DETECT_NO_RESET = 1 << 1,
 };
 /* detect_inventory() is detect_inventory_flags(root, 0, ...). */
 int detect_inventory_flags(const char *root, unsigned flags, struct inventory *inv,
