@@ -318,11 +318,14 @@ const char *vfio_state_name(enum vfio_state s)
 	}
 }
 
+const char *vfio_lookup_failure(bool kernels_installed)
+{
+	return kernels_installed
+		   ? "the installed kernels' module index could not be read (run depmod -a)"
+		   : "no kernel is installed under /lib/modules or /usr/lib/modules";
+}
+
 const char *vfio_unknown_reason(const struct inventory *inv)
 {
-	if (inv->vfio_pci != VFIO_UNKNOWN)
-		return NULL;
-	if (!inv->kernels.n)
-		return "no kernel is installed under /lib/modules or /usr/lib/modules";
-	return "the installed kernels' module index could not be read (run depmod -a)";
+	return inv->vfio_pci == VFIO_UNKNOWN ? vfio_lookup_failure(inv->kernels.n > 0) : NULL;
 }

@@ -114,3 +114,5 @@ const char *cpu_vendor_name(enum cpu_vendor v);
 const char *vfio_state_name(enum vfio_state s);
 /* Why vfio-pci's state is unknown ("no kernel is installed under ..."); NULL when known. */
 const char *vfio_unknown_reason(const struct inventory *inv);
+/* The same reason from the one fact it depends on: whether any kernel is installed. */
+const char *vfio_lookup_failure(bool kernels_installed);

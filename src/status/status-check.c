@@ -157,14 +157,9 @@ static void check_vfio_module(const struct status_input *in, enum check_result i
 			   "no installed kernel has vfio-pci");
 		break;
 	case VFIO_LOOKUP_NO_KERNEL:
-		report_add(
-		    r, "vfio-pci", NULL, CHECK_UNKNOWN, NULL, NULL,
-		    "not looked up: no kernel is installed under /lib/modules or /usr/lib/modules");
-		break;
 	case VFIO_LOOKUP_NO_INDEX:
-		report_add(
-		    r, "vfio-pci", NULL, CHECK_UNKNOWN, NULL, NULL,
-		    "not looked up: the installed kernels' module index could not be read (run depmod -a)");
+		report_add(r, "vfio-pci", NULL, CHECK_UNKNOWN, NULL, NULL, "not looked up: %s",
+			   vfio_lookup_failure(in->vfio_lookup == VFIO_LOOKUP_NO_INDEX));
 		break;
 	}
 }
