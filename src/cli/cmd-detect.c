@@ -69,6 +69,27 @@ static void reset_json(struct json *j, const struct pci_function *f)
 		json_null(j);
 }
 
+static void strlist_json(struct json *j, const char *key, const struct strlist *l)
+{
+	json_key(j, key);
+	json_array_begin(j);
+	for (size_t i = 0; i < l->n; i++)
+		json_string(j, l->items[i]);
+	json_array_end(j);
+}
+
+/* The driver bound now and the IOMMU group (null when there is none). */
+static void binding_json(struct json *j, const struct pci_function *f)
+{
+	json_key(j, "driver");
+	json_string(j, f->driver);
+	json_key(j, "iommu_group");
+	if (f->iommu_group >= 0)
+		json_int(j, f->iommu_group);
+	else
+		json_null(j);
+}
+
 static void function_json(struct json *j, const struct pci_function *f, bool full)
 {
 	char addr[PCI_ADDR_STRLEN], id[PCI_ID_STRLEN], cls[8];
@@ -87,28 +108,9 @@ static void function_json(struct json *j, const struct pci_function *f, bool ful
 		json_string(j, f->name);
 		return;
 	}
-	json_key(j, "driver");
-	json_string(j, f->driver);
-	json_key(j, "iommu_group");
-	if (f->iommu_group >= 0)
-		json_int(j, f->iommu_group);
-	else
-		json_null(j);
-	json_key(j, "modules");
-	json_array_begin(j);
-	for (size_t m = 0; m < f->modules.n; m++)
-		json_string(j, f->modules.items[m]);
-	json_array_end(j);
+	binding_json(j, f);
+	strlist_json(j, "modules", &f->modules);
 	reset_json(j, f);
-}
-
-static void strlist_json(struct json *j, const char *key, const struct strlist *l)
-{
-	json_key(j, key);
-	json_array_begin(j);
-	for (size_t i = 0; i < l->n; i++)
-		json_string(j, l->items[i]);
-	json_array_end(j);
 }
 
 /* The SR-IOV virtual functions present of the physical function pf: those with a physfn link
@@ -177,13 +179,7 @@ static void nvswitches_json(struct json *j, const struct inventory *inv)
 			continue;
 		json_object_begin(j);
 		function_json(j, f, true);
-		json_key(j, "driver");
-		json_string(j, f->driver);
-		json_key(j, "iommu_group");
-		if (f->iommu_group >= 0)
-			json_int(j, f->iommu_group);
-		else
-			json_null(j);
+		binding_json(j, f);
 		json_key(j, "reason");
 		json_string(j, c->reason);
 		json_object_end(j);
