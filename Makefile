@@ -67,7 +67,7 @@ FORCE:
 $(BUILD)/$(PACKAGE): $(BUILD)/main.o $(BUILD)/lib$(PACKAGE).a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/lib$(PACKAGE).a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/lib$(PACKAGE).a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/lib$(PACKAGE).a $(LDFLAGS) $(LDLIBS)
 

@@ -11,51 +11,13 @@
 
 #include "detect.h"
 #include "policy.h"
+#include "hand-inventory.h"
 #include "unit.h"
-
-static struct pci_function *add(struct inventory *inv, const char *addr, uint16_t vendor,
-				uint16_t device, uint16_t class_id, int group, int boot_vga)
-{
-	struct pci_function *f;
-
-	inv->functions = realloc(inv->functions, (inv->n_functions + 1) * sizeof(*f));
-	f = &inv->functions[inv->n_functions++];
-	memset(f, 0, sizeof(*f));
-	pci_addr_parse(addr, &f->addr);
-	f->vendor = vendor;
-	f->device = device;
-	f->class_id = class_id;
-	f->iommu_group = group;
-	f->boot_vga = boot_vga;
-	/* as detect.c decides it: an NVSwitch (class 0680) is an endpoint */
-	f->is_bridge = (class_id >> 8) == 0x06 && !pci_function_is_nvswitch(vendor, device);
-	sl_init(&f->modules);
-	return f;
-}
-
-static void init(struct inventory *inv)
-{
-	memset(inv, 0, sizeof(*inv));
-	inv->have_pci = true;
-	inv->host_card = -1;
-}
 
 static void build(struct inventory *inv)
 {
 	inventory_build_cards(inv);
 	policy_classify(inv);
-}
-
-static char *suggested(const struct inventory *inv)
-{
-	struct strlist l;
-	char *s;
-
-	sl_init(&l);
-	policy_suggested(inv, &l, NULL);
-	s = sl_join(&l, " ");
-	sl_free(&l);
-	return s;
 }
 
 static void test_accelerators(void)
@@ -64,15 +26,15 @@ static void test_accelerators(void)
 	char *s;
 
 	/* MI300X (class 1200) beside an ASPEED BMC: candidates like 3D controllers */
-	init(&inv);
-	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
-	add(&inv, "0000:06:00.0", 0x1002, 0x74a1, 0x1200, 11, -1);
-	add(&inv, "0000:26:00.0", 0x1002, 0x74a1, 0x1200, 13, -1);
-	add(&inv, "0000:e6:00.0", 0x15b3, 0x1021, 0x0200, 26, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	hand_add(&inv, "0000:06:00.0", 0x1002, 0x74a1, 0x1200, 11, -1);
+	hand_add(&inv, "0000:26:00.0", 0x1002, 0x74a1, 0x1200, 13, -1);
+	hand_add(&inv, "0000:e6:00.0", 0x15b3, 0x1021, 0x0200, 26, -1);
 	build(&inv);
 	CHECK(inv.n_cards == 3);
 	CHECK(inv.host_card == 0 && inv.cards[1].candidate && inv.cards[2].candidate);
-	s = suggested(&inv);
+	s = hand_suggested(&inv);
 	CHECK_STR(s, "0000:06:00.0 0000:26:00.0");
 	free(s);
 	inventory_free(&inv);
@@ -84,9 +46,9 @@ static void test_accelerators(void)
 	CHECK(!pci_function_is_gpu(0x1da3, 0x1200));
 	CHECK(!pci_function_is_gpu(0x1002, 0x0200) && !pci_function_is_gpu(0x10de, 0x0108));
 	CHECK(!pci_function_is_gpu(0x10de, 0x0680) && !pci_function_is_gpu(0x1002, 0x0604));
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0x7d55, 0x0300, 0, 1);
-	add(&inv, "0000:00:0b.0", 0x8086, 0x7d1d, 0x1200, 5, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0x7d55, 0x0300, 0, 1);
+	hand_add(&inv, "0000:00:0b.0", 0x8086, 0x7d1d, 0x1200, 5, -1);
 	build(&inv);
 	CHECK(inv.n_cards == 1);
 	inventory_free(&inv);
@@ -97,10 +59,10 @@ static void test_integrated_by_evidence(void)
 	struct inventory inv;
 
 	/* A cloud guest: two T4s on the guest's root bus, no VGA: neither is integrated */
-	init(&inv);
-	add(&inv, "0000:00:00.0", 0x8086, 0x1237, 0x0600, -1, -1);
-	add(&inv, "0000:00:04.0", 0x10de, 0x1eb8, 0x0302, -1, -1);
-	add(&inv, "0000:00:05.0", 0x10de, 0x1eb8, 0x0302, -1, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:00.0", 0x8086, 0x1237, 0x0600, -1, -1);
+	hand_add(&inv, "0000:00:04.0", 0x10de, 0x1eb8, 0x0302, -1, -1);
+	hand_add(&inv, "0000:00:05.0", 0x10de, 0x1eb8, 0x0302, -1, -1);
 	build(&inv);
 	CHECK(inv.n_cards == 2 && !inv.cards[0].integrated && !inv.cards[1].integrated);
 	CHECK(inv.host_card == -1);
@@ -108,34 +70,34 @@ static void test_integrated_by_evidence(void)
 	inventory_free(&inv);
 
 	/* A QEMU guest: the emulated VGA at 00:01.0 boots, the passed GPU sits at 00:05.0 */
-	init(&inv);
-	add(&inv, "0000:00:01.0", 0x1234, 0x1111, 0x0300, -1, 1);
-	add(&inv, "0000:00:05.0", 0x10de, 0x2684, 0x0300, -1, 0);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:01.0", 0x1234, 0x1111, 0x0300, -1, 1);
+	hand_add(&inv, "0000:00:05.0", 0x10de, 0x2684, 0x0300, -1, 0);
 	build(&inv);
 	CHECK(!inv.cards[1].integrated && inv.cards[1].candidate);
 	inventory_free(&inv);
 
 	/* Intel's iGPU at the chipset's 00:02.0 is; an Arc placed on a guest's bus 0 is not */
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0x3e98, 0x0300, 2, 1);
-	add(&inv, "0000:00:06.0", 0x8086, 0x56a0, 0x0300, 3, 0);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0x3e98, 0x0300, 2, 1);
+	hand_add(&inv, "0000:00:06.0", 0x8086, 0x56a0, 0x0300, 3, 0);
 	build(&inv);
 	CHECK(inv.cards[0].integrated && !inv.cards[1].integrated && inv.cards[1].candidate);
 	inventory_free(&inv);
 
 	/* A Kaveri APU's graphics on the root bus, alone in its slot: integrated by id */
-	init(&inv);
-	add(&inv, "0000:00:01.0", 0x1002, 0x130f, 0x0300, 1, 1);
-	add(&inv, "0000:00:01.1", 0x1002, 0x9840, 0x0403, 1, -1);
-	add(&inv, "0000:01:00.0", 0x10de, 0x1c82, 0x0300, 2, 0);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:01.0", 0x1002, 0x130f, 0x0300, 1, 1);
+	hand_add(&inv, "0000:00:01.1", 0x1002, 0x9840, 0x0403, 1, -1);
+	hand_add(&inv, "0000:01:00.0", 0x10de, 0x1c82, 0x0300, 2, 0);
 	build(&inv);
 	CHECK(inv.cards[0].integrated && !inv.cards[1].integrated);
 	inventory_free(&inv);
 
 	/* A Radeon card on a guest's root bus: not integrated */
-	init(&inv);
-	add(&inv, "0000:00:01.0", 0x1234, 0x1111, 0x0300, -1, 1);
-	add(&inv, "0000:00:06.0", 0x1002, 0x744c, 0x0300, -1, 0);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:01.0", 0x1234, 0x1111, 0x0300, -1, 1);
+	hand_add(&inv, "0000:00:06.0", 0x1002, 0x744c, 0x0300, -1, 0);
 	build(&inv);
 	CHECK(!inv.cards[1].integrated && inv.cards[1].candidate);
 	inventory_free(&inv);
@@ -152,15 +114,15 @@ static void test_sriov(void)
 
 	/* Flex 170 PF with one VF in its own slot (4d:00.1): the VF is no card and no function
 	 * of the PF's card, so passing the card never binds the VF */
-	init(&inv);
-	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
-	add(&inv, "0000:4d:00.0", 0x8086, 0x56c0, 0x0380, 21, -1)->sriov_totalvfs = 31;
+	hand_init(&inv);
+	hand_add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	hand_add(&inv, "0000:4d:00.0", 0x8086, 0x56c0, 0x0380, 21, -1)->sriov_totalvfs = 31;
 	inv.functions[1].sriov_numvfs = 1;
-	vf = add(&inv, "0000:4d:00.1", 0x8086, 0x56c0, 0x0380, 22, -1);
+	vf = hand_add(&inv, "0000:4d:00.1", 0x8086, 0x56c0, 0x0380, 22, -1);
 	vf->is_vf = true;
 	pci_addr_parse("0000:4d:00.0", &vf->physfn);
 	/* and a VF of a PF elsewhere, in a slot of its own */
-	vf = add(&inv, "0000:4d:01.0", 0x8086, 0x56c0, 0x0380, 23, -1);
+	vf = hand_add(&inv, "0000:4d:01.0", 0x8086, 0x56c0, 0x0380, 23, -1);
 	vf->is_vf = true;
 	pci_addr_parse("0000:4d:00.0", &vf->physfn);
 	build(&inv);
@@ -187,12 +149,12 @@ static void hgx(struct inventory *inv)
 					    "0000:61:00.0" };
 	static const char *const switches[] = { "0000:07:00.0", "0000:08:00.0" };
 
-	init(inv);
-	add(inv, "0000:04:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	hand_init(inv);
+	hand_add(inv, "0000:04:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
 	for (size_t i = 0; i < ARRAY_SIZE(switches); i++)
-		add(inv, switches[i], 0x10de, 0x22a3, 0x0680, 86 + (int)i, -1);
+		hand_add(inv, switches[i], 0x10de, 0x22a3, 0x0680, 86 + (int)i, -1);
 	for (size_t i = 0; i < ARRAY_SIZE(gpus); i++)
-		add(inv, gpus[i], 0x10de, 0x2330, 0x0302, 11 + 2 * (int)i, -1);
+		hand_add(inv, gpus[i], 0x10de, 0x2330, 0x0302, 11 + 2 * (int)i, -1);
 	build(inv);
 }
 
@@ -228,7 +190,7 @@ static void test_nvswitch(void)
 	CHECK(inv.cards[1].nvswitch && !inv.cards[1].candidate && !inv.cards[1].host);
 	CHECK(strstr(inv.cards[1].reason, "NVSwitch") != NULL);
 	/* the GPUs stay candidates (shared NVSwitch mode), the switches are never suggested */
-	s = suggested(&inv);
+	s = hand_suggested(&inv);
 	CHECK_STR(s, "0000:1b:00.0 0000:43:00.0 0000:52:00.0 0000:61:00.0");
 	free(s);
 
@@ -283,9 +245,9 @@ static void test_nvswitch(void)
 	inventory_free(&inv);
 
 	/* --full-passthrough where there is no NVSwitch: said, not ignored */
-	init(&inv);
-	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
-	add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 21, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	hand_add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 21, -1);
 	build(&inv);
 	CHECK(plan_with(&inv, NULL, true, &plan, &err) == -1);
 	CHECK(strstr(err.msg, "no NVSwitch") != NULL);

@@ -3,27 +3,8 @@
 #include <stdlib.h>
 
 #include "policy.h"
+#include "hand-inventory.h"
 #include "unit.h"
-
-static void add(struct inventory *inv, const char *addr, uint16_t vendor, uint16_t device,
-		uint16_t class_id, int group, int boot_vga)
-{
-	struct pci_function *f;
-
-	inv->functions = realloc(inv->functions, (inv->n_functions + 1) * sizeof(*f));
-	f = &inv->functions[inv->n_functions++];
-	memset(f, 0, sizeof(*f));
-	pci_addr_parse(addr, &f->addr);
-	f->vendor = vendor;
-	f->device = device;
-	f->class_id = class_id;
-	f->iommu_group = group;
-	f->boot_vga = boot_vga;
-	f->is_bridge = (class_id >> 8) == 0x06;
-	if (class_id == 0x0108)
-		f->class_name = strdup("Non-Volatile memory controller");
-	sl_init(&f->modules);
-}
 
 /* The last function added sits below the bridge at addr (its /sys/devices parent). */
 static void below(struct inventory *inv, const char *addr)
@@ -33,39 +14,20 @@ static void below(struct inventory *inv, const char *addr)
 	f->has_parent = pci_addr_parse(addr, &f->parent) == 0;
 }
 
-static void init(struct inventory *inv)
-{
-	memset(inv, 0, sizeof(*inv));
-	inv->have_pci = true;
-	inv->host_card = -1;
-}
-
-static char *suggested(const struct inventory *inv)
-{
-	struct strlist l;
-	char *s;
-
-	sl_init(&l);
-	policy_suggested(inv, &l, NULL);
-	s = sl_join(&l, " ");
-	sl_free(&l);
-	return s;
-}
-
 static void test_grouping(void)
 {
 	struct inventory inv;
 	struct pci_addr a;
 
-	init(&inv);
+	hand_init(&inv);
 	/* out of order on purpose: build_cards sorts */
-	add(&inv, "0000:01:00.3", 0x10de, 0x1adb, 0x0c80, 1, -1);
-	add(&inv, "0000:01:00.1", 0x10de, 0x10f9, 0x0403, 1, -1);
-	add(&inv, "0000:00:02.0", 0x8086, 0x3e98, 0x0300, 2, 1);
-	add(&inv, "0000:00:01.0", 0x8086, 0x1901, 0x0604, 1, -1);
-	add(&inv, "0000:01:00.0", 0x10de, 0x1f02, 0x0300, 1, 0);
-	add(&inv, "0000:01:00.2", 0x10de, 0x1ada, 0x0c03, 1, -1);
-	add(&inv, "0000:00:02.1", 0x8086, 0x3e99, 0x0380, 2, -1);
+	hand_add(&inv, "0000:01:00.3", 0x10de, 0x1adb, 0x0c80, 1, -1);
+	hand_add(&inv, "0000:01:00.1", 0x10de, 0x10f9, 0x0403, 1, -1);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0x3e98, 0x0300, 2, 1);
+	hand_add(&inv, "0000:00:01.0", 0x8086, 0x1901, 0x0604, 1, -1);
+	hand_add(&inv, "0000:01:00.0", 0x10de, 0x1f02, 0x0300, 1, 0);
+	hand_add(&inv, "0000:01:00.2", 0x10de, 0x1ada, 0x0c03, 1, -1);
+	hand_add(&inv, "0000:00:02.1", 0x8086, 0x3e99, 0x0380, 2, -1);
 	inventory_build_cards(&inv);
 	CHECK(inv.n_cards == 2);
 	CHECK(inv.cards[0].n_functions == 2 && inv.cards[0].integrated && inv.cards[0].boot_vga);
@@ -84,7 +46,7 @@ static void test_grouping(void)
 	CHECK(inv.host_card == 0);
 	CHECK(inv.cards[1].candidate);
 	CHECK(inv.cards[1].group_peers.n == 0); /* the root port is a bridge, not a peer */
-	char *s = suggested(&inv);
+	char *s = hand_suggested(&inv);
 	CHECK_STR(s, "0000:01:00.0");
 	struct pci_addr cards[2];
 	struct strlist ids;
@@ -107,11 +69,11 @@ static void test_apu(void)
 	struct inventory inv;
 
 	/* Raphael iGPU behind 00:08.1, PSP/USB in its slot; Navi 21 behind a switch */
-	init(&inv);
-	add(&inv, "0000:03:00.0", 0x1002, 0x73bf, 0x0300, 5, 1);
-	add(&inv, "0000:03:00.1", 0x1002, 0xab28, 0x0403, 5, -1);
-	add(&inv, "0000:0e:00.0", 0x1002, 0x164e, 0x0380, 6, -1);
-	add(&inv, "0000:0e:00.2", 0x1022, 0x1649, 0x1080, 7, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:03:00.0", 0x1002, 0x73bf, 0x0300, 5, 1);
+	hand_add(&inv, "0000:03:00.1", 0x1002, 0xab28, 0x0403, 5, -1);
+	hand_add(&inv, "0000:0e:00.0", 0x1002, 0x164e, 0x0380, 6, -1);
+	hand_add(&inv, "0000:0e:00.2", 0x1022, 0x1649, 0x1080, 7, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(inv.n_cards == 2);
@@ -126,14 +88,14 @@ static void test_shared_group(void)
 {
 	struct inventory inv;
 
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0x4692, 0x0300, 0, 1);
-	add(&inv, "0000:00:1c.0", 0x8086, 0x7ab8, 0x0604, 14, -1);
-	add(&inv, "0000:02:00.0", 0x10de, 0x1f82, 0x0300, 14, 0);
-	add(&inv, "0000:02:00.1", 0x10de, 0x10fa, 0x0403, 14, -1);
-	add(&inv, "0000:03:00.0", 0x144d, 0xa80a, 0x0108, 14, -1);
-	add(&inv, "0000:04:00.0", 0x10ec, 0x8168, 0x0200, 14, -1);
-	add(&inv, "0000:05:00.0", 0x10ec, 0x8168, 0x0200, 15, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0x4692, 0x0300, 0, 1);
+	hand_add(&inv, "0000:00:1c.0", 0x8086, 0x7ab8, 0x0604, 14, -1);
+	hand_add(&inv, "0000:02:00.0", 0x10de, 0x1f82, 0x0300, 14, 0);
+	hand_add(&inv, "0000:02:00.1", 0x10de, 0x10fa, 0x0403, 14, -1);
+	hand_add(&inv, "0000:03:00.0", 0x144d, 0xa80a, 0x0108, 14, -1);
+	hand_add(&inv, "0000:04:00.0", 0x10ec, 0x8168, 0x0200, 14, -1);
+	hand_add(&inv, "0000:05:00.0", 0x10ec, 0x8168, 0x0200, 15, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(!inv.cards[1].candidate);
@@ -146,10 +108,10 @@ static void test_shared_group(void)
 	inventory_free(&inv);
 
 	/* peer without a class name: the class number instead */
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0x4692, 0x0300, 0, 1);
-	add(&inv, "0000:02:00.0", 0x10de, 0x1f82, 0x0300, 9, 0);
-	add(&inv, "0000:05:00.0", 0x10ec, 0x8168, 0x0200, 9, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0x4692, 0x0300, 0, 1);
+	hand_add(&inv, "0000:02:00.0", 0x10de, 0x1f82, 0x0300, 9, 0);
+	hand_add(&inv, "0000:05:00.0", 0x10ec, 0x8168, 0x0200, 9, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK_STR(inv.cards[1].reason, "shares IOMMU group 9 with 0000:05:00.0 (class 0200)");
@@ -161,21 +123,21 @@ static void test_no_host(void)
 	struct inventory inv;
 
 	/* two 3D controllers, nothing boot VGA, nothing integrated: no guess */
-	init(&inv);
-	add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 1, -1);
-	add(&inv, "0000:81:00.0", 0x10de, 0x20b0, 0x0302, 2, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 1, -1);
+	hand_add(&inv, "0000:81:00.0", 0x10de, 0x20b0, 0x0302, 2, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(inv.host_card == -1);
 	CHECK(!inv.cards[0].candidate && !inv.cards[1].candidate);
-	char *s = suggested(&inv);
+	char *s = hand_suggested(&inv);
 	CHECK_STR(s, "");
 	free(s);
 	inventory_free(&inv);
 
 	/* one card only, not boot VGA: still never suggested */
-	init(&inv);
-	add(&inv, "0000:01:00.0", 0x10de, 0x1f95, 0x0302, 1, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:01:00.0", 0x10de, 0x1f95, 0x0302, 1, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(!inv.cards[0].candidate);
@@ -183,16 +145,16 @@ static void test_no_host(void)
 	inventory_free(&inv);
 
 	/* integrated card without boot_vga is the host */
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0x9bc4, 0x0300, 1, 0);
-	add(&inv, "0000:01:00.0", 0x10de, 0x1f95, 0x0302, 2, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0x9bc4, 0x0300, 1, 0);
+	hand_add(&inv, "0000:01:00.0", 0x10de, 0x1f95, 0x0302, 2, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(inv.host_card == 0 && inv.cards[1].candidate);
 	inventory_free(&inv);
 
 	/* no functions at all */
-	init(&inv);
+	hand_init(&inv);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(inv.n_cards == 0 && inv.host_card == -1);
@@ -218,16 +180,16 @@ static void test_params(void)
 /* Arc A770 behind its own switch: GPU on bus 03, HDMI audio on bus 04. */
 static void add_arc(struct inventory *inv, uint16_t gpu, uint16_t audio)
 {
-	add(inv, "0000:00:01.0", 0x8086, 0xa70d, 0x0604, 2, -1);
-	add(inv, "0000:01:00.0", 0x8086, 0x4fa1, 0x0604, 2, -1);
+	hand_add(inv, "0000:00:01.0", 0x8086, 0xa70d, 0x0604, 2, -1);
+	hand_add(inv, "0000:01:00.0", 0x8086, 0x4fa1, 0x0604, 2, -1);
 	below(inv, "0000:00:01.0");
-	add(inv, "0000:02:01.0", 0x8086, 0x4fa4, 0x0604, 2, -1);
+	hand_add(inv, "0000:02:01.0", 0x8086, 0x4fa4, 0x0604, 2, -1);
 	below(inv, "0000:01:00.0");
-	add(inv, "0000:02:04.0", 0x8086, 0x4fa4, 0x0604, 2, -1);
+	hand_add(inv, "0000:02:04.0", 0x8086, 0x4fa4, 0x0604, 2, -1);
 	below(inv, "0000:01:00.0");
-	add(inv, "0000:03:00.0", 0x8086, gpu, 0x0300, 2, 0);
+	hand_add(inv, "0000:03:00.0", 0x8086, gpu, 0x0300, 2, 0);
 	below(inv, "0000:02:01.0");
-	add(inv, "0000:04:00.0", 0x8086, audio, 0x0403, 2, -1);
+	hand_add(inv, "0000:04:00.0", 0x8086, audio, 0x0403, 2, -1);
 	below(inv, "0000:02:04.0");
 }
 
@@ -237,8 +199,8 @@ static void test_card_switch(void)
 	struct pci_addr a;
 	struct strlist ids;
 
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
 	add_arc(&inv, 0x56a0, 0x4f90);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
@@ -263,8 +225,8 @@ static void test_card_switch(void)
 	inventory_free(&inv);
 
 	/* A switch with a second GPU below it (a dual-GPU board): each GPU keeps its slot. */
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
 	add_arc(&inv, 0x56a0, 0x56a1);
 	inv.functions[inv.n_functions - 1].class_id = 0x0300;
 	inventory_build_cards(&inv);
@@ -273,14 +235,14 @@ static void test_card_switch(void)
 
 	/* A GPU on a root port of the same vendor (no switch of its own): its slot only,
 	 * never the root port's other children. */
-	init(&inv);
-	add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
-	add(&inv, "0000:00:1c.0", 0x8086, 0x7ab8, 0x0604, 14, -1);
-	add(&inv, "0000:02:00.0", 0x8086, 0x56a5, 0x0300, 14, 0);
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:02.0", 0x8086, 0xa780, 0x0300, 0, 1);
+	hand_add(&inv, "0000:00:1c.0", 0x8086, 0x7ab8, 0x0604, 14, -1);
+	hand_add(&inv, "0000:02:00.0", 0x8086, 0x56a5, 0x0300, 14, 0);
 	below(&inv, "0000:00:1c.0");
-	add(&inv, "0000:02:00.1", 0x8086, 0x1533, 0x0200, 14, -1);
+	hand_add(&inv, "0000:02:00.1", 0x8086, 0x1533, 0x0200, 14, -1);
 	below(&inv, "0000:00:1c.0");
-	add(&inv, "0000:03:00.0", 0x8086, 0x1533, 0x0200, 14, -1);
+	hand_add(&inv, "0000:03:00.0", 0x8086, 0x1533, 0x0200, 14, -1);
 	below(&inv, "0000:00:1c.0");
 	inventory_build_cards(&inv);
 	CHECK(inv.n_cards == 2 && inv.cards[1].n_functions == 2);
@@ -292,10 +254,10 @@ static void test_bmc(void)
 	struct inventory inv;
 
 	/* The firmware boots on the GPU: the ASPEED VGA is "the other GPU", not a candidate. */
-	init(&inv);
-	add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 0);
-	add(&inv, "0000:41:00.0", 0x10de, 0x2230, 0x0300, 21, 1);
-	add(&inv, "0000:81:00.0", 0x10de, 0x2230, 0x0300, 41, 0);
+	hand_init(&inv);
+	hand_add(&inv, "0000:02:00.0", 0x1a03, 0x2000, 0x0300, 1, 0);
+	hand_add(&inv, "0000:41:00.0", 0x10de, 0x2230, 0x0300, 21, 1);
+	hand_add(&inv, "0000:81:00.0", 0x10de, 0x2230, 0x0300, 41, 0);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(inv.cards[0].bmc && !inv.cards[1].bmc);
@@ -303,15 +265,15 @@ static void test_bmc(void)
 	CHECK(!inv.cards[0].candidate && inv.cards[2].candidate);
 	CHECK_STR(inv.cards[0].reason,
 		  "the BMC's VGA (the server's remote console): never passed through");
-	char *s = suggested(&inv);
+	char *s = hand_suggested(&inv);
 	CHECK_STR(s, "0000:81:00.0");
 	free(s);
 	inventory_free(&inv);
 
 	/* Nothing marked boot VGA (3D controllers): the host keeps the BMC's console. */
-	init(&inv);
-	add(&inv, "0000:02:00.0", 0x102b, 0x0538, 0x0300, 1, 0);
-	add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 21, -1);
+	hand_init(&inv);
+	hand_add(&inv, "0000:02:00.0", 0x102b, 0x0538, 0x0300, 1, 0);
+	hand_add(&inv, "0000:41:00.0", 0x10de, 0x20b0, 0x0302, 21, -1);
 	inventory_build_cards(&inv);
 	policy_classify(&inv);
 	CHECK(inv.host_card == 0 && inv.cards[0].bmc && inv.cards[1].candidate);
