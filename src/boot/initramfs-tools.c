@@ -23,7 +23,8 @@ static char *initramfs_tools_detect(const char *root)
 }
 
 /* The kernels update-initramfs knows (its get_sorted_versions): an image in /boot beside the
- * kernel itself. The newest first, as update-initramfs -u picks it (set_highest_version). */
+ * kernel itself. Oldest first: the last is the one update-initramfs -u picks
+ * (set_highest_version). */
 static void image_versions(const char *root, struct strlist *versions)
 {
 	_cleanup_free_ char *boot = path_join(root, "/boot");
@@ -41,17 +42,10 @@ static void image_versions(const char *root, struct strlist *versions)
 		if (access(z, F_OK) != 0 && access(x, F_OK) != 0)
 			continue;
 		sl_add(versions, v);
-		for (size_t j = versions->n - 1;
-		     j > 0 && kernel_version_cmp(versions->items[j - 1], versions->items[j]) < 0;
-		     j--) {
-			char *t = versions->items[j];
-
-			versions->items[j] = versions->items[j - 1];
-			versions->items[j - 1] = t;
-		}
 	}
 	if (d)
 		closedir(d);
+	kernel_versions_sort(versions);
 }
 
 /* In a package's maintainer script (dpkg and dpkg-reconfigure set DPKG_MAINTSCRIPT_PACKAGE),
@@ -68,10 +62,11 @@ static int rebuild_in_maintainer_script(const char *tool, const char *root, stru
 
 	sl_init(&versions);
 	image_versions(root, &versions);
-	for (size_t i = 1; r == 0 && i < versions.n; i++) {
-		char *argv[] = { "update-initramfs", "-u", "-k", versions.items[i], NULL };
+	/* all but the newest (the last), newer first */
+	for (size_t k = versions.n; r == 0 && k > 1; k--) {
+		char *argv[] = { "update-initramfs", "-u", "-k", versions.items[k - 2], NULL };
 
-		printf("Running update-initramfs -u -k %s...\n", versions.items[i]);
+		printf("Running update-initramfs -u -k %s...\n", versions.items[k - 2]);
 		r = tool_run(tool, argv, err);
 	}
 	sl_free(&versions);

@@ -120,14 +120,18 @@ void installed_kernels(const char *root, bool with_index, struct strlist *out)
 		if (d)
 			closedir(d);
 	}
-	for (size_t i = 1; i < out->n; i++) /* insertion sort: a handful of kernels */
-		for (size_t j = i;
-		     j > 0 && kernel_version_cmp(out->items[j - 1], out->items[j]) > 0; j--) {
-			char *t = out->items[j];
+	kernel_versions_sort(out);
+}
 
-			out->items[j] = out->items[j - 1];
-			out->items[j - 1] = t;
-		}
+static int cmp_kernel_version(const void *a, const void *b)
+{
+	return kernel_version_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+void kernel_versions_sort(struct strlist *versions)
+{
+	if (versions->n > 1)
+		qsort(versions->items, versions->n, sizeof(*versions->items), cmp_kernel_version);
 }
 
 /* Every kernel with a module index under root, oldest first; the first directory that has

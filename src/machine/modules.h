@@ -27,3 +27,5 @@ bool is_vfio_module(const char *name);
 void installed_kernels(const char *root, bool with_index, struct strlist *out);
 /* Compare kernel versions as the kernels sort: digit runs numerically (6.10 > 6.9). <0, 0, >0. */
 int kernel_version_cmp(const char *a, const char *b);
+/* Sort kernel versions, oldest first (kernel_version_cmp). */
+void kernel_versions_sort(struct strlist *versions);
