@@ -410,6 +410,15 @@ static bool id_readable(struct inventory *inv, const char *addr, const char *att
 	return false;
 }
 
+/* libpci's address of a device, as ours. */
+static struct pci_addr dev_addr(const struct pci_dev *d)
+{
+	return (struct pci_addr){ .domain = (uint32_t)d->domain,
+				  .bus = d->bus,
+				  .slot = d->dev & 0x1f,
+				  .func = d->func & 7 };
+}
+
 static int add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
 			const char *devices, int devices_dir, unsigned flags, struct error *err)
 {
@@ -417,10 +426,7 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	char addr[PCI_ADDR_STRLEN];
 	_cleanup_free_ char *group = NULL;
 	struct pci_function *f;
-	struct pci_addr a = { .domain = (uint32_t)d->domain,
-			      .bus = d->bus,
-			      .slot = d->dev & 0x1f,
-			      .func = d->func & 7 };
+	struct pci_addr a = dev_addr(d);
 	uint16_t vendor_id, device_id;
 	int dir, hdr, class_value;
 
@@ -502,28 +508,28 @@ static void read_reset(struct pci_dev *d, int dir, struct pci_function *f)
 /* The card functions' own details: their modalias (its one use is looking up their kernel
  * modules) and their resets. Read for the cards only: for a server's every NIC and disk
  * they cost a file or a config-space read each. */
+/* The function at a if it belongs to a card, else NULL. */
+static struct pci_function *card_function(struct inventory *inv, const struct pci_addr *a)
+{
+	for (size_t c = 0; c < inv->n_cards; c++)
+		for (size_t k = 0; k < inv->cards[c].n_functions; k++) {
+			struct pci_function *f = &inv->functions[inv->cards[c].functions[k]];
+
+			if (pci_addr_cmp(&f->addr, a) == 0)
+				return f;
+		}
+	return NULL;
+}
+
 static void read_card_details(struct inventory *inv, struct pci_access *acc, int devices_dir,
 			      unsigned flags)
 {
 	for (struct pci_dev *d = acc->devices; d; d = d->next) {
-		struct pci_addr a = { .domain = (unsigned)d->domain,
-				      .bus = d->bus,
-				      .slot = d->dev & 0x1f,
-				      .func = d->func & 7 };
-		struct pci_function *f = NULL;
+		struct pci_addr a = dev_addr(d);
+		struct pci_function *f = card_function(inv, &a);
 		char addr[PCI_ADDR_STRLEN];
 		int dir;
 
-		for (size_t c = 0; c < inv->n_cards && !f; c++)
-			for (size_t k = 0; k < inv->cards[c].n_functions; k++) {
-				struct pci_function *g =
-				    &inv->functions[inv->cards[c].functions[k]];
-
-				if (pci_addr_cmp(&g->addr, &a) == 0) {
-					f = g;
-					break;
-				}
-			}
 		if (!f)
 			continue;
 		pci_addr_format(&a, addr);
