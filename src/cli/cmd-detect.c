@@ -457,16 +457,12 @@ static void datacenter_hints(const struct inventory *inv, struct strlist *hints)
 			    addr, family);
 			sl_add(hints, r);
 		}
-		if (!f || f->sriov_numvfs <= 0)
-			continue;
-		pci_addr_format(&f->addr, addr);
-		h = xasprintf("%s has %d SR-IOV VF%s enabled by %s: passing the whole card takes "
-			      "them away (its driver no longer runs to create them); to give a VM "
-			      "one VF instead, leave the card out and hand the VF to the VM "
-			      "(libvirt <hostdev managed='yes'>)",
-			      addr, f->sriov_numvfs, f->sriov_numvfs == 1 ? "" : "s",
-			      f->driver ? f->driver : "its driver");
-		sl_add(hints, h);
+		h = policy_vfs_lost(inv, &inv->cards[i]);
+		if (h) {
+			_cleanup_free_ char *full = xasprintf("%s; " SRIOV_VFS_CHOICES, h);
+
+			sl_add(hints, full);
+		}
 	}
 }
 

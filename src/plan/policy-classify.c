@@ -41,6 +41,56 @@ static void find_group_peers(const struct inventory *inv, struct card *c, size_t
 	}
 }
 
+/*
+ * The card's physical function when its driver (not vfio-pci) has SR-IOV VFs enabled now.
+ * Binding the card to vfio-pci unbinds that driver, whose remove() disables SR-IOV, and the
+ * kernel removes the VFs with it (Documentation/PCI/pci-iov-howto.rst: pci_disable_sriov in
+ * the driver's remove); at boot vfio-pci holds the PF, so its driver never creates them.
+ * On vfio-pci the PF's sriov_numvfs is 0 unless vfio-pci itself enabled VFs.
+ */
+static const struct pci_function *pf_with_vfs(const struct inventory *inv, const struct card *card)
+{
+	const struct pci_function *f = inventory_find(inv, &card->addr);
+
+	if (!f || f->sriov_numvfs <= 0 || (f->driver && strcmp(f->driver, "vfio-pci") == 0))
+		return NULL;
+	return f;
+}
+
+char *policy_vfs_lost(const struct inventory *inv, const struct card *card)
+{
+	const struct pci_function *pf = pf_with_vfs(inv, card);
+	const char *drv;
+	struct strbuf vfs;
+	char a[PCI_ADDR_STRLEN];
+	char *s;
+
+	if (!pf)
+		return NULL;
+	drv = pf->driver ? pf->driver : "its driver";
+	sb_init(&vfs);
+	for (size_t i = 0; i < inv->n_functions; i++) {
+		const struct pci_function *f = &inv->functions[i];
+		char v[PCI_ADDR_STRLEN];
+
+		if (!f->is_vf || pci_addr_cmp(&f->physfn, &pf->addr) != 0)
+			continue;
+		pci_addr_format(&f->addr, v);
+		sb_addf(&vfs, "%s%s on %s", vfs.len ? ", " : " (", v,
+			f->driver ? f->driver : "no driver");
+	}
+	if (vfs.len)
+		sb_add(&vfs, ")");
+	pci_addr_format(&pf->addr, a);
+	s = xasprintf("%s has %d SR-IOV VF%s enabled by %s%s: binding the card to vfio-pci unbinds "
+		      "%s, which removes its VFs from whatever uses them (a VM, a host driver), "
+		      "and no VF is created while vfio-pci holds the card",
+		      a, pf->sriov_numvfs, pf->sriov_numvfs == 1 ? "" : "s", drv,
+		      vfs.len ? vfs.buf : "", drv);
+	sb_free(&vfs);
+	return s;
+}
+
 size_t policy_gpu_cards(const struct inventory *inv)
 {
 	size_t n = 0;
@@ -102,6 +152,14 @@ void policy_classify(struct inventory *inv)
 			/* Nothing says which card the host keeps: ask, don't guess. */
 			snprintf(c->reason, sizeof(c->reason),
 				 "no boot VGA or integrated card: the host's is unknown");
+		} else if (pf_with_vfs(inv, c)) {
+			const struct pci_function *pf = pf_with_vfs(inv, c);
+
+			snprintf(
+			    c->reason, sizeof(c->reason),
+			    "SR-IOV: %d VF%s enabled by %.40s; passing the card removes its VFs",
+			    pf->sriov_numvfs, pf->sriov_numvfs == 1 ? "" : "s",
+			    pf->driver ? pf->driver : "its driver");
 		} else if (peer != SIZE_MAX) {
 			const struct pci_function *p = &inv->functions[peer];
 			char addr[PCI_ADDR_STRLEN], more[32] = "";

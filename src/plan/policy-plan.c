@@ -146,7 +146,8 @@ static int check_nvswitches(const struct inventory *inv, const struct request *r
 	return 0;
 }
 
-/* Refuse what would hurt the host unless the admin consented (--force / ALLOW_HOST_GPU). */
+/* Refuse what would hurt the host unless the admin consented (--force / ALLOW_HOST_GPU): its
+ * display, a shared IOMMU group, the SR-IOV VFs its card's driver made (policy_vfs_lost). */
 static int check_consent(const struct inventory *inv, const struct request *req, const bool *chosen,
 			 struct plan *plan, struct error *err)
 {
@@ -214,6 +215,19 @@ static int check_consent(const struct inventory *inv, const struct request *req,
 				    "ALLOW_HOST_GPU=\"yes\").",
 				    msg);
 			sl_add(&plan->warnings, msg);
+		}
+		free(msg);
+		msg = policy_vfs_lost(inv, card);
+		if (msg) {
+			_cleanup_free_ char *full = xasprintf("%s; " SRIOV_VFS_CHOICES, msg);
+
+			if (!req->force)
+				return error_set(
+				    err, EXIT_USAGE,
+				    "refusing: %s. To pass the card with its VFs gone: "
+				    "--force (or ALLOW_HOST_GPU=\"yes\").",
+				    full);
+			sl_add(&plan->warnings, full);
 		}
 	}
 	return 0;
@@ -334,12 +348,16 @@ int policy_plan(const struct inventory *inv, const struct request *req, struct p
 	}
 	sl_sort(&plan->softdeps);
 
-	/* ids= would also grab an identical card the host keeps: bind by address instead. */
+	/* ids= would also grab an identical card the host keeps: bind by address instead. A VF
+	 * of a chosen card (its id often the PF's) is no such card: it goes with its PF's
+	 * driver (policy_vfs_lost), so the plan is the same before and after the reboot. */
 	for (size_t fi = 0; fi < inv->n_functions && !plan->bind_by_address; fi++) {
 		const struct pci_function *f = &inv->functions[fi];
+		const struct pci_function *pf = f->is_vf ? inventory_find(inv, &f->physfn) : NULL;
 		char id[PCI_ID_STRLEN];
 
-		if (f->is_bridge || function_chosen(inv, chosen, fi))
+		if (f->is_bridge || function_chosen(inv, chosen, fi) ||
+		    (pf && function_chosen(inv, chosen, (size_t)(pf - inv->functions))))
 			continue;
 		pci_id_format(f->vendor, f->device, id);
 		plan->bind_by_address = sl_has(&plan->vfio_ids, id);

@@ -42,6 +42,13 @@ const char *policy_reset_quirk(uint16_t vendor, uint16_t device);
 // clang-format off
 #define RESET_QUIRK_FIX "install the vendor-reset module (github.com/gnif/vendor-reset, DKMS) with its udev rule udev/99-vendor-reset.rules, which loads it and writes device_specific to the card's reset_method; this package installs neither"
 // clang-format on
+/* For a card whose PF has SR-IOV VFs enabled by its driver (not vfio-pci): what binding it to
+ * vfio-pci does to them, one sentence naming the VFs and their drivers; NULL otherwise. Such a
+ * card is no candidate, and apply needs consent for it. The admin's choices: */
+char *policy_vfs_lost(const struct inventory *inv, const struct card *card);
+// clang-format off
+#define SRIOV_VFS_CHOICES "to keep the VFs, pass a VF to the VM instead of the card (vfio-passthrough-setup(8), SR-IOV); to pass the whole card, write 0 to its sriov_numvfs first"
+// clang-format on
 /* Cards that are GPUs (every card but the NVSwitches), and the NVSwitches. */
 size_t policy_gpu_cards(const struct inventory *inv);
 size_t policy_nvswitches(const struct inventory *inv);

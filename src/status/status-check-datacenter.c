@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What a data-center GPU host adds to status: its NVSwitches, the SR-IOV virtual functions
  * of its cards, whether a configured card can be reset between VM runs. Never failures:
- * both ways of running NVSwitches are valid, VFs are the vendor driver's to create, and a
- * card that resets badly still works for one VM run (a warning, exit status 0). */
+ * both ways of running NVSwitches are valid, VFs are the vendor driver's to create (passing
+ * a card whose VFs are in use was consented to: a warning), and a card that resets badly
+ * still works for one VM run (a warning, exit status 0). */
 #include <string.h>
 
 #include <stdio.h>
@@ -52,13 +53,15 @@ static void check_nvswitches(const struct status_input *in, struct status_report
 	sl_free(&addrs);
 }
 
-/* "1 of 31 VFs enabled: 0000:4d:00.1 (vfio-pci)" for each card whose PF has SR-IOV. */
+/* "1 of 31 VFs enabled: 0000:4d:00.1 (vfio-pci)" for each card whose PF has SR-IOV; a warning
+ * when the card is configured and its driver's VFs are still there. */
 static void check_sriov(const struct status_input *in, struct status_report *r)
 {
 	const struct inventory *inv = in->inv;
 
 	for (size_t c = 0; c < inv->n_cards; c++) {
 		const struct pci_function *pf = inventory_find(inv, &inv->cards[c].addr);
+		char *lost;
 		struct strbuf vfs;
 		char a[PCI_ADDR_STRLEN];
 
@@ -76,10 +79,15 @@ static void check_sriov(const struct status_input *in, struct status_report *r)
 				f->driver ? f->driver : "no driver");
 		}
 		pci_addr_format(&pf->addr, a);
-		report_add(r, "sriov", a, CHECK_PASS, NULL, NULL,
+		/* configured, and its driver's VFs still there: the reboot (or apply --now)
+		 * takes them away; once vfio-pci holds the PF they are gone, and so is this */
+		lost = configured(in, &pf->addr) ? policy_vfs_lost(inv, &inv->cards[c]) : NULL;
+		report_add(r, "sriov", a, lost ? CHECK_WARN : CHECK_PASS, lost,
+			   lost ? SRIOV_VFS_CHOICES : NULL,
 			   "sriov_totalvfs %d, sriov_numvfs %d%s%s", pf->sriov_totalvfs,
 			   pf->sriov_numvfs, vfs.len ? "; VFs present" : "; no VF present",
 			   vfs.len ? vfs.buf : "");
+		free(lost);
 		sb_free(&vfs);
 	}
 }

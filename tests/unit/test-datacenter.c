@@ -125,18 +125,43 @@ static void test_sriov(void)
 	vf = hand_add(&inv, "0000:4d:01.0", 0x8086, 0x56c0, 0x0380, 23, -1);
 	vf->is_vf = true;
 	pci_addr_parse("0000:4d:00.0", &vf->physfn);
+	inv.functions[2].driver = xstrdup("vfio-pci");
+	inv.functions[3].driver = xstrdup("i915");
 	build(&inv);
 	CHECK(inv.n_cards == 2);
-	CHECK(inv.cards[1].n_functions == 1 && inv.cards[1].candidate);
+	/* its driver's VFs exist: no candidate, and consent needed, naming the VFs */
+	CHECK(inv.cards[1].n_functions == 1 && !inv.cards[1].candidate);
+	CHECK(strstr(inv.cards[1].reason, "SR-IOV: 1 VF enabled by its driver") != NULL);
 
 	request_init(&req);
 	req.devices_auto = false;
 	CHECK(pci_addr_list_parse("0000:4d:00.0", &req.devices, &req.n_devices, &bad) == 0);
+	CHECK(policy_plan(&inv, &req, &plan, &err) == -1 && err.code == EXIT_USAGE);
+	CHECK(strstr(err.msg, "refusing: 0000:4d:00.0 has 1 SR-IOV VF enabled by its driver "
+			      "(0000:4d:00.1 on vfio-pci, 0000:4d:01.0 on i915)") != NULL);
+	CHECK(strstr(err.msg, SRIOV_VFS_CHOICES) != NULL && strstr(err.msg, "--force") != NULL);
+	req.force = true;
+	memset(&err, 0, sizeof(err));
 	CHECK(policy_plan(&inv, &req, &plan, &err) == 0);
-	CHECK(plan.n_functions == 1);
+	CHECK(plan.n_functions == 1 && plan.warnings.n == 1);
+	CHECK(strstr(plan.warnings.items[0], "removes its VFs") != NULL);
+	/* the VFs share the PF's id but go with it: ids=, not by address */
+	CHECK(!plan.bind_by_address);
+	plan_free(&plan);
+	req.force = false;
+	/* with sriov_numvfs 0 (or the PF on vfio-pci) nothing is lost: a candidate */
+	inv.functions[1].sriov_numvfs = 0;
+	policy_classify(&inv);
+	CHECK(inv.cards[1].candidate);
+	inv.functions[1].sriov_numvfs = 1;
+	inv.functions[1].driver = xstrdup("vfio-pci");
+	policy_classify(&inv);
+	CHECK(inv.cards[1].candidate);
+	CHECK(policy_plan(&inv, &req, &plan, &err) == 0 && plan.warnings.n == 0);
 	plan_free(&plan);
 	free(req.devices);
 	CHECK(pci_addr_list_parse("0000:4d:00.1", &req.devices, &req.n_devices, &bad) == 0);
+	memset(&err, 0, sizeof(err));
 	CHECK(policy_plan(&inv, &req, &plan, &err) == -1 && err.code == EXIT_USAGE);
 	CHECK(strstr(err.msg, "SR-IOV virtual function of 0000:4d:00.0") != NULL);
 	request_free(&req);
