@@ -67,25 +67,48 @@ void inventory_free(struct inventory *inv)
 
 /*
  * Pre-Raven AMD APUs put their graphics on the root bus, alone in its slot (Kaveri 00:01.0),
- * like a card a hypervisor places there: their ids tell them apart. Ranges from the kernel's
- * radeon and amdgpu drivers (the families they flag as IGP/APU): Llano, Brazos, Trinity and
- * Richland, Kabini, Mullins, Kaveri, Carrizo, Stoney. Checked against radeon_PCI_IDS in
- * include/drm/drm_pciids.h (RADEON_IS_IGP: SUMO, PALM, ARUBA, KABINI, KAVERI); Mullins,
- * Carrizo and Stoney are amdgpu's (amdgpu_drv.c, AMD_IS_APU).
+ * like a card a hypervisor places there: their ids tell them apart. The ids, exactly (a
+ * range only where every id in it is listed), from the kernel's
+ * drivers/gpu/drm/amd/amdgpu/amdgpu_drv.c at torvalds/linux commit 60c250a98d4c (checked
+ * again at 005440066f92, Linux 5.1's KMS 3.31; the ids have not changed): pciidlist, the
+ * entries flagged AMD_IS_APU (Kaveri, Kabini, Mullins: CIK; Carrizo, Stoney: VI), and
+ * amdgpu_unsupported_pciidlist, radeon's ids, for the older IGPs radeon flags RADEON_IS_IGP in
+ * include/drm/drm_pciids.h (Llano: SUMO/SUMO2, Brazos: PALM, Trinity and Richland: ARUBA).
  */
 static bool is_amd_root_bus_apu(uint16_t device)
 {
 	static const struct {
 		uint16_t first, last;
 	} apu[] = {
-		{ 0x9640, 0x964f }, /* Llano (Sumo) */
-		{ 0x9802, 0x980a }, /* Brazos (Wrestler) */
-		{ 0x9900, 0x99a4 }, /* Trinity, Richland (Aruba) */
-		{ 0x9830, 0x983f }, /* Kabini */
-		{ 0x9850, 0x985f }, /* Mullins */
-		{ 0x1304, 0x131d }, /* Kaveri */
-		{ 0x9870, 0x9877 }, /* Carrizo */
-		{ 0x98e4, 0x98e4 }, /* Stoney */
+		/* Llano (Sumo) */
+		{ 0x9640, 0x9645 },
+		{ 0x9647, 0x964c },
+		{ 0x964e, 0x964f },
+		/* Brazos (Wrestler) */
+		{ 0x9802, 0x980a },
+		/* Trinity, Richland (Aruba) */
+		{ 0x9900, 0x9901 },
+		{ 0x9903, 0x9910 },
+		{ 0x9913, 0x9913 },
+		{ 0x9917, 0x9919 },
+		{ 0x9990, 0x999d },
+		{ 0x99a0, 0x99a0 },
+		{ 0x99a2, 0x99a2 },
+		{ 0x99a4, 0x99a4 },
+		/* Kaveri (1308 is its HDMI audio, 1314 Wrestler's: neither is listed) */
+		{ 0x1304, 0x1307 },
+		{ 0x1309, 0x1313 },
+		{ 0x1315, 0x1318 },
+		{ 0x131b, 0x131d },
+		/* Kabini */
+		{ 0x9830, 0x983f },
+		/* Mullins */
+		{ 0x9850, 0x985f },
+		/* Carrizo (9871-9873 are not listed) */
+		{ 0x9870, 0x9870 },
+		{ 0x9874, 0x9877 },
+		/* Stoney */
+		{ 0x98e4, 0x98e4 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(apu); i++)

@@ -103,6 +103,44 @@ static void test_integrated_by_evidence(void)
 	inventory_free(&inv);
 }
 
+/* AMD graphics at 00:01.0, alone in its slot, beside a discrete card: integrated? */
+static bool root_bus_integrated(uint16_t device)
+{
+	struct inventory inv;
+	bool integrated;
+
+	hand_init(&inv);
+	hand_add(&inv, "0000:00:01.0", 0x1002, device, 0x0300, 1, 1);
+	hand_add(&inv, "0000:01:00.0", 0x10de, 0x1c82, 0x0300, 2, 0);
+	build(&inv);
+	integrated = inv.cards[0].integrated;
+	inventory_free(&inv);
+	return integrated;
+}
+
+/* The pre-Raven APU ids, a few of each family as amdgpu_drv.c lists them, and ids in the
+ * gaps it leaves (inventory.c, is_amd_root_bus_apu) */
+static void test_apu_ids(void)
+{
+	static const uint16_t listed[] = {
+		0x9640, 0x964f,		/* Llano */
+		0x9802, 0x980a,		/* Brazos */
+		0x9900, 0x9919, 0x99a4, /* Trinity, Richland */
+		0x1304, 0x1309, 0x131d, /* Kaveri */
+		0x9830, 0x983f,		/* Kabini */
+		0x9850, 0x9857, 0x985f, /* Mullins */
+		0x9870, 0x9874, 0x9877, /* Carrizo */
+		0x98e4,			/* Stoney */
+	};
+	static const uint16_t unlisted[] = { 0x9646, 0x9902, 0x99a1, 0x1308, 0x1314, 0x1319,
+					     0x9871, 0x9873, 0x9878, 0x98e5, 0x744c };
+
+	for (size_t i = 0; i < ARRAY_SIZE(listed); i++)
+		CHECK(root_bus_integrated(listed[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(unlisted); i++)
+		CHECK(!root_bus_integrated(unlisted[i]));
+}
+
 static void test_sriov(void)
 {
 	struct inventory inv;
@@ -381,6 +419,7 @@ int main(void)
 	test_reset_quirk();
 	test_accelerators();
 	test_integrated_by_evidence();
+	test_apu_ids();
 	test_sriov();
 	test_nvswitch();
 	{
