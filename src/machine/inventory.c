@@ -25,11 +25,20 @@ bool pci_function_is_gpu(uint16_t vendor, uint16_t class_id)
 	return class_id == PCI_CLASS_ACCELERATOR_ && (vendor == 0x1002 || vendor == 0x10de);
 }
 
-/* NVSwitch ids: 1af1 GA100 [A100 NVSwitch] (pci.ids), 22a3 GH100 [H100 NVSwitch] (the
- * HGX H100 listings in tests/roots/hgx-h100-nvswitch/machine); both list as class 0680. */
+/*
+ * NVSwitch ids: the PCIe endpoints NVIDIA's NVSwitch driver manages, as it lists them in
+ * NVIDIA/open-gpu-kernel-modules src/common/nvswitch/kernel/nvswitch.c (commit 448d5cc65624):
+ * nvswitch_lr10_device_ids (the A100 generation: 1ae8, 1af0-1aff; pci.ids names 1af1
+ * "GA100 [A100 NVSwitch]") and the "PCIE endpoint to manage the NVLink switch HW" part of
+ * nvswitch_ls10_device_ids (the H100 generation: 22a0-22a7; 22a3 in the HGX H100 listings of
+ * tests/roots/hgx-h100-nvswitch/machine). Both list as class 0680. The rest of the LS10
+ * list, 22a8-22ab (PCI-PCI bridges) and 22ac-22af (non-transparent bridges) of the switch
+ * tray's own PCIe switch, are no NVSwitch and no card.
+ */
 bool pci_function_is_nvswitch(uint16_t vendor, uint16_t device)
 {
-	return vendor == 0x10de && (device == 0x1af1 || device == 0x22a3);
+	return vendor == 0x10de && (device == 0x1ae8 || (device >= 0x1af0 && device <= 0x1aff) ||
+				    (device >= 0x22a0 && device <= 0x22a7));
 }
 
 static void free_cards(struct inventory *inv)

@@ -241,6 +241,31 @@ static int plan_with(const struct inventory *inv, const char *devices, bool full
 	return r;
 }
 
+/* The NVSwitch ids of NVIDIA's nvswitch.c (inventory.c), and the ids beside them that are not */
+static void test_nvswitch_ids(void)
+{
+	static const uint16_t listed[] = { 0x1ae8, 0x1af0, 0x1af1, 0x1aff, 0x22a0, 0x22a3, 0x22a7 };
+	static const uint16_t unlisted[] = {
+		0x1ae7, 0x1aef, 0x1b00, 0x229f, 0x22a8, 0x22af, 0x2330
+	};
+	struct inventory inv;
+
+	for (size_t i = 0; i < ARRAY_SIZE(listed); i++)
+		CHECK(pci_function_is_nvswitch(0x10de, listed[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(unlisted); i++)
+		CHECK(!pci_function_is_nvswitch(0x10de, unlisted[i]));
+	CHECK(!pci_function_is_nvswitch(0x1002, 0x22a3));
+	/* an HGX A100 switch (1af0, as the A100 generation lists beside 1af1): no card to offer */
+	hand_init(&inv);
+	hand_add(&inv, "0000:04:00.0", 0x1a03, 0x2000, 0x0300, 1, 1);
+	hand_add(&inv, "0000:0a:00.0", 0x10de, 0x1af0, 0x0680, 30, -1);
+	hand_add(&inv, "0000:0b:00.0", 0x10de, 0x20b0, 0x0302, 31, -1);
+	build(&inv);
+	CHECK(inv.n_cards == 3 && policy_nvswitches(&inv) == 1);
+	CHECK(inv.cards[1].nvswitch && !inv.cards[1].candidate && inv.cards[2].candidate);
+	inventory_free(&inv);
+}
+
 static void test_nvswitch(void)
 {
 	struct inventory inv;
@@ -421,6 +446,7 @@ int main(void)
 	test_integrated_by_evidence();
 	test_apu_ids();
 	test_sriov();
+	test_nvswitch_ids();
 	test_nvswitch();
 	{
 		char *cmd = xasprintf("rm -rf %s", tmp);
