@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // clang-format off
 /*
- * detect [--json|--shell]: what is there and what apply would propose. Writes nothing;
+ * detect [--json]: what is there and what apply would propose. Writes nothing;
  * exit 0 even without a PCI bus (a chroot or container), which it reports.
  *
  * --json prints one object (keys in this order; ADDR is "dddd:bb:ss.f", lower-case hex;
@@ -26,7 +26,6 @@
  *               driver|null, iommu_group|null}]} (the VFs present, never cards)
  *   nvswitches  [{address, id, name, driver|null, iommu_group|null, reason}]: NVIDIA
  *               NVSwitches, never in gpus (apply --full-passthrough)
- * --shell prints "KEY value" lines for the debconf config script (see print_shell).
  */
 // clang-format on
 #include <getopt.h>
@@ -387,45 +386,6 @@ static void print_table(const struct inventory *inv, const struct strlist *sugge
 }
 
 /* One line, no control characters: a value the debconf config script reads with `read`. */
-static void shell_value(const char *s)
-{
-	for (; s && *s; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
-	putchar('\n');
-}
-
-/* detect --shell: "KEY value..." lines for the maintainer scripts, which may only rely on
- * essential tools (no JSON parser). Keys: pci, cpu, kernel_params, iommu, host, card, reason. */
-static void print_shell(const struct inventory *inv)
-{
-	_cleanup_free_ char *params = policy_default_kernel_params(inv->cpu);
-
-	printf("pci %s\n", inv->have_pci ? "yes" : "no");
-	printf("cpu %s\n", cpu_vendor_name(inv->cpu));
-	printf("kernel_params %s\n", params);
-	printf("iommu %s\n", inv->iommu_groups > 0 ? "yes" : "no");
-	if (inv->host_card >= 0) {
-		char addr[PCI_ADDR_STRLEN], busid[XORG_BUSID_STRLEN];
-
-		pci_addr_format(&inv->cards[inv->host_card].addr, addr);
-		xorg_busid_format(&inv->cards[inv->host_card].addr, busid);
-		printf("host %s %s\n", addr, busid);
-	}
-	for (size_t i = 0; i < inv->n_cards; i++) {
-		const struct card *c = &inv->cards[i];
-		const struct pci_function *f = inventory_find(inv, &c->addr);
-		char addr[PCI_ADDR_STRLEN];
-
-		if (c->nvswitch)
-			continue; /* not a card to offer: apply --full-passthrough takes them */
-		pci_addr_format(&c->addr, addr);
-		printf("card %s %s ", addr, c->candidate ? "yes" : "no");
-		shell_value(f->name && *f->name ? f->name : "unknown device");
-		printf("reason %s ", addr);
-		shell_value(c->reason);
-	}
-}
-
 /* What a data-center machine needs said: its NVSwitches and the Fabric Manager's two modes;
  * a card of a family that does not reset cleanly (vendor-reset's list); a card whose driver
  * has created SR-IOV VFs, which passing the whole card takes away. */
@@ -467,35 +427,29 @@ static void datacenter_hints(const struct inventory *inv, struct strlist *hints)
 }
 
 static const char detect_help[] =
-    "Usage: vfio-passthrough-setup [--root DIR] detect [--json|--shell]\n\n"
+    "Usage: vfio-passthrough-setup [--root DIR] detect [--json]\n\n"
     "Show the GPUs, their functions, drivers and IOMMU groups, the card the host\n"
     "keeps and the cards apply would hand to vfio-pci. Writes nothing.\n"
     "--json: one JSON object (have_pci, cpu_vendor, iommu, vfio_pci, kernels,\n"
-    "host_gpu, suggested, vfio_ids, hints, gpus, nvswitches).\n"
-    "--shell: KEY value lines for the maintainer scripts (pci, cpu, kernel_params,\n"
-    "iommu, host, card, reason).\n";
+    "host_gpu, suggested, vfio_ids, hints, gpus, nvswitches).\n";
 
 static int run(const struct context *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "shell", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct error err = { 0 };
 	struct inventory inv;
 	struct strlist suggested, ids, hints;
-	bool json = false, shell = false;
+	bool json = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
-			break;
-		case 's':
-			shell = true;
 			break;
 		case 'h':
 			fputs(detect_help, stdout);
@@ -519,7 +473,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 
 		sl_add(&hints, "no PCI bus visible (no /sys/bus/pci: a chroot or container?): "
 			       "nothing to detect here; run detect on the machine itself");
-		if (!json && !shell)
+		if (!json)
 			printf("No PCI bus visible: %s does not exist (a chroot or container?).\n"
 			       "Nothing to detect here; run detect on the machine itself.\n",
 			       p);
@@ -539,9 +493,7 @@ static int run(const struct context *ctx, int argc, char **argv)
 	}
 	if (inv.have_pci)
 		datacenter_hints(&inv, &hints);
-	if (shell)
-		print_shell(&inv);
-	else if (json)
+	if (json)
 		print_json(&inv, &suggested, &ids, &hints);
 	else if (inv.have_pci) {
 		print_table(&inv, &suggested, &ids, &hints);
@@ -557,6 +509,6 @@ static int run(const struct context *ctx, int argc, char **argv)
 const struct command cmd_detect = {
 	.name = "detect",
 	.run = run,
-	.usage = "detect [--json|--shell]",
+	.usage = "detect [--json]",
 	.help = "show GPUs, IOMMU groups and the suggested cards; writes nothing",
 };

@@ -14,6 +14,8 @@
  *                             copy into the image and read before udev
  *   vps_fallback_modules      the vfio modules every Debian kernel has, on one line: what
  *                             an initramfs gets where no kernel's module index answers
+ *   vps_settings_file         the settings file (the postrm purges it, with ucf)
+ *   vps_state_dir             the directory of the state file (the postrm purges it)
  *   vps_initramfs_generator   the generator that builds this machine's images, chosen by
  *                             the helper's own rule (nothing if none is installed)
  *   vps_initramfs_images_carry_package GEN, vps_initramfs_rebuild GEN,
@@ -30,6 +32,8 @@
 #include "modules.h"
 #include "owned-files.h"
 #include "render.h"
+#include "settings.h"
+#include "state.h"
 
 /* 'text' for the shell: every ' closed, escaped and reopened. */
 static void put_quoted(const char *text)
@@ -110,6 +114,10 @@ static void put_paths(void)
 		 "index answers.",
 		 "vps_fallback_modules", modules.buf);
 	sb_free(&modules);
+	put_fact("The settings file, which only a purge deletes.", "vps_settings_file",
+		 SETTINGS_PATH);
+	put_fact("The directory of the state file, which only a purge deletes.", "vps_state_dir",
+		 STATE_DIR);
 }
 
 static void put_generators(void)

@@ -18,14 +18,14 @@
 #include "util.h"
 #include "writer.h"
 
-static const char settings_usage[] =
+static const char usage_actions[] =
     "Usage: " PROG " [--root DIR] settings path\n"
     "       " PROG " [--root DIR] settings check KEY=VALUE... | KEY VALUE\n"
     "       " PROG " [--root DIR] settings get [KEY]\n"
     "       " PROG " [--root DIR] settings set [--replace-invalid] [--from-debconf] "
     "[--output FILE] KEY=VALUE...\n"
-    "       " PROG " [--root DIR] settings debconf [--devices LIST]\n\n"
-    "Keys: DEVICES, HOST_BUSID, XORG, KERNEL_PARAMS, ALLOW_HOST_GPU.\n"
+    "       " PROG " [--root DIR] settings debconf [--devices LIST]\n\n";
+static const char usage_meanings[] =
     "check: exit 0 if every VALUE is valid for its KEY, else exit 2 with each reason.\n"
     "get: the file's values (defaults for keys it lacks) as KEY=\"value\" lines, or "
     "KEY's.\n"
@@ -37,7 +37,28 @@ static const char settings_usage[] =
     "  --output FILE      write FILE instead of the settings file (for ucf)\n"
     "debconf: for the package's config script, NAME='value' lines to eval: the machine,\n"
     "  the file's values as debconf answers; with --devices, whether that choice needs\n"
-    "  consent.\n";
+    "  consent.\n"
+    "Options come before the first KEY or KEY=VALUE: a value is never taken for one.\n";
+
+/* "DEVICES, HOST_BUSID, ...": settings_keys[], as the usage and the refusals name them. */
+static char *keys_list(void)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < SETTINGS_NKEYS; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", settings_keys[i]);
+	return sb_steal(&sb);
+}
+
+/* The usage on stdout (--help: EXIT_OK) or stderr (a usage error: EXIT_USAGE). */
+static int usage(FILE *out)
+{
+	_cleanup_free_ char *keys = keys_list();
+
+	fprintf(out, "%sKeys: %s.\n%s", usage_actions, keys, usage_meanings);
+	return out == stdout ? EXIT_OK : EXIT_USAGE;
+}
 
 static bool known_key(const char *key)
 {
@@ -50,11 +71,26 @@ static bool known_key(const char *key)
 static int unknown_key(const char *key)
 {
 	_cleanup_free_ char *shown = str_printable(key);
+	_cleanup_free_ char *keys = keys_list();
 
-	log_error(
-	    "settings: unknown key '%s' (known: DEVICES, HOST_BUSID, XORG, KERNEL_PARAMS, ALLOW_HOST_GPU)",
-	    shown);
+	log_error("settings: unknown key '%s' (known: %s)", shown, keys);
 	return EXIT_USAGE;
+}
+
+/* KEY out of a KEY=VALUE argument (*value_out: after the '='), or NULL after a message
+ * naming the action. */
+static char *split_pair(const char *action, const char *arg, const char **value_out)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq) {
+		_cleanup_free_ char *shown = str_printable(arg);
+
+		log_error("settings %s: expected KEY=VALUE, got '%s'", action, shown);
+		return NULL;
+	}
+	*value_out = eq + 1;
+	return xasprintf("%.*s", (int)(eq - arg), arg);
 }
 
 /* The live file's text, or the template when there is none; NULL after a message. */
@@ -70,6 +106,40 @@ static char *current_text(const char *root, int *ret)
 	}
 	return text ? text : xstrdup(settings_template());
 }
+
+/* The options of every action in one table; each action takes those its mask names. */
+enum {
+	OPT_REPLACE_INVALID = 1 << 0,
+	OPT_FROM_DEBCONF = 1 << 1,
+	OPT_OUTPUT = 1 << 2,
+	OPT_DEVICES = 1 << 3,
+};
+
+static const struct option options[] = {
+	{ "replace-invalid", no_argument, NULL, OPT_REPLACE_INVALID },
+	{ "from-debconf", no_argument, NULL, OPT_FROM_DEBCONF },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+/* One action's command line, once parsed: its options, then its operands. */
+struct action_args {
+	const char *root;
+	bool replace_invalid, from_debconf;
+	const char *output;  /* --output FILE */
+	const char *devices; /* --devices LIST */
+	int argc;	     /* the operands */
+	char **argv;
+};
+
+struct action {
+	const char *name;
+	unsigned options;		/* the OPT_* it takes */
+	int min_operands, max_operands; /* max -1: any number */
+	int (*run)(const struct action_args *a);
+};
 
 /* One KEY VALUE pair checked: 0, or -1 after its message. */
 static int check_one(const char *key, const char *value)
@@ -87,49 +157,43 @@ static int check_one(const char *key, const char *value)
 	return 0;
 }
 
+static int run_path(const struct action_args *a)
+{
+	_cleanup_free_ char *path = path_join(a->root, SETTINGS_PATH);
+
+	puts(path);
+	return EXIT_OK;
+}
+
 /* check KEY VALUE, or check KEY=VALUE... (every pair is checked, each refusal said). */
-static int run_check(int argc, char **argv)
+static int run_check(const struct action_args *a)
 {
 	int bad = 0;
 
-	if (argc == 3 && !strchr(argv[1], '='))
-		return check_one(argv[1], argv[2]) < 0 ? EXIT_USAGE : EXIT_OK;
-	if (argc < 2) {
-		fputs(settings_usage, stderr);
-		return EXIT_USAGE;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		_cleanup_free_ char *key =
-		    eq ? xasprintf("%.*s", (int)(eq - argv[i]), argv[i]) : NULL;
+	if (a->argc == 2 && !strchr(a->argv[0], '='))
+		return check_one(a->argv[0], a->argv[1]) < 0 ? EXIT_USAGE : EXIT_OK;
+	for (int i = 0; i < a->argc; i++) {
+		const char *value;
+		_cleanup_free_ char *key = split_pair("check", a->argv[i], &value);
 
-		if (!key) {
-			_cleanup_free_ char *shown = str_printable(argv[i]);
-
-			log_error("settings check: expected KEY=VALUE, got '%s'", shown);
+		if (!key || check_one(key, value) < 0)
 			bad++;
-		} else if (check_one(key, eq + 1) < 0) {
-			bad++;
-		}
 	}
 	return bad ? EXIT_USAGE : EXIT_OK;
 }
 
-static int run_get(const char *root, int argc, char **argv)
+static int run_get(const struct action_args *a)
 {
-	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
+	const char *only = a->argc ? a->argv[0] : NULL;
+	_cleanup_free_ char *path = path_join(a->root, SETTINGS_PATH);
 	_cleanup_free_ char *text = NULL;
 	struct request req;
 	struct error err = { 0 };
 	int ret = EXIT_OK;
 
-	if (argc > 2) {
-		fputs(settings_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (argc == 2 && !known_key(argv[1]))
-		return unknown_key(argv[1]);
-	text = current_text(root, &ret);
+	if (only && !known_key(only))
+		return unknown_key(only);
+	text = current_text(a->root, &ret);
 	if (!text)
 		return ret;
 	/* Only a file apply would accept is read back. */
@@ -144,12 +208,12 @@ static int run_get(const char *root, int argc, char **argv)
 		const char *key = settings_keys[i];
 		_cleanup_free_ char *value = NULL;
 
-		if (argc == 2 && strcmp(key, argv[1]) != 0)
+		if (only && strcmp(key, only) != 0)
 			continue;
 		value = settings_text_value(text, key);
 		if (!value)
 			value = settings_default(key);
-		if (argc == 2)
+		if (only)
 			puts(value);
 		else
 			printf("%s=\"%s\"\n", key, value);
@@ -159,26 +223,22 @@ static int run_get(const char *root, int argc, char **argv)
 
 /* One KEY=VALUE argument, checked; the value as it will be written, or NULL after a
  * message (*ret set). DEVICES lists are written space-separated, in canonical form. */
-static char *checked_value(const char *arg, bool replace_invalid, bool from_debconf, char **key_out,
-			   int *ret)
+static char *checked_value(const char *arg, const struct action_args *a, char **key_out, int *ret)
 {
-	const char *eq = strchr(arg, '=');
-	_cleanup_free_ char *key = eq ? xasprintf("%.*s", (int)(eq - arg), arg) : NULL;
+	const char *given;
+	_cleanup_free_ char *key = split_pair("set", arg, &given);
 	struct error err = { 0 };
 	struct request req;
 	char *value;
 
 	if (!key) {
-		_cleanup_free_ char *shown = str_printable(arg);
-
-		log_error("settings set: expected KEY=VALUE, got '%s'", shown);
 		*ret = EXIT_USAGE;
 		return NULL;
 	}
-	if (from_debconf) {
+	if (a->from_debconf) {
 		const char *question_key;
 
-		value = settings_from_debconf(key, eq + 1, &question_key);
+		value = settings_from_debconf(key, given, &question_key);
 		if (!value) {
 			_cleanup_free_ char *shown = str_printable(key);
 
@@ -192,12 +252,12 @@ static char *checked_value(const char *arg, bool replace_invalid, bool from_debc
 		*ret = unknown_key(key);
 		return NULL;
 	} else {
-		value = xstrdup(eq + 1);
+		value = xstrdup(given);
 	}
 	if (settings_check(key, value, &err) < 0) {
 		_cleanup_free_ char *fallback = settings_default(key);
 
-		if (!replace_invalid) {
+		if (!a->replace_invalid) {
 			log_error("%s", err.msg);
 			*ret = err.code;
 			free(value);
@@ -228,55 +288,22 @@ static char *checked_value(const char *arg, bool replace_invalid, bool from_debc
 	return value;
 }
 
-static int run_set(const char *root, int argc, char **argv)
+static int run_set(const struct action_args *a)
 {
-	static const struct option opts[] = {
-		{ "replace-invalid", no_argument, NULL, 'r' },
-		{ "from-debconf", no_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ char *text = NULL;
-	const char *output = NULL;
-	bool replace_invalid = false, from_debconf = false;
 	struct transaction tx;
 	struct request req;
 	struct error err = { 0 };
-	int c, ret = EXIT_OK;
+	int ret = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			replace_invalid = true;
-			break;
-		case 'd':
-			from_debconf = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			fputs(settings_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(settings_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		fputs(settings_usage, stderr);
-		return EXIT_USAGE;
-	}
-	text = current_text(root, &ret);
+	text = current_text(a->root, &ret);
 	if (!text)
 		return ret;
 	/* Every value is checked before anything is written. */
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; i < a->argc; i++) {
 		_cleanup_free_ char *key = NULL;
-		_cleanup_free_ char *value =
-		    checked_value(argv[i], replace_invalid, from_debconf, &key, &ret);
+		_cleanup_free_ char *value = checked_value(a->argv[i], a, &key, &ret);
 		char *next;
 
 		if (!value)
@@ -293,12 +320,12 @@ static int run_set(const char *root, int argc, char **argv)
 	request_free(&req);
 	memset(&err, 0, sizeof(err));
 
-	path = output ? xstrdup(output) : path_join(root, SETTINGS_PATH);
+	path = a->output ? xstrdup(a->output) : path_join(a->root, SETTINGS_PATH);
 	tx_init(&tx);
 	/* Inside the root, never through a link out of it (root-path.h). */
-	if (!output)
-		tx_set_root(&tx, root);
-	if (tx_stage(&tx, output ? output : SETTINGS_PATH, text, &err) < 0 ||
+	if (!a->output)
+		tx_set_root(&tx, a->root);
+	if (tx_stage(&tx, a->output ? a->output : SETTINGS_PATH, text, &err) < 0 ||
 	    tx_commit(&tx, &err) < 0) {
 		log_error("%s", err.msg);
 		ret = err.code ? err.code : EXIT_FAILURE_RUNTIME;
@@ -311,83 +338,94 @@ static int run_set(const char *root, int argc, char **argv)
 
 /* debconf [--devices LIST]: exit 0 with the lines, 1 when the machine cannot be read. An
  * invalid settings file is no error here (settings='invalid'): the questions are still asked. */
-static int run_debconf(const char *root, int argc, char **argv)
+static int run_debconf(const struct action_args *a)
 {
-	static const struct option opts[] = {
-		{ "devices", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	_cleanup_free_ char *path = path_join(root, SETTINGS_PATH);
+	_cleanup_free_ char *path = path_join(a->root, SETTINGS_PATH);
 	_cleanup_free_ char *text = NULL;
-	const char *devices = NULL;
 	struct inventory inv;
 	struct error err = { 0 };
-	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			devices = optarg;
-			break;
-		case 'h':
-			fputs(settings_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(settings_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return log_unexpected_argument("settings debconf", argv[optind]);
-	if (settings_read_text(root, &text, &err) < 0) {
+	if (settings_read_text(a->root, &text, &err) < 0) {
 		log_error("%s", err.msg);
 		return err.code;
 	}
-	if (system_load(root, 0, INDEX_FAILURE_IGNORE, &inv, &err) < 0) {
+	if (system_load(a->root, 0, INDEX_FAILURE_IGNORE, &inv, &err) < 0) {
 		log_error("%s", err.msg);
 		return err.code;
 	}
 	settings_debconf_print(stdout, &inv, path, text);
-	if (devices)
-		settings_debconf_print_consent(stdout, &inv, devices);
+	if (a->devices)
+		settings_debconf_print_consent(stdout, &inv, a->devices);
 	inventory_free(&inv);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_RUNTIME;
 }
 
+static const struct action actions[] = {
+	{ "path", 0, 0, 0, run_path },
+	{ "check", 0, 1, -1, run_check },
+	{ "get", 0, 0, 1, run_get },
+	{ "set", OPT_REPLACE_INVALID | OPT_FROM_DEBCONF | OPT_OUTPUT, 1, -1, run_set },
+	{ "debconf", OPT_DEVICES, 0, 0, run_debconf },
+};
+
+/* ACTION's options and operands (argv[0] is ACTION), the same way for every action: options
+ * first ('+': a value such as KERNEL_PARAMS' may start with '-'), only those ACTION takes,
+ * --help everywhere. -1: run it; else the exit code, after a message or the usage. */
+static int parse_action(const struct action *act, int argc, char **argv, struct action_args *a)
+{
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "+h", options, &i)) != -1) {
+		if (c == 'h')
+			return usage(stdout);
+		if (c == '?')
+			return usage(stderr);
+		if (!(act->options & (unsigned)c)) {
+			log_error("settings %s: no option --%s", act->name, options[i].name);
+			return EXIT_USAGE;
+		}
+		if (c == OPT_REPLACE_INVALID)
+			a->replace_invalid = true;
+		else if (c == OPT_FROM_DEBCONF)
+			a->from_debconf = true;
+		else if (c == OPT_OUTPUT)
+			a->output = optarg;
+		else if (c == OPT_DEVICES)
+			a->devices = optarg;
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	if (a->argc < act->min_operands)
+		return usage(stderr);
+	if (act->max_operands >= 0 && a->argc > act->max_operands) {
+		_cleanup_free_ char *command = xasprintf("settings %s", act->name);
+
+		return log_unexpected_argument(command, a->argv[act->max_operands]);
+	}
+	return -1;
+}
+
 static int run_settings(const struct context *ctx, int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(settings_usage, stderr);
-		return EXIT_USAGE;
-	}
-	argc--;
-	argv++;
-	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-		fputs(settings_usage, stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[0], "path") == 0 && argc == 1) {
-		_cleanup_free_ char *path = path_join(ctx->root, SETTINGS_PATH);
+	if (argc < 2)
+		return usage(stderr);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return usage(stdout);
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
+		struct action_args a = { .root = ctx->root };
+		int ret;
 
-		puts(path);
-		return EXIT_OK;
+		if (strcmp(argv[1], actions[i].name) != 0)
+			continue;
+		ret = parse_action(&actions[i], argc - 1, argv + 1, &a);
+		return ret >= 0 ? ret : actions[i].run(&a);
 	}
-	if (strcmp(argv[0], "check") == 0)
-		return run_check(argc, argv);
-	if (strcmp(argv[0], "get") == 0)
-		return run_get(ctx->root, argc, argv);
-	if (strcmp(argv[0], "set") == 0)
-		return run_set(ctx->root, argc, argv);
-	if (strcmp(argv[0], "debconf") == 0)
-		return run_debconf(ctx->root, argc, argv);
 	{
-		_cleanup_free_ char *shown = str_printable(argv[0]);
+		_cleanup_free_ char *shown = str_printable(argv[1]);
 
 		log_error("settings: unknown action '%s'", shown);
 	}
-	fputs(settings_usage, stderr);
-	return EXIT_USAGE;
+	return usage(stderr);
 }
 
 const struct command cmd_settings = {

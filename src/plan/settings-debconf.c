@@ -75,6 +75,7 @@ static void print_machine(FILE *out, const struct inventory *inv)
 	struct strbuf addresses, names;
 	const char *why_none = "";
 	char host[PCI_ADDR_STRLEN] = "";
+	size_t offered = 0;
 
 	sb_init(&addresses);
 	sb_init(&names);
@@ -86,6 +87,9 @@ static void print_machine(FILE *out, const struct inventory *inv)
 		_cleanup_free_ char *name = NULL;
 		char addr[PCI_ADDR_STRLEN];
 
+		if (c->nvswitch)
+			continue; /* no choice: apply --full-passthrough takes them */
+		offered++;
 		pci_addr_format(&c->addr, addr);
 		name = xasprintf("%s  %s", addr,
 				 f && f->name && *f->name ? f->name : "unknown device");
@@ -102,7 +106,7 @@ static void print_machine(FILE *out, const struct inventory *inv)
 	assign(out, "host", host);
 	assign(out, "host_busid", busid);
 	assign(out, "kernel_params", params);
-	fprintf(out, "cards='%zu'\n", inv->n_cards);
+	fprintf(out, "cards='%zu'\n", offered);
 	assign(out, "addresses", addresses.len ? addresses.buf : "");
 	assign(out, "names", names.len ? names.buf : "");
 	assign(out, "suggested", chosen);

@@ -3,7 +3,7 @@
 # what an install that chose a card leaves, and what a purge must take away. Defined once here;
 # each suite runs the lifecycle its own way and adds only what only it can prove:
 #   tests/chroot/run    dpkg, apt, debconf and ucf themselves: install, reconfigure (same,
-#                       changed, read back, preseeded), upgrade, remove, purge, with the
+#                       changed, read back, preseeded), remove, purge, with the
 #                       file-list comparison a piuparts run makes, lintian, autopkgtest
 #   tests/ansible/run   the role: its selectors, reports, check mode, the trial through it
 #   tests/vm/run        real boots: the card on vfio-pci, the IOMMU, boot loaders, trials
