@@ -18,8 +18,9 @@
  * - The window must hold the card's 64-bit BARs, each aligned to its size, and the guest's
  *   own devices' 64-bit BARs: a card whose 64-bit BARs add up to the window or more does not
  *   fit it. The window asked for is the smallest power of two above their total.
- * - QEMU's default guest physical address width (phys-bits) is 40 bits unless
- *   host-phys-bits=on (target/i386/cpu.c, TCG_PHYS_ADDR_BITS 40): a window of 512 GiB or more
+ * - QEMU's guest physical address width (phys-bits) is 40 bits for a named CPU model unless
+ *   host-phys-bits=on, which -cpu host/max turn on (target/i386/cpu.c, TCG_PHYS_ADDR_BITS
+ *   40; target/i386/host-cpu.c): a window of 512 GiB or more
  *   placed above the guest's RAM can leave that space; libvirt's <cpu><maxphysaddr
  *   mode='passthrough'/></cpu> (formatdomain.html, CPU model and topology) passes the host's.
  */
@@ -69,16 +70,11 @@ void vm_size_text(uint64_t bytes, char buf[32])
 {
 	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB" };
 	size_t u = 0;
-	uint64_t whole = bytes;
 
-	while (u + 1 < ARRAY_SIZE(units) && whole >= 1024) {
-		whole /= 1024;
+	/* The largest unit that gives a whole number: exact, as sysfs gives it. */
+	while (u + 1 < ARRAY_SIZE(units) && bytes && bytes % (1ULL << (10 * (u + 1))) == 0)
 		u++;
-	}
-	if (u == 0 || bytes % (1ULL << (10 * u)) == 0)
-		snprintf(buf, 32, "%llu %s", (unsigned long long)whole, units[u]);
-	else
-		snprintf(buf, 32, "%.1f %s", (double)bytes / (double)(1ULL << (10 * u)), units[u]);
+	snprintf(buf, 32, "%llu %s", (unsigned long long)(bytes >> (10 * u)), units[u]);
 }
 
 char *vm_mmio64_settings(uint64_t window)
@@ -103,9 +99,10 @@ const char *vm_phys_bits_note(uint64_t window)
 {
 	if (window < (512ULL << 30))
 		return NULL;
-	return "a window this large placed above the guest's RAM can reach past QEMU's default "
-	       "40 physical address bits: give the guest the host's (QEMU -cpu "
-	       "host,host-phys-bits=on; libvirt <cpu><maxphysaddr mode='passthrough'/></cpu>)";
+	return "a window this large placed above the guest's RAM can reach past the 40 physical "
+	       "address bits QEMU gives a named CPU model: give the guest the host's (QEMU "
+	       "host-phys-bits=on, which -cpu host has; libvirt <cpu><maxphysaddr "
+	       "mode='passthrough'/></cpu>)";
 }
 
 /*

@@ -26,7 +26,7 @@ void vm_card_bars(const struct inventory *inv, const struct card *c, struct card
  * them (total below it: the window also holds the guest's own devices' BARs), else the
  * smallest power of two above total. */
 uint64_t vm_mmio64_window(uint64_t total);
-/* "128 GiB", "256 MiB", "16 KiB", "100 bytes" (whole units where exact, else one decimal). */
+/* "128 GiB", "131104 MiB", "16 KiB", "128 bytes": the largest unit giving a whole number. */
 void vm_size_text(uint64_t bytes, char buf[32]);
 /* The settings that give a guest a 64-bit window of `window` bytes (a power of two, from
  * vm_mmio64_window): QEMU q35, libvirt, OVMF. Caller frees. */
@@ -34,8 +34,8 @@ char *vm_mmio64_settings(uint64_t window);
 /* libvirt's <controller type='pci' model='pcie-root'> with its <pcihole64> for `window`
  * bytes, one line per element, each ending in a newline. Caller frees. */
 char *vm_pcihole64_xml(uint64_t window);
-/* QEMU's default guest physical address width is 40 bits (1 TiB): a larger window also
- * needs the host's. One sentence, or NULL when the window is below 512 GiB. */
+/* A named QEMU CPU model's guest has 40 physical address bits (1 TiB): a window of 512 GiB
+ * or more above the guest's RAM needs the host's. One sentence, or NULL below that. */
 const char *vm_phys_bits_note(uint64_t window);
 
 enum irq_remap_state {

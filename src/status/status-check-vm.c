@@ -20,25 +20,28 @@ bool status_card_bars(const struct status_input *in, size_t card, struct card_ba
 	return out->largest > 0;
 }
 
-char *status_group_members(const struct status_input *in, int group)
+void status_group_members(const struct status_input *in, int group, struct strlist *out)
 {
-	struct strlist members;
-	char *list;
-
-	if (!in->inv || group < 0)
-		return NULL;
-	sl_init(&members);
-	for (size_t i = 0; i < in->inv->n_functions; i++) {
+	for (size_t i = 0; in->inv && group >= 0 && i < in->inv->n_functions; i++) {
 		char a[PCI_ADDR_STRLEN];
 
 		if (in->inv->functions[i].iommu_group != group)
 			continue;
 		pci_addr_format(&in->inv->functions[i].addr, a);
-		sl_add(&members, a);
+		sl_add(out, a);
 	}
-	list = members.n ? sl_join(&members, " ") : NULL;
+}
+
+char *status_group_text(const struct status_input *in, int group)
+{
+	struct strlist members;
+	char *text;
+
+	sl_init(&members);
+	status_group_members(in, group, &members);
+	text = members.n ? sl_join(&members, " ") : NULL;
 	sl_free(&members);
-	return list;
+	return text;
 }
 
 static void check_bars(const struct status_input *in, struct status_report *r)
@@ -96,7 +99,7 @@ static void check_irq_remap(const struct status_input *in, struct status_report 
 						    : "";
 
 	if (f->intel_units)
-		units = xasprintf("%d of %d VT-d units with interrupt remapping (ecap bit 3, IR)",
+		units = xasprintf("%d of %d VT-d units can remap interrupts (ecap bit 3, IR)",
 				  f->intel_ir_units, f->intel_units);
 	else
 		units = xasprintf("%d AMD-Vi unit%s (interrupt remapping is part of AMD-Vi)",
@@ -115,8 +118,7 @@ static void check_irq_remap(const struct status_input *in, struct status_report 
 	case IRQ_REMAP_OFF_CMDLINE:
 		report_add(r, "interrupt-remap", NULL, CHECK_WARN, IRQ_REMAP_OFF_CAUSE,
 			   IRQ_REMAP_OFF_FIX,
-			   "off: intremap=off or nointremap on the kernel command "
-			   "line (%s)%s",
+			   "off: the kernel command line has intremap=off or nointremap; %s%s",
 			   units, unsafe);
 		return;
 	}

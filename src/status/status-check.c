@@ -353,7 +353,7 @@ static void check_groups(const struct status_input *in, struct status_report *r)
 			report_add(r, "iommu-group", addr, CHECK_UNKNOWN, NULL, NULL,
 				   "the card has no IOMMU group");
 		} else if (!c->group_peers || !c->group_peers->n) {
-			_cleanup_free_ char *members = status_group_members(in, c->iommu_group);
+			_cleanup_free_ char *members = status_group_text(in, c->iommu_group);
 
 			report_add(r, "iommu-group", addr, CHECK_PASS, NULL, NULL,
 				   "group %d holds only the card's functions and bridges%s%s%s",

@@ -150,8 +150,9 @@ char *status_reset_detail(const struct pci_function *f, const char **family);
 /* A configured card's BARs (vm-fit.h); false when the inventory does not hold it. */
 struct card_bars;
 bool status_card_bars(const struct status_input *in, size_t card, struct card_bars *out);
-/* The functions in IOMMU group `group`, space-separated; NULL if none or unknown. Caller
- * frees. */
-char *status_group_members(const struct status_input *in, int group);
+/* The functions in IOMMU group `group` (none when unknown), added to out; and the same
+ * space-separated, NULL if none. Caller frees. */
+void status_group_members(const struct status_input *in, int group, struct strlist *out);
+char *status_group_text(const struct status_input *in, int group);
 /* Evaluate every check. The report owns its strings. */
 void status_evaluate(const struct status_input *in, struct status_report *out);

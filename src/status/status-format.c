@@ -32,7 +32,7 @@ void virt_install_arg(const struct pci_addr *a, struct strbuf *out)
 static void card_comment(const struct status_input *in, size_t card, struct strbuf *out)
 {
 	const struct status_card *c = &in->cards[card];
-	_cleanup_free_ char *members = status_group_members(in, c->iommu_group);
+	_cleanup_free_ char *members = status_group_text(in, c->iommu_group);
 	struct card_bars b;
 	char a[PCI_ADDR_STRLEN];
 
@@ -124,6 +124,26 @@ static void hostdevs_text(const struct status_input *in, struct strbuf *out)
 	}
 }
 
+/* A card vendor-reset lists, without its reset: a KubeVirt VM restarted on this node meets
+ * the same dead card (the reset check's own words). */
+static void kubevirt_reset_notes(const struct status_input *in, struct strbuf *out)
+{
+	for (size_t i = 0; in->n_kubevirt && in->inv && i < in->n_functions; i++) {
+		const struct pci_function *f = inventory_find(in->inv, &in->functions[i].addr);
+		_cleanup_free_ char *reset = NULL;
+		const char *family;
+		char a[PCI_ADDR_STRLEN];
+
+		if (!f || !(reset = status_reset_detail(f, &family)) || !family)
+			continue;
+		pci_addr_format(&f->addr, a);
+		sb_addf(out,
+			"Reset: %s: %s; a VM that KubeVirt restarts on this node meets it too (see "
+			"the reset warning).\n",
+			a, reset);
+	}
+}
+
 static const char *mark(enum check_result r)
 {
 	switch (r) {
@@ -192,6 +212,7 @@ void status_format_text(const struct status_input *in, const struct status_repor
 	}
 	sb_add(out, "\n");
 	kubevirt_text(in->kubevirt, in->n_kubevirt, out);
+	kubevirt_reset_notes(in, out);
 	sb_add(
 	    out,
 	    "Undo: `vfio-passthrough-setup remove` (or `apt purge vfio-passthrough-setup`), then reboot.\n");
@@ -250,6 +271,77 @@ static void json_hostdev(struct json *j, const struct pci_addr *a)
 	sb_free(&arg);
 }
 
+static void json_vm_card(struct json *j, const struct status_input *in, size_t i)
+{
+	const struct status_card *c = &in->cards[i];
+	struct strlist list;
+	struct card_bars b;
+	bool sizes = status_card_bars(in, i, &b);
+	char a[PCI_ADDR_STRLEN];
+
+	pci_addr_format(&c->addr, a);
+	json_object_begin(j);
+	json_key(j, "address");
+	json_string(j, a);
+	json_key(j, "iommu_group");
+	if (c->iommu_group >= 0)
+		json_int(j, c->iommu_group);
+	else
+		json_null(j);
+	json_key(j, "group_members");
+	json_array_begin(j);
+	sl_init(&list);
+	status_group_members(in, c->iommu_group, &list);
+	for (size_t k = 0; k < list.n; k++)
+		json_string(j, list.items[k]);
+	sl_free(&list);
+	json_array_end(j);
+	json_key(j, "largest_bar_bytes");
+	if (sizes)
+		json_int(j, (int64_t)b.largest);
+	else
+		json_null(j);
+	json_key(j, "bar64_bytes");
+	if (sizes)
+		json_int(j, (int64_t)b.mem64_total);
+	else
+		json_null(j);
+	json_object_end(j);
+}
+
+/* "vm": what the configured cards meet in a VM (status-check-vm.c words the same facts). */
+static void json_vm(struct json *j, const struct status_input *in)
+{
+	static const char *const irq_words[] = {
+		[IRQ_REMAP_UNKNOWN] = NULL,
+		[IRQ_REMAP_ON] = "on",
+		[IRQ_REMAP_OFF_HARDWARE] = "off-hardware",
+		[IRQ_REMAP_OFF_CMDLINE] = "off-cmdline",
+	};
+	uint64_t total, window = cards_window(in, &total);
+	int unsafe = in->inv ? in->inv->irq_remap.allow_unsafe : -1;
+
+	json_object_begin(j);
+	json_key(j, "interrupt_remapping");
+	json_string(j, in->inv ? irq_words[vm_irq_remap(&in->inv->irq_remap, in->cmdline)] : NULL);
+	json_key(j, "allow_unsafe_interrupts");
+	if (unsafe >= 0)
+		json_bool(j, unsafe == 1);
+	else
+		json_null(j);
+	json_key(j, "mmio64_window_bytes");
+	if (window)
+		json_int(j, (int64_t)window);
+	else
+		json_null(j);
+	json_key(j, "cards");
+	json_array_begin(j);
+	for (size_t i = 0; i < in->n_cards; i++)
+		json_vm_card(j, in, i);
+	json_array_end(j);
+	json_object_end(j);
+}
+
 void status_format_json(const struct status_input *in, const struct status_report *r,
 			struct strbuf *out)
 {
@@ -282,6 +374,10 @@ void status_format_json(const struct status_input *in, const struct status_repor
 	for (size_t i = 0; code == EXIT_OK && i < in->n_functions; i++)
 		json_hostdev(&j, &in->functions[i].addr);
 	json_array_end(&j);
+	if (in->n_cards) {
+		json_key(&j, "vm");
+		json_vm(&j, in);
+	}
 	if (in->trial_phase) {
 		json_key(&j, "trial");
 		json_string(&j, in->trial_phase);
