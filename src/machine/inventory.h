@@ -42,6 +42,9 @@ struct pci_bar {
 	bool io;	   /* an I/O port range, not memory */
 	bool mem64;	   /* a 64-bit memory BAR */
 	bool prefetchable; /* prefetchable memory */
+	/* Resizable BAR (the PCIe ReBAR extended capability, where config space is readable):
+	 * the largest size it supports; 0 where it is not resizable or that is unknown */
+	uint64_t rebar_max;
 };
 
 /* Interrupt remapping as sysfs shows it (vm-facts.c). */

@@ -8,6 +8,43 @@
 #include "vm-facts.h"
 
 /*
+ * Resizable BAR, from the PCIe extended capability (PCI_EXT_CAP_ID_REBAR; the layout as the
+ * kernel's drivers/pci/rebar.c and include/uapi/linux/pci_regs.h read it): per resizable BAR
+ * a capability register (bits 4-31: the sizes supported, bit n for 1 MiB << (n - 4)) and a
+ * control register (bits 0-2 the BAR, 5-7 how many BARs have an entry, 8-13 the size now;
+ * bits 16-31 more supported sizes, bit n for 1 MiB << (n - 16 + 28)). Where config space past
+ * 64 bytes is unreadable (a user other than root) nothing is known, and nothing is said.
+ */
+static void read_rebar(struct pci_dev *d, struct pci_function *f)
+{
+	struct pci_cap *cap;
+	unsigned n;
+
+	if (!(pci_read_word(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return;
+	pci_fill_info(d, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
+	cap = pci_find_cap(d, PCI_EXT_CAP_ID_REBAR, PCI_CAP_EXTENDED);
+	if (!cap)
+		return;
+	n = (pci_read_long(d, cap->addr + 8) >> 5) & 7;
+	for (unsigned i = 0; i < n && i < 6; i++) {
+		uint32_t sizes = pci_read_long(d, cap->addr + 4 + 8 * i);
+		uint32_t ctrl = pci_read_long(d, cap->addr + 8 + 8 * i);
+		uint64_t max = 0;
+
+		if (sizes == 0xffffffff)
+			return;
+		for (int bit = 4; bit < 32; bit++)
+			if (sizes >> bit & 1)
+				max = (1ULL << 20) << (bit - 4);
+		for (int bit = 16; bit < 32 && bit - 16 + 28 < 44; bit++)
+			if (ctrl >> bit & 1)
+				max = (1ULL << 20) << (bit - 16 + 28);
+		f->bars[ctrl & 7].rebar_max = max;
+	}
+}
+
+/*
  * The sizes libpci reads from the kernel's resource file (Documentation/PCI/sysfs-pci.rst:
  * "resource: PCI resource host addresses", one "start end flags" line per BAR), with the
  * kernel's IORESOURCE flags (PCI_FILL_IO_FLAGS): IO, MEM, PREFETCH, MEM_64.
@@ -28,6 +65,7 @@ void vm_facts_read_bars(struct pci_dev *d, struct pci_function *f)
 			.prefetchable = (flags & PCI_IORESOURCE_PREFETCH) != 0,
 		};
 	}
+	read_rebar(d, f);
 }
 
 static bool is_dir(const char *path)

@@ -50,6 +50,7 @@ void vm_card_bars(const struct inventory *inv, const struct card *c, struct card
 				out->largest_index = i;
 				out->largest_mem64 = b->mem64;
 				out->largest_prefetchable = b->prefetchable;
+				out->largest_rebar_max = b->rebar_max;
 			}
 		}
 	}

@@ -18,6 +18,7 @@ struct card_bars {
 	struct pci_addr largest_fn; /* its function */
 	int largest_index;	    /* its BAR number */
 	bool largest_mem64, largest_prefetchable;
+	uint64_t largest_rebar_max; /* resizable up to this (ReBAR capability); 0 unknown */
 	uint64_t
 	    mem64_total; /* every 64-bit memory BAR of the card: what the 64-bit window holds */
 };

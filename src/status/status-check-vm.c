@@ -44,11 +44,24 @@ char *status_group_text(const struct status_input *in, int group)
 	return text;
 }
 
+/* ", resizable up to 16 GiB" when the ReBAR capability says more than the size now. */
+static void rebar_text(const struct card_bars *b, char out[64])
+{
+	char max[32];
+
+	out[0] = '\0';
+	if (b->largest_rebar_max <= b->largest)
+		return;
+	vm_size_text(b->largest_rebar_max, max);
+	snprintf(out, 64, ", resizable up to %s", max);
+}
+
 static void check_bars(const struct status_input *in, struct status_report *r)
 {
 	for (size_t i = 0; i < in->n_cards; i++) {
 		struct card_bars b;
 		char a[PCI_ADDR_STRLEN], fn[PCI_ADDR_STRLEN], largest[32], total[32], def[32];
+		char rebar[64];
 		uint64_t window;
 
 		if (!status_card_bars(in, i, &b))
@@ -59,13 +72,14 @@ static void check_bars(const struct status_input *in, struct status_report *r)
 		vm_size_text(b.mem64_total, total);
 		vm_size_text(VM_MMIO64_DEFAULT, def);
 		window = vm_mmio64_window(b.mem64_total);
+		rebar_text(&b, rebar);
 		if (!window) {
 			report_add(
 			    r, "bar", a, CHECK_PASS, NULL, NULL,
-			    "largest BAR: BAR %d of %s, %s, %s%s; its 64-bit BARs (%s in all) fit a "
+			    "largest BAR: BAR %d of %s, %s, %s%s%s; its 64-bit BARs (%s in all) fit a "
 			    "guest's default %s 64-bit PCI window",
 			    b.largest_index, fn, largest, b.largest_mem64 ? "64-bit" : "32-bit",
-			    b.largest_prefetchable ? " prefetchable" : "", total, def);
+			    b.largest_prefetchable ? " prefetchable" : "", rebar, total, def);
 		} else {
 			_cleanup_free_ char *settings = vm_mmio64_settings(window);
 			const char *note = vm_phys_bits_note(window);
@@ -82,10 +96,10 @@ static void check_bars(const struct status_input *in, struct status_report *r)
 			    "bits): a BAR that does not fit stays unassigned in the guest and its driver "
 			    "fails",
 			    fix,
-			    "largest BAR: BAR %d of %s, %s, %s%s; its 64-bit BARs (%s in all) do not fit a "
+			    "largest BAR: BAR %d of %s, %s, %s%s%s; its 64-bit BARs (%s in all) do not fit a "
 			    "guest's default %s 64-bit PCI window",
 			    b.largest_index, fn, largest, b.largest_mem64 ? "64-bit" : "32-bit",
-			    b.largest_prefetchable ? " prefetchable" : "", total, def);
+			    b.largest_prefetchable ? " prefetchable" : "", rebar, total, def);
 		}
 	}
 }

@@ -176,12 +176,15 @@ static void test_status(void)
 	CHECK(status_exit_code(&r) == 0); /* warnings only: the card is ready */
 	status_report_free(&r);
 
-	/* a T4 fits, remapping on: both pass */
+	/* 256 MiB now, resizable up to 16 GiB (an RTX 3060's ReBAR capability): it fits as it is
+	 * now, and the capability is said; remapping on: both pass */
 	inv.functions[0].bars[1].size = 256ULL << 20;
+	inv.functions[0].bars[1].rebar_max = 16ULL << 30;
 	in.cmdline = "root=/dev/sda1 intel_iommu=on iommu=pt";
 	status_evaluate(&in, &r);
 	c = find(&r, "bar", "0000:01:00.0");
 	CHECK(c && c->result == CHECK_PASS && strstr(c->detail, "fit a guest's default 32 GiB"));
+	CHECK(c && strstr(c->detail, "256 MiB, 64-bit prefetchable, resizable up to 16 GiB;"));
 	c = find(&r, "interrupt-remap", NULL);
 	CHECK(c && c->result == CHECK_PASS);
 	status_report_free(&r);
