@@ -559,8 +559,8 @@ static int apply_main(const struct context *ctx, int argc, char **argv, const ch
 	if (r != 0)
 		goto out;
 	/* No names: apply prints none, and pci.ids is half the time of a no-op run. */
-	if (system_load(ctx->root, DETECT_NO_NAMES | DETECT_NO_RESET, INDEX_FAILURE_FATAL, &inv,
-			&err) < 0)
+	if (system_load(ctx->root, DETECT_NO_NAMES | DETECT_NO_RESET | DETECT_NO_VM,
+			INDEX_FAILURE_FATAL, &inv, &err) < 0)
 		goto out;
 	if (!inv.have_pci) {
 		printf("No PCI bus visible (chroot or container?): nothing configured.\n");

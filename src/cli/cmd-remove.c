@@ -133,8 +133,8 @@ static int give_back_now(const char *root, const struct apply_state *old, struct
 			cards.n++;
 		else
 			sl_add(&unreadable, w);
-	if (system_load(root, DETECT_NO_NAMES | DETECT_NO_RESET, INDEX_FAILURE_WARN, &inv, err) ==
-	    0)
+	if (system_load(root, DETECT_NO_NAMES | DETECT_NO_RESET | DETECT_NO_VM, INDEX_FAILURE_WARN,
+			&inv, err) == 0)
 		r = rebind_now(root, &inv, cards, false, false, err);
 	if (r == EXIT_OK && unreadable.n)
 		r = EXIT_REBOOT_PENDING;

@@ -17,6 +17,7 @@
 #include <pci/pci.h>
 
 #include "detect.h"
+#include "vm-facts.h"
 
 enum cpu_vendor cpuinfo_parse_vendor(const char *text)
 {
@@ -542,6 +543,8 @@ static void read_card_details(struct inventory *inv, struct pci_access *acc, int
 		else
 			read_reset(d, dir, f);
 		close(dir);
+		if (!(flags & DETECT_NO_VM))
+			vm_facts_read_bars(d, f);
 	}
 }
 
@@ -614,6 +617,8 @@ int detect_inventory_flags(const char *root, unsigned flags, struct inventory *i
 				       "IOMMU kernel parameter is unknown");
 	inv->cmdline = read_attr(cmdline_path);
 	inv->iommu_groups = count_iommu_groups(root);
+	if (!(flags & DETECT_NO_VM))
+		vm_facts_read_irq_remap(root, &inv->irq_remap);
 	if (scan_pci(root, flags, inv, err) < 0) {
 		inventory_free(inv);
 		return -1;

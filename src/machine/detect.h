@@ -14,6 +14,9 @@ enum detect_flags {
 	/* reset_method stays NULL and flr -1: only detect and status report resets, and the
 	 * FLR fallback reads each card function's config space through libpci */
 	DETECT_NO_RESET = 1 << 1,
+	/* bars stay empty and irq_remap zero: what a VM will meet (vm-facts.c) is detect's and
+	 * status's to report */
+	DETECT_NO_VM = 1 << 2,
 };
 /* detect_inventory() is detect_inventory_flags(root, 0, ...). */
 int detect_inventory_flags(const char *root, unsigned flags, struct inventory *inv,

@@ -36,6 +36,27 @@ enum vfio_state {
 	VFIO_MISSING
 };
 
+/* One memory or I/O region of a function (size 0: none, or not read). */
+struct pci_bar {
+	uint64_t size;
+	bool io;	   /* an I/O port range, not memory */
+	bool mem64;	   /* a 64-bit memory BAR */
+	bool prefetchable; /* prefetchable memory */
+	/* Resizable BAR (the PCIe ReBAR extended capability, where config space is readable):
+	 * the largest size it supports; 0 where it is not resizable or that is unknown */
+	uint64_t rebar_max;
+};
+
+/* Interrupt remapping as sysfs shows it (vm-facts.c). */
+struct irq_remap_facts {
+	int intel_units;    /* /sys/class/iommu/dmar* with intel-iommu/ecap */
+	int intel_ir_units; /* of them, those whose ecap has bit 3 (IR) */
+	int amd_units;	    /* /sys/class/iommu/ivhd* with amd-iommu/ */
+	/* /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts: 1 Y, 0 N, -1 absent
+	 * (the module is not loaded) */
+	int allow_unsafe;
+};
+
 /* One PCI function, as libpci and sysfs describe it. */
 struct pci_function {
 	struct pci_addr addr;
@@ -60,6 +81,10 @@ struct pci_function {
 	 * FLReset bit from config space (1, 0), -1 where that is unreadable too. */
 	char *reset_method;
 	int flr;
+	/* Its BARs 0-5 as the kernel's sysfs resource file gives them (read through libpci,
+	 * PCI_FILL_SIZES): only for the cards' functions, only for detect and status
+	 * (DETECT_NO_VM). A 64-bit BAR's upper half is an empty entry. */
+	struct pci_bar bars[6];
 	struct strlist
 	    modules; /* kernel modules whose alias matches modalias, any installed kernel */
 };
@@ -102,7 +127,8 @@ struct inventory {
 	/* What detection could not establish, one sentence each (unreadable /proc/cpuinfo, a
 	 * function with unparseable ids, a module index that fails): shown by every command. */
 	struct strlist warnings;
-	bool modules_incomplete; /* a module index failed: softdeps may be missing */
+	bool modules_incomplete;	  /* a module index failed: softdeps may be missing */
+	struct irq_remap_facts irq_remap; /* read for detect and status only (DETECT_NO_VM) */
 };
 
 void inventory_free(struct inventory *inv);

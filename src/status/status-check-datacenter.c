@@ -102,40 +102,50 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
+char *status_reset_detail(const struct pci_function *f, const char **family_out)
+{
+	const char *family = policy_reset_quirk(f->vendor, f->device);
+
+	*family_out = NULL;
+	if (family && !has_word(f->reset_method, "device_specific")) {
+		*family_out = family;
+		return xasprintf("AMD %s: no device_specific reset (reset_method: %s)", family,
+				 f->reset_method ? f->reset_method : "unknown");
+	}
+	if (family)
+		return xasprintf("reset_method: %s (vendor-reset resets the AMD %s)",
+				 f->reset_method, family);
+	if (f->reset_method)
+		return xasprintf("reset_method: %s", f->reset_method);
+	if (f->flr >= 0)
+		return xasprintf("%s (config space: this kernel has no reset_method file)",
+				 f->flr ? "FLR advertised"
+					: "no FLR: bus or power-state reset only");
+	return NULL;
+}
+
 /* Per configured card: the kernel's reset methods, and a warning for the families the
  * vendor-reset project lists, unless its device_specific reset is in place. */
 static void check_reset(const struct status_input *in, struct status_report *r)
 {
 	for (size_t i = 0; i < in->n_cards; i++) {
 		const struct pci_function *f = inventory_find(in->inv, &in->cards[i].addr);
+		_cleanup_free_ char *detail = NULL;
 		const char *family;
 		char a[PCI_ADDR_STRLEN];
 
-		if (!f)
+		if (!f || !(detail = status_reset_detail(f, &family)))
 			continue;
 		pci_addr_format(&f->addr, a);
-		family = policy_reset_quirk(f->vendor, f->device);
-		if (family && !has_word(f->reset_method, "device_specific")) {
+		if (family) {
 			_cleanup_free_ char *cause = xasprintf(
 			    "the vendor-reset project lists AMD %s as not resetting cleanly: after "
 			    "the VM restarts the card can stay dead until the host reboots",
 			    family);
 
-			report_add(r, "reset", a, CHECK_WARN, cause, RESET_QUIRK_FIX,
-				   "AMD %s: no device_specific reset (reset_method: %s)", family,
-				   f->reset_method ? f->reset_method : "unknown");
-		} else if (family) {
-			report_add(r, "reset", a, CHECK_PASS, NULL, NULL,
-				   "reset_method: %s (vendor-reset resets the AMD %s)",
-				   f->reset_method, family);
-		} else if (f->reset_method) {
-			report_add(r, "reset", a, CHECK_PASS, NULL, NULL, "reset_method: %s",
-				   f->reset_method);
-		} else if (f->flr >= 0) {
-			report_add(r, "reset", a, CHECK_PASS, NULL, NULL,
-				   "%s (config space: this kernel has no reset_method file)",
-				   f->flr ? "FLR advertised"
-					  : "no FLR: bus or power-state reset only");
+			report_add(r, "reset", a, CHECK_WARN, cause, RESET_QUIRK_FIX, "%s", detail);
+		} else {
+			report_add(r, "reset", a, CHECK_PASS, NULL, NULL, "%s", detail);
 		}
 	}
 }

@@ -17,5 +17,8 @@ void check_cmdline(const struct status_input *in, bool pending, struct status_re
 /* The machine's NVSwitches (with the Fabric Manager's two modes) and its cards' SR-IOV
  * functions, as facts: they pass, whichever way the admin chose. */
 void check_datacenter(const struct status_input *in, struct status_report *r);
+/* What the VM will meet (status-check-vm.c): each configured card's largest BAR against a
+ * guest's default 64-bit PCI window, interrupt remapping. Warnings at worst. */
+void check_vm(const struct status_input *in, struct status_report *r);
 /* Whether the IOMMU is on; if_off: how an IOMMU that is off counts. */
 void check_iommu(const struct status_input *in, enum check_result if_off, struct status_report *r);

@@ -319,6 +319,19 @@ static void check_host_card(const struct status_input *in, struct status_report 
 	}
 }
 
+/*
+ * A group is the unit vfio hands to a VM (Documentation/driver-api/vfio.rst: "the group is
+ * the minimum granularity that must be assigned to a VM"): every endpoint in it goes too.
+ * The pcie_acs_override= parameter guides give is not a mainline kernel parameter (not in
+ * Documentation/admin-guide/kernel-parameters.txt): an out-of-tree patch some kernels carry
+ * (Proxmox VE's, linux-zen) that splits groups by assuming isolation the hardware does not
+ * promise; the package never sets it.
+ */
+// clang-format off
+#define GROUP_SHARED_CAUSE "the slot shares its IOMMU group with devices that are neither the card's functions nor bridges: vfio hands a VM whole groups, so a VM cannot use the card in this slot without them"
+#define GROUP_SHARED_FIX "move the card to a slot wired to the CPU (see the board manual); do not bind the other devices if the host needs them; the pcie_acs_override= parameter some guides give is not in mainline Linux (an out-of-tree patch, e.g. in Proxmox VE's and linux-zen's kernels) and only assumes an isolation the hardware does not promise"
+// clang-format on
+
 static void check_groups(const struct status_input *in, struct status_report *r)
 {
 	if (in->iommu_groups <= 0)
@@ -340,17 +353,18 @@ static void check_groups(const struct status_input *in, struct status_report *r)
 			report_add(r, "iommu-group", addr, CHECK_UNKNOWN, NULL, NULL,
 				   "the card has no IOMMU group");
 		} else if (!c->group_peers || !c->group_peers->n) {
+			_cleanup_free_ char *members = status_group_text(in, c->iommu_group);
+
 			report_add(r, "iommu-group", addr, CHECK_PASS, NULL, NULL,
-				   "group %d holds only the card's functions and bridges",
-				   c->iommu_group);
+				   "group %d holds only the card's functions and bridges%s%s%s",
+				   c->iommu_group, members ? " (" : "", members ? members : "",
+				   members ? ")" : "");
 		} else {
 			_cleanup_free_ char *peers = sl_join(c->group_peers, " ");
 
-			report_add(
-			    r, "iommu-group", addr, CHECK_FAIL,
-			    "the slot shares its IOMMU group with devices that are neither the card's functions nor bridges: a VM cannot use the card in this slot",
-			    "move the card to a slot wired to the CPU (see the board manual); do not bind the other devices if the host needs them",
-			    "group %d also holds %s", c->iommu_group, peers);
+			report_add(r, "iommu-group", addr, CHECK_FAIL, GROUP_SHARED_CAUSE,
+				   GROUP_SHARED_FIX, "group %d also holds %s", c->iommu_group,
+				   peers);
 		}
 	}
 }
@@ -458,6 +472,8 @@ void status_evaluate(const struct status_input *in, struct status_report *out)
 	}
 	if (in->have_pci && in->inv)
 		check_datacenter(in, out);
+	if (in->have_pci && in->configured)
+		check_vm(in, out);
 	check_conflicts(in, out);
 	out->nothing_configured = nothing_configured(in);
 }

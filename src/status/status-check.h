@@ -142,5 +142,17 @@ struct status_input {
 
 /* vfio-pci itself, or a vfio-pci variant driver (a name ending in "_vfio_pci"). */
 bool driver_is_vfio(const char *driver);
+/* What `status` says about a function's reset between VM runs, one line (the reset check's
+ * detail, and the libvirt output's note): its reset_method, or FLR from config space; NULL
+ * when nothing is known. *family: the AMD family vendor-reset lists when its
+ * device_specific reset is not in place (a warning), else NULL. Caller frees. */
+char *status_reset_detail(const struct pci_function *f, const char **family);
+/* A configured card's BARs (vm-fit.h); false when the inventory does not hold it. */
+struct card_bars;
+bool status_card_bars(const struct status_input *in, size_t card, struct card_bars *out);
+/* The functions in IOMMU group `group` (none when unknown), added to out; and the same
+ * space-separated, NULL if none. Caller frees. */
+void status_group_members(const struct status_input *in, int group, struct strlist *out);
+char *status_group_text(const struct status_input *in, int group);
 /* Evaluate every check. The report owns its strings. */
 void status_evaluate(const struct status_input *in, struct status_report *out);

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "status-format.h"
 #include "status-prometheus.h"
+#include "vm-fit.h"
 
 static const enum check_result check_results[] = {
 	CHECK_PASS, CHECK_FAIL, CHECK_PENDING, CHECK_WARN, CHECK_UNKNOWN,
@@ -108,6 +109,54 @@ static void checks(const struct status_report *r, struct strbuf *out)
 	}
 }
 
+/* One gauge per configured card whose BAR sizes sysfs gives: its largest BAR (total false)
+ * or its 64-bit BARs together (total true). Nothing when no card has sizes. */
+static void bar_metric(const struct status_input *in, bool total, struct strbuf *out)
+{
+	bool headed = false;
+
+	for (size_t i = 0; i < in->n_cards; i++) {
+		struct card_bars b;
+		char a[PCI_ADDR_STRLEN];
+
+		if (!status_card_bars(in, i, &b))
+			continue;
+		if (!headed && !total)
+			header(
+			    out, "card_largest_bar_bytes",
+			    "Each configured card's largest memory BAR, in bytes (sysfs resource).");
+		if (!headed && total)
+			header(
+			    out, "card_bar64_bytes",
+			    "Each configured card's 64-bit memory BARs together, in bytes: what a "
+			    "guest's 64-bit PCI window must hold (32 GiB unless widened).");
+		headed = true;
+		pci_addr_format(&in->cards[i].addr, a);
+		sb_addf(out, METRIC_PREFIX "%s{card=\"%s\"} %llu\n",
+			total ? "card_bar64_bytes" : "card_largest_bar_bytes", a,
+			(unsigned long long)(total ? b.mem64_total : b.largest));
+	}
+}
+
+/* What the VM will meet, as numbers: the configured cards' BARs, and interrupt remapping
+ * where an IOMMU unit says. */
+static void vm_metrics(const struct status_input *in, struct strbuf *out)
+{
+	enum irq_remap_state st;
+
+	bar_metric(in, false, out);
+	bar_metric(in, true, out);
+	if (!in->inv || !in->n_cards)
+		return;
+	st = vm_irq_remap(&in->inv->irq_remap, in->cmdline);
+	if (st == IRQ_REMAP_UNKNOWN)
+		return;
+	header(out, "interrupt_remapping",
+	       "1 if interrupt remapping is on (every VT-d unit has it, or AMD-Vi, and the command "
+	       "line does not turn it off), else 0; absent when no IOMMU unit says.");
+	sb_addf(out, METRIC_PREFIX "interrupt_remapping %d\n", st == IRQ_REMAP_ON);
+}
+
 void status_format_prometheus(const struct status_input *in, const struct status_report *r,
 			      struct strbuf *out)
 {
@@ -130,6 +179,7 @@ void status_format_prometheus(const struct status_input *in, const struct status
 		sb_addf(out, METRIC_PREFIX "function_vfio_bound{function=\"%s\"} %d\n", addr,
 			in->functions[i].present && driver_is_vfio(in->functions[i].driver));
 	}
+	vm_metrics(in, out);
 	header(out, "reboot_pending", "1 if the last change is not active until a reboot, else 0.");
 	sb_addf(out, METRIC_PREFIX "reboot_pending %d\n", r->reboot_pending);
 	header(out, "trial_pending",

@@ -41,7 +41,7 @@ static void hand_init(struct inventory *inv)
 }
 
 /* The suggested cards' addresses, space-separated; the caller frees. */
-static char *hand_suggested(const struct inventory *inv)
+static __attribute__((unused)) char *hand_suggested(const struct inventory *inv)
 {
 	struct strlist l;
 	char *s;

@@ -395,6 +395,83 @@ static void test_detect(void)
 	pci_addr_parse("0000:07:00.0", &a);
 	f = inventory_find(&inv, &a);
 	CHECK(f && !f->is_bridge && inv.cards[inventory_find_card(&inv, &a)].nvswitch);
+	/* what the VM will meet: the H100's BARs from its resource file, the VT-d units */
+	pci_addr_parse("0000:1b:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->bars[0].size == 16ULL << 20 && !f->bars[0].mem64 && !f->bars[0].prefetchable);
+	CHECK(f && f->bars[1].size == 128ULL << 30 && f->bars[1].mem64 && f->bars[1].prefetchable);
+	CHECK(f && f->bars[2].size == 0 && f->bars[3].size == 32ULL << 20 && !f->bars[3].io);
+	CHECK(inv.irq_remap.intel_units == 4 && inv.irq_remap.intel_ir_units == 4);
+	CHECK(inv.irq_remap.amd_units == 0 && inv.irq_remap.allow_unsafe == -1);
+	/* the bridges above the cards and the host's functions are not read */
+	pci_addr_parse("0000:1a:01.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->bars[0].size == 0);
+	inventory_free(&inv);
+	/* apply's and remove's load reads none of it */
+	CHECK(detect_inventory_flags(root, DETECT_NO_NAMES | DETECT_NO_RESET | DETECT_NO_VM, &inv,
+				     &err) == 0);
+	pci_addr_parse("0000:1b:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->bars[1].size == 0 && inv.irq_remap.intel_units == 0);
+	inventory_free(&inv);
+
+	/* an AMD-Vi host; a VT-d unit without IR (ecap 1000: bit 3 clear) beside one with it;
+	 * allow_unsafe_interrupts=Y */
+	CHECK(make_root("mi300x-8-bmc") == 0);
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	CHECK(inv.irq_remap.amd_units == 4 && inv.irq_remap.intel_units == 0);
+	inventory_free(&inv);
+	CHECK(make_root("intel-igpu-nvidia") == 0);
+	p = xasprintf("%s/sys/devices/virtual/iommu/dmar0/intel-iommu/ecap", root);
+	in = fopen(p, "w");
+	CHECK(in && fputs("1000\n", in) >= 0);
+	if (in)
+		fclose(in);
+	free(p);
+	p = xasprintf("mkdir -p %s/sys/module/vfio_iommu_type1/parameters && echo Y >"
+		      "%s/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+		      root, root);
+	CHECK(system(p) == 0);
+	free(p);
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	CHECK(inv.irq_remap.intel_units == 2 && inv.irq_remap.intel_ir_units == 1);
+	CHECK(inv.irq_remap.allow_unsafe == 1);
+	pci_addr_parse("0000:01:00.0", &a);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->bars[5].size == 128 && f->bars[5].io && f->bars[1].rebar_max == 0);
+	inventory_free(&inv);
+
+	/* Resizable BAR from the config space root can read: the RTX 3060's ReBAR capability as
+	 * `lspci -vv` shows it ("BAR 0: current size: 16MB, supported: 16MB; BAR 1: current size:
+	 * 256MB, supported: 64MB ... 16GB; BAR 3: current size: 32MB, supported: 32MB") */
+	{
+		unsigned char big[4096] = { 0 };
+		static const uint32_t rebar[] = {
+			0x00010015, /* ext cap 15 (ReBAR), version 1, last */
+			1u << 8,      0 | 3u << 5 | 4u << 8, /* BAR 0: 16 MiB; three BARs */
+			0x1ffu << 10, 1 | 8u << 8, /* BAR 1: 64 MiB..16 GiB, 256 MiB now */
+			1u << 9,      3 | 5u << 8, /* BAR 3: 32 MiB */
+		};
+
+		p = xasprintf("%s/sys/bus/pci/devices/0000:01:00.0/config", root);
+		in = fopen(p, "rb");
+		CHECK(in && fread(big, 1, 64, in) == 64);
+		if (in)
+			fclose(in);
+		free(p);
+		big[0x06] |= 0x10; /* status: capability list */
+		big[0x34] = 0x40;
+		big[0x40] = 0x10; /* PCI Express, last */
+		big[0x42] = 0x02;
+		memcpy(big + 0x100, rebar, sizeof(rebar)); /* little-endian, as config space is */
+		write_dev("0000:01:00.0/config", big, sizeof(big));
+	}
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	f = inventory_find(&inv, &a);
+	CHECK(f && f->bars[1].size == 256ULL << 20 && f->bars[1].rebar_max == 16ULL << 30);
+	CHECK(f && f->bars[0].rebar_max == 16ULL << 20 && f->bars[3].rebar_max == 32ULL << 20);
+	CHECK(f && f->bars[2].rebar_max == 0 && f->bars[5].rebar_max == 0);
 	inventory_free(&inv);
 
 	/* reset_method as the kernel writes it; without it, FLR from the PCIe capability */
