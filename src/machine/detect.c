@@ -269,7 +269,7 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	struct pci_addr a = dev_addr(d);
 	struct pci_uevent ue;
 	uint16_t vendor_id, device_id;
-	int dir, hdr, class_value;
+	int dir, class_value;
 
 	pci_addr_format(&a, addr);
 	dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -299,10 +299,9 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	/* An NVSwitch lists as class 0680 ("other bridge") but is an endpoint vfio-pci binds. */
 	f->is_bridge = (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE &&
 		       !pci_function_is_nvswitch(f->vendor, f->device);
-	if (!f->is_bridge) {
-		hdr = sysfs_read_header_type(dir) & 0x7f;
-		f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS;
-	}
+	/* Any other class: whether its header is a bridge's all the same. */
+	if (!f->is_bridge)
+		f->is_bridge = sysfs_has_child_bus(dir);
 	f->driver = sysfs_link_name(dir, "driver");
 	group = sysfs_link_name(dir, "iommu_group");
 	f->iommu_group = parse_group(group);

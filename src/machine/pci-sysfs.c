@@ -8,9 +8,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-
-#include <pci/pci.h>
 
 #include "pci-sysfs.h"
 
@@ -175,17 +174,11 @@ int sysfs_read_boot_vga(int dir)
 	return -1;
 }
 
-int sysfs_read_header_type(int dir)
+bool sysfs_has_child_bus(int dir)
 {
-	unsigned char byte = 0xff;
-	int fd = openat(dir, "config", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 
-	if (fd < 0)
-		return 0xff;
-	if (pread(fd, &byte, 1, PCI_HEADER_TYPE) != 1)
-		byte = 0xff;
-	close(fd);
-	return byte;
+	return fstatat(dir, "pci_bus", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int read_count(int dir, const char *name)

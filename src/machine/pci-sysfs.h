@@ -48,9 +48,11 @@ char *sysfs_link_name(int dir, const char *link);
 bool sysfs_read_parent(int devices_dir, const char *addr, struct pci_addr *out);
 /* boot_vga: 1, 0, or -1 if absent or neither. */
 int sysfs_read_boot_vga(int dir);
-/* The header type's byte of config space, as libpci's pci_read_byte gives it: 0xff if it
- * cannot be read. */
-int sysfs_read_header_type(int dir);
+/* Whether the function has a bus below it: the kernel gives every function with a bridge
+ * header (type 1 or 2: pci_is_bridge()) a child bus, shown as its pci_bus/ directory
+ * (pci_bus/0000:01). One lookup, where the header type's byte of config space took an
+ * open, a read and a close. */
+bool sysfs_has_child_bus(int dir);
 /* SR-IOV as sysfs shows it (Documentation/PCI/pci-iov-howto.rst): a physical function has
  * sriov_totalvfs and sriov_numvfs; each virtual function has a physfn link to its PF
  * ("../0000:4d:00.0"), the PF a virtfnN link to each VF. */

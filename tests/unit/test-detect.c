@@ -190,7 +190,8 @@ static void test_garbage(void)
 	write_attr("0000:01:00.0/uevent", junk_ids, strlen(junk_ids));
 	write_attr("0000:01:00.0/boot_vga", big, 4000);
 	sh(xasprintf("sed -i /^MODALIAS=/d %s/root/sys/bus/pci/devices/0000:01:00.1/uevent", tmp));
-	write_attr("0000:00:02.0/config", "\xff", 1);
+	/* a bridge header behind another class: the kernel gave it a child bus */
+	sh(xasprintf("mkdir -p %s/root/sys/bus/pci/devices/0000:00:17.0/pci_bus/0000:05", tmp));
 	write_attr("0000:00:02.0/uevent", junk_class, strlen(junk_class));
 	sh(xasprintf("mkdir -p %s/root/sys/kernel/iommu_groups/x\x01y %s/root/sys/kernel/"
 		     "iommu_groups/99999999999999999999",
@@ -218,9 +219,10 @@ static void test_garbage(void)
 	if (inv.n_functions == 7) {
 		CHECK(inv.functions[6].modalias == NULL); /* no MODALIAS in its uevent */
 		CHECK(inv.functions[5].iommu_group == -1);
-		CHECK(inv.functions[4].iommu_group == -1);
+		CHECK(inv.functions[4].iommu_group == -1 && inv.functions[4].is_bridge);
 		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5);
-		CHECK(inv.functions[2].class_id == 0); /* strtol of junk */
+		/* strtol of junk; no bridge, though its class no longer says so */
+		CHECK(inv.functions[2].class_id == 0 && !inv.functions[2].is_bridge);
 	}
 	inventory_free(&inv);
 	free(root);
