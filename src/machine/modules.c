@@ -253,15 +253,17 @@ static int lookup_modalias(struct kmod_ctx *ctx, const char *modalias, struct st
  * A resolution recorded in the state (modules_resolve_cards_cached): its result, and the
  * hash of everything it depends on and the result itself. The inputs: each kernel's
  * version and directory, and the index files libkmod reads there (kmod_new's
- * modules.softdep, kmod_load_resources' five indexes), each by device, inode, size, mtime
+ * modules.softdep and later kmods' modules.weakdep, kmod_load_resources' five indexes,
+ * modules.builtin.modinfo of later kmods' builtin lookups), each by device, inode, size, mtime
  * and ctime, which depmod's write-and-rename always changes (a kernel installed or removed
  * changes the list; a copied root, every inode); then the functions looked up and their
  * modaliases (a card swapped). Hashing the result too means that a record edited or cut
  * short is not believed: any difference makes a real lookup.
  */
 static const char *const index_files[] = {
-	"modules.softdep",     "modules.dep.bin",	    "modules.alias.bin",
-	"modules.symbols.bin", "modules.builtin.alias.bin", "modules.builtin.bin",
+	"modules.softdep",     "modules.weakdep",	  "modules.dep.bin",
+	"modules.alias.bin",   "modules.symbols.bin",	  "modules.builtin.alias.bin",
+	"modules.builtin.bin", "modules.builtin.modinfo",
 };
 
 static bool wanted_fn(const struct inventory *inv, const bool *wanted, size_t f)
