@@ -217,7 +217,7 @@ static bool ids_readable(struct inventory *inv, const char *addr, const char *v,
 {
 	_cleanup_free_ char *shown = NULL, *msg = NULL;
 
-	if (pci_uevent_id(v, vendor, device) == 0)
+	if (pci_id_parse_any_case(v, vendor, device) == 0)
 		return true;
 	shown = strlen(v) > 32 ? xasprintf("%.32s...", v) : xstrdup(v);
 	for (char *c = shown; *c; c++)

@@ -91,35 +91,6 @@ void pci_uevent_parse(char *text, struct pci_uevent *out)
 	}
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int pci_uevent_id(const char *s, uint16_t *vendor, uint16_t *device)
-{
-	uint16_t v[2] = { 0, 0 };
-
-	if (!s || strlen(s) != 9 || s[4] != ':')
-		return -1;
-	for (int i = 0; i < 9; i++) {
-		if (i == 4)
-			continue;
-		if (hex_value(s[i]) < 0)
-			return -1;
-		v[i > 4] = (uint16_t)(v[i > 4] * 16 + hex_value(s[i]));
-	}
-	*vendor = v[0];
-	*device = v[1];
-	return 0;
-}
-
 /*
  * The last component of a device's driver or iommu_group link: "nouveau", "14". Read here
  * rather than with libpci's PCI_FILL_DRIVER/PCI_FILL_IOMMU_GROUP, which resolve each link

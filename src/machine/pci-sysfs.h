@@ -35,10 +35,9 @@ struct pci_uevent {
 	const char *pci_class; /* "30000", NULL if absent */
 	const char *modalias;  /* "pci:v000010DEd00002504sv...", NULL if absent */
 };
-/* Pure: splits text into lines in place; each field points into text (its first line). */
+/* Pure: splits text into lines in place; each field points into text (its first line).
+ * PCI_ID's "VVVV:DDDD" is pci_id_parse_any_case()'s (pci-addr.h). */
 void pci_uevent_parse(char *text, struct pci_uevent *out);
-/* PCI_ID's "VVVV:DDDD" (hex, either case) exactly: 0, or -1 if malformed. */
-int pci_uevent_id(const char *s, uint16_t *vendor, uint16_t *device);
 
 /* The last component of a link of dir ("driver" -> "nouveau"), NULL if none. */
 char *sysfs_link_name(int dir, const char *link);

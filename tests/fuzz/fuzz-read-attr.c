@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint16_t ven, dev;
 
 		pci_uevent_parse(text, &ue);
-		pci_uevent_id(ue.pci_id, &ven, &dev);
+		pci_id_parse_any_case(ue.pci_id, &ven, &dev);
 		free(text);
 	}
 	v = read_attr(path);

@@ -76,13 +76,13 @@ static void test_uevent(void)
 	pci_uevent_parse(none, &ue);
 	CHECK(!ue.pci_id && !ue.pci_class && !ue.modalias);
 
-	CHECK(pci_uevent_id("10DE:2504", &v, &d) == 0 && v == 0x10de && d == 0x2504);
-	CHECK(pci_uevent_id("8086:a780", &v, &d) == 0 && v == 0x8086 && d == 0xa780);
-	CHECK(pci_uevent_id("10DE:25045", &v, &d) < 0);
-	CHECK(pci_uevent_id("10DE2504", &v, &d) < 0);
-	CHECK(pci_uevent_id("10DE:25G4", &v, &d) < 0);
-	CHECK(pci_uevent_id("", &v, &d) < 0);
-	CHECK(pci_uevent_id(NULL, &v, &d) < 0);
+	CHECK(pci_id_parse_any_case("10DE:2504", &v, &d) == 0 && v == 0x10de && d == 0x2504);
+	CHECK(pci_id_parse_any_case("8086:a780", &v, &d) == 0 && v == 0x8086 && d == 0xa780);
+	CHECK(pci_id_parse_any_case("10DE:25045", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case("10DE2504", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case("10DE:25G4", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case("", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case(NULL, &v, &d) < 0);
 }
 
 static void test_no_pci(void)
