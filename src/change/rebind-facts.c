@@ -14,7 +14,7 @@
 #include "rebind.h"
 #include "util.h"
 
-#include <libkmod.h>
+#include "kmod-load.h"
 
 /* A device node of one function, "/dev/dri/card0", and which function it is. */
 struct node {
@@ -202,6 +202,7 @@ static char *vfio_loadable(const char *root)
 {
 	struct kmod_ctx *ctx;
 	struct kmod_list *list = NULL;
+	struct error err = { 0 };
 	struct utsname u;
 	char *why = NULL;
 
@@ -209,13 +210,15 @@ static char *vfio_loadable(const char *root)
 		return xstrdup("it is not loaded, and modules are loaded only for the running "
 			       "system, not under --root");
 	uname(&u);
-	ctx = kmod_new(NULL, NULL);
+	if (kmod_load(&err) < 0)
+		return xstrdup(err.msg);
+	ctx = kmod.kmod_new(NULL, NULL);
 	if (!ctx)
 		return xasprintf("no module index for the running kernel %s", u.release);
-	if (kmod_module_new_from_lookup(ctx, "vfio-pci", &list) < 0 || !list)
+	if (kmod.kmod_module_new_from_lookup(ctx, "vfio-pci", &list) < 0 || !list)
 		why = xasprintf("the running kernel %s has no vfio-pci module", u.release);
-	kmod_module_unref_list(list);
-	kmod_unref(ctx);
+	kmod.kmod_module_unref_list(list);
+	kmod.kmod_unref(ctx);
 	return why;
 }
 

@@ -15,7 +15,7 @@
 #include "root-path.h"
 #include "util.h"
 
-#include <libkmod.h>
+#include "kmod-load.h"
 
 #define SYSFS_MAGIC_ 0x62656572
 
@@ -76,18 +76,21 @@ char *rebind_driver_now(const char *root, const char *addr)
 /* modprobe vfio-pci through libkmod, with the modprobe.d options and softdeps. */
 static int load_vfio(struct error *err)
 {
-	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_ctx *ctx;
 	struct kmod_module *mod = NULL;
 	int r;
 
+	if (kmod_load(err) < 0)
+		return -1;
+	ctx = kmod.kmod_new(NULL, NULL);
 	if (!ctx)
 		return error_set(err, EXIT_FAILURE_RUNTIME,
 				 "cannot load vfio-pci: no module index");
-	r = kmod_module_new_from_name(ctx, "vfio-pci", &mod);
+	r = kmod.kmod_module_new_from_name(ctx, "vfio-pci", &mod);
 	if (r == 0)
-		r = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
-	kmod_module_unref(mod);
-	kmod_unref(ctx);
+		r = kmod.kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+	kmod.kmod_module_unref(mod);
+	kmod.kmod_unref(ctx);
 	if (r < 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot load vfio-pci: %s",
 				 strerror(-r));

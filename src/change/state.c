@@ -59,6 +59,8 @@ void apply_state_parse(const char *text, struct apply_state *st)
 				slot = &st->created_dirs;
 			else if (key_is(text, klen, "regen_pending"))
 				slot = &st->regen_pending;
+			else if (key_is(text, klen, "modules_cache"))
+				slot = &st->modules_cache;
 			else if (key_is(text, klen, "kernel_cmdline_added"))
 				slot = &st->kernel_cmdline.added;
 			else if (key_is(text, klen, "kernel_cmdline_written"))
@@ -108,6 +110,7 @@ void apply_state_free(struct apply_state *st)
 	free(st->last_apply_message);
 	free(st->created_dirs);
 	free(st->regen_pending);
+	free(st->modules_cache);
 	free(st->kernel_cmdline.added);
 	free(st->kernel_cmdline.written);
 	free(st->kernel_cmdline.original);
@@ -206,6 +209,9 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 				    kc_added, kc_written, kc_original)
 			: xstrdup("");
 	_cleanup_free_ char *trial = trial_keys(st);
+	_cleanup_free_ char *modules_raw = single_line(st->modules_cache);
+	_cleanup_free_ char *modules =
+	    *modules_raw ? xasprintf("modules_cache=%s\n", modules_raw) : xstrdup("");
 	_cleanup_free_ char *dirs = NULL, *text = NULL;
 	struct strlist created;
 	struct transaction tx;
@@ -220,9 +226,9 @@ int state_save(const char *root, const struct apply_state *st, struct error *err
 	sl_free(&created);
 	text = xasprintf("# Last result of vfio-passthrough-setup apply, read by its status "
 			 "command.\nresult=%s\nmessage=%s\nconfig_hash=%s\ncards=%s\n"
-			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s",
+			 "boot_id=%s\ncreated_dirs=%s\nregen_pending=%s\n%s%s%s",
 			 st->last_apply_failed ? "failed" : "ok", msg, hash, cards, boot_id, dirs,
-			 pending, kernel_cmdline, trial);
+			 pending, kernel_cmdline, trial, modules);
 	tx_init(&tx);
 	tx_set_root(&tx, root);
 	if (tx_stage(&tx, STATE_PATH, text, err) == 0)

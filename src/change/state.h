@@ -20,7 +20,8 @@ struct kernel_cmdline_record {
 
 /* Keys, as written: result= ok|failed, message=, config_hash=, cards=, boot_id=,
  * created_dirs=, regen_pending=, kernel_cmdline_*=, trial=, trial_config=,
- * trial_confirming=, trial_arg= (one a line), trial_arming=, trial_arming_cards=. */
+ * trial_confirming=, trial_arg= (one a line), trial_arming=, trial_arming_cards=,
+ * modules_cache=. */
 struct apply_state {
 	char *boot_id;		  /* boot_id at the last change; NULL if unknown */
 	char *cards;		  /* space-separated card addresses the last apply configured */
@@ -32,6 +33,10 @@ struct apply_state {
 	 * before update-grub/update-initramfs run, cleared after they succeeded. A crash in
 	 * between leaves it set, and the next apply or remove runs them first. */
 	char *regen_pending;
+	/* The last apply's lookup of its card functions' modules, with the hash of what it
+	 * depends on (modules_resolve_cards_cached): a no-op apply whose kernels and cards are
+	 * as then loads no libkmod. Written only when set. */
+	char *modules_cache;
 	struct kernel_cmdline_record kernel_cmdline;
 	/* A trial (apply --trial) not confirmed yet: its token, random for each trial, which
 	 * the trial boot entry's command line carries as vfio_passthrough_setup.trial=TOKEN;

@@ -2,12 +2,12 @@
 /* `apply`: detect, decide, write atomically, regenerate boot files, record the result.
  * Restores every file when a step fails, so the machine boots as before. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd-apply.h"
 #include "commands.h"
 #include "conflicts.h"
 #include "detect.h"
@@ -30,163 +30,10 @@
 	"To undo: vfio-passthrough-setup remove (or choose no card in dpkg-reconfigure "           \
 	"vfio-passthrough-setup)."
 
-static void usage_apply(FILE *out)
-{
-	fputs("Usage: " PROG " [--root DIR] apply [--devices ADDR[,ADDR...]|none] "
-	      "[--host-busid PCI:b:d:f] [--no-xorg] [--kernel-params \"...\"] "
-	      "[--force|--no-force] [--full-passthrough] [--now|--trial [--auto-confirm]] "
-	      "[--dry-run] [--changed-file FILE] "
-	      "[--refresh-initramfs]\n",
-	      out);
-}
-
-struct apply_opts {
-	bool devices_set, busid_set, no_xorg, force, no_force, dry_run, refresh_initramfs;
-	bool now;	   /* also bind to vfio-pci at once where safe */
-	bool trial;	   /* the new configuration for the next boot only */
-	bool auto_confirm; /* --trial: the trial boot confirms itself if its status passes */
-	const char *devices_arg, *busid_arg; /* as given, for the trial file */
-	const char *confirm_config; /* confirm: the tried configuration's hash, to render again */
-	char trial_token[17];	    /* the trial's token, once its files are rendered */
-	char trial_config[17];	    /* the hash of the permanent configuration it tries */
-	const char *changed_file;   /* gets the paths written, one a line (empty: none) */
-	struct request devices;	    /* only its devices fields */
-	struct pci_addr busid;
-	const char *kernel_params;
-
-	bool full_passthrough; /* every GPU and every NVSwitch to vfio-pci together */
-};
-
-static int parse_apply_opts(int argc, char **argv, struct apply_opts *o, struct error *err)
-{
-	static const struct option opts[] = {
-		{ "devices", required_argument, NULL, 'd' },
-		{ "host-busid", required_argument, NULL, 'b' },
-		{ "no-xorg", no_argument, NULL, 'X' },
-		{ "kernel-params", required_argument, NULL, 'k' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "no-force", no_argument, NULL, 'F' },
-		{ "full-passthrough", no_argument, NULL, 'P' },
-		{ "changed-file", required_argument, NULL, 'c' },
-		{ "refresh-initramfs", no_argument, NULL, 'R' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "now", no_argument, NULL, 'N' },
-		{ "trial", no_argument, NULL, 'T' },
-		{ "auto-confirm", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			o->devices_set = true;
-			o->devices_arg = optarg;
-			if (request_set_devices(&o->devices, optarg, "--devices", err) < 0)
-				return -1;
-			break;
-		case 'b':
-			o->busid_set = true;
-			o->busid_arg = optarg;
-			if (xorg_busid_parse(optarg, &o->busid) < 0) {
-				_cleanup_free_ char *shown = str_printable(optarg);
-
-				return error_set(
-				    err, EXIT_USAGE,
-				    "--host-busid: '%s' is not an Xorg BusID (expected "
-				    "decimal PCI:bus:device:function, e.g. PCI:0:2:0)",
-				    shown);
-			}
-			break;
-		case 'X':
-			o->no_xorg = true;
-			break;
-		case 'k':
-			if (kernel_params_validate(optarg, err) < 0)
-				return -1;
-			o->kernel_params = optarg;
-			break;
-		case 'f':
-			o->force = true;
-			break;
-		case 'n':
-			o->dry_run = true;
-			break;
-		case 'F':
-			o->no_force = true;
-			break;
-		case 'P':
-			o->full_passthrough = true;
-			break;
-		case 'c':
-			o->changed_file = optarg;
-			break;
-		case 'R':
-			o->refresh_initramfs = true;
-			break;
-		case 'N':
-			o->now = true;
-			break;
-		case 'T':
-			o->trial = true;
-			break;
-		case 'A':
-			o->auto_confirm = true;
-			break;
-		case 'h':
-			usage_apply(stdout);
-			return 1;
-		default:
-			usage_apply(stderr);
-			return error_set(err, EXIT_USAGE, "apply: invalid option");
-		}
-	}
-	if (optind < argc) {
-		_cleanup_free_ char *shown = str_printable(argv[optind]);
-
-		return error_set(err, EXIT_USAGE, "apply: unexpected argument '%s'", shown);
-	}
-	if (o->trial && o->now)
-		return error_set(err, EXIT_USAGE,
-				 "apply: --trial and --now exclude each other "
-				 "(a trial binds in the next boot only)");
-	if (o->auto_confirm && !o->trial)
-		return error_set(err, EXIT_USAGE,
-				 "apply: --auto-confirm goes with --trial (it "
-				 "lets the trial boot confirm itself)");
-	return 0;
-}
-
 /* The kernel parameters for every boot entry: none for a trial (its entry carries them). */
 static const char *plan_params(const struct plan *plan, const struct apply_opts *o)
 {
 	return plan_is_empty(plan) || o->trial ? NULL : plan->kernel_params;
-}
-
-/* The options that shape the plan, for confirm to plan the same configuration again. */
-static void plan_args(const struct apply_opts *o, struct strlist *args)
-{
-	if (o->devices_arg) {
-		sl_add(args, "--devices");
-		sl_add(args, o->devices_arg);
-	}
-	if (o->busid_arg) {
-		sl_add(args, "--host-busid");
-		sl_add(args, o->busid_arg);
-	}
-	if (o->no_xorg)
-		sl_add(args, "--no-xorg");
-	if (o->kernel_params) {
-		sl_add(args, "--kernel-params");
-		sl_add(args, o->kernel_params);
-	}
-	if (o->force)
-		sl_add(args, "--force");
-	if (o->no_force)
-		sl_add(args, "--no-force");
-	if (o->full_passthrough)
-		sl_add(args, "--full-passthrough");
 }
 
 /* --trial: the trial's files in place of the plan's; confirm: the plan must render what
@@ -366,7 +213,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	struct regen_needs pending, needs;
 	struct strlist created, confirm_args;
 	struct transaction tx;
-	bool in_doubt;
+	bool in_doubt, said;
 	/* A new initramfs hook (package upgrade) must reach the images of a configured card
 	 * even when no file changes. */
 	bool refresh = o->refresh_initramfs && plan_uses_initramfs(files, n_files);
@@ -411,6 +258,7 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 	if (kernel_cmdline_stage(&tx, root, params, &old.kernel_cmdline, &kc, err) < 0)
 		goto out;
 	now.kernel_cmdline = kc;
+	now.modules_cache = (char *)o->modules_cache;
 	now.config_hash = hash;
 	now.cards = cards;
 	now.trial = o->trial ? (char *)o->trial_token : NULL;
@@ -446,17 +294,21 @@ static int write_plan(const char *root, const struct plan *plan, const struct re
 		else
 			printf("No card is chosen for vfio-pci: nothing is configured.\n");
 		/* Rewrite the state only if it does not say this already: a no-op writes nothing.
-		 */
-		if (old.last_apply_failed || !old.config_hash ||
-		    strcmp(old.config_hash, hash) != 0 || regen_needs_any(pending) || old.trial ||
-		    old.trial_arming || o->trial) {
+		 * A new record of the modules alone (a kernel installed) keeps the message. */
+		said = !old.last_apply_failed && old.config_hash &&
+		       strcmp(old.config_hash, hash) == 0 && !regen_needs_any(pending) &&
+		       !old.trial && !old.trial_arming && !o->trial;
+		if (!said || strcmp(old.modules_cache ? old.modules_cache : "",
+				    o->modules_cache ? o->modules_cache : "") != 0) {
 			/* The files are those the record describes: they date from its boot. A
 			 * trial or a confirm finished now takes effect from the next boot. */
 			if (old.config_hash && strcmp(old.config_hash, hash) == 0 && !o->trial &&
 			    !o->confirm_config)
 				now.boot_id = old.boot_id;
 			now.created_dirs = dirs = sl_join(&created, " ");
-			now.last_apply_message = record_message(plan, o->trial, false);
+			now.last_apply_message = said && old.last_apply_message
+						     ? old.last_apply_message
+						     : record_message(plan, o->trial, false);
 			record(root, &now);
 		}
 		ret = 0;
@@ -546,6 +398,8 @@ static int write_plan_locked(const char *root, const struct inventory *inv, cons
 static int apply_main(const struct context *ctx, int argc, char **argv, const char *confirm_config)
 {
 	struct apply_opts o = { .confirm_config = confirm_config };
+	_cleanup_free_ char *modules_cache = NULL;
+	struct apply_state last;
 	struct inventory inv = { 0 };
 	struct request req;
 	struct plan plan = { 0 };
@@ -558,9 +412,15 @@ static int apply_main(const struct context *ctx, int argc, char **argv, const ch
 	r = parse_apply_opts(argc, argv, &o, &err);
 	if (r != 0)
 		goto out;
-	/* No names: apply prints none, and pci.ids is half the time of a no-op run. */
-	if (system_load(ctx->root, DETECT_NO_NAMES | DETECT_NO_RESET | DETECT_NO_VM,
-			INDEX_FAILURE_FATAL, &inv, &err) < 0)
+	/* No names: apply prints none, and pci.ids is half the time of a no-op run. The last
+	 * apply's record of the modules spares a no-op run libkmod. */
+	state_load(ctx->root, &last);
+	r = system_load_cached(ctx->root, DETECT_NO_NAMES | DETECT_NO_RESET | DETECT_NO_VM,
+			       INDEX_FAILURE_FATAL,
+			       last.modules_cache, &modules_cache, &inv, &err);
+	apply_state_free(&last);
+	o.modules_cache = modules_cache;
+	if (r < 0)
 		goto out;
 	if (!inv.have_pci) {
 		printf("No PCI bus visible (chroot or container?): nothing configured.\n");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Reading the machine: libpci lists root/sys/bus/pci's functions and names them, their
- * sysfs attributes are read here, then /proc/cpuinfo, /proc/cmdline, /sys/kernel/iommu_groups.
- * Writes nothing. */
+ * sysfs attributes are read through pci-sysfs.h, then /proc/cpuinfo, /proc/cmdline,
+ * /sys/kernel/iommu_groups. Writes nothing. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <pci/pci.h>
 
 #include "detect.h"
+#include "pci-sysfs.h"
 #include "vm-facts.h"
 
 enum cpu_vendor cpuinfo_parse_vendor(const char *text)
@@ -68,17 +69,6 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Only decimal names count: the kernel names groups 0, 1, 2 ... */
-static bool all_digits(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	for (; *s; s++, n++)
-		if (*s < '0' || *s > '9' || n >= max)
-			return false;
-	return n > 0;
-}
-
 static int count_iommu_groups(const char *root)
 {
 	_cleanup_free_ char *path = path_join(root, "/sys/kernel/iommu_groups");
@@ -89,7 +79,7 @@ static int count_iommu_groups(const char *root)
 	if (!dir)
 		return 0;
 	while ((e = readdir(dir)))
-		if (all_digits(e->d_name, 9))
+		if (sysfs_all_digits(e->d_name, 9)) /* groups are 0, 1, 2 ... */
 			n++;
 	closedir(dir);
 	return n;
@@ -97,7 +87,7 @@ static int count_iommu_groups(const char *root)
 
 static int parse_group(const char *s)
 {
-	if (!s || !all_digits(s, 9))
+	if (!s || !sysfs_all_digits(s, 9))
 		return -1;
 	return atoi(s);
 }
@@ -218,197 +208,47 @@ char *detect_device_name(uint16_t vendor, uint16_t device)
 }
 
 /*
- * One function's sysfs attributes, read through its directory, opened once: libpci opened
- * each by its full path, and resolving root/sys/bus/pci/devices/ADDR (a link into the
- * nested /sys/devices) for every attribute was most of a no-op apply's time on a server.
- * Each value is read as libpci reads it: one read, at most SYSFS_VALUE_MAX - 1 bytes.
+ * The kernel writes PCI_ID as "%04X:%04X". libpci converted the vendor and device
+ * attributes with strtol, so a garbled "hello" became 0000 and an overlong id lost its top
+ * digits, and apply wrote that id. A function whose PCI_ID is not exactly that is reported
+ * and left out.
  */
-#define SYSFS_VALUE_MAX 1024 /* libpci's OBJBUFSIZE */
-
-/* The value's length, or -1 with errno (EFBIG: too long). O_NONBLOCK: a FIFO never waits. */
-static ssize_t read_value(int dir, const char *name, char buf[SYSFS_VALUE_MAX])
+static bool ids_readable(struct inventory *inv, const char *addr, const char *v, uint16_t *vendor,
+			 uint16_t *device)
 {
-	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	ssize_t n;
-	int e;
+	_cleanup_free_ char *shown = NULL, *msg = NULL;
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, SYSFS_VALUE_MAX);
-	e = errno;
-	close(fd);
-	if (n >= SYSFS_VALUE_MAX)
-		e = EFBIG;
-	if (n < 0 || n >= SYSFS_VALUE_MAX) {
-		errno = e;
-		return -1;
-	}
-	buf[n] = '\0';
-	return n;
-}
-
-/* vendor, device and class: without them there is no function, so detection stops. */
-static int read_mandatory(int dir, const char *devices, const char *addr, const char *name,
-			  char buf[SYSFS_VALUE_MAX], struct error *err)
-{
-	if (read_value(dir, name, buf) >= 0)
-		return 0;
-	if (errno == EFBIG)
-		return error_set(err, EXIT_FAILURE_RUNTIME,
-				 "%s/%s/%s: value too long (%d bytes or more)", devices, addr, name,
-				 SYSFS_VALUE_MAX);
-	return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s/%s/%s: %s", devices, addr, name,
-			 strerror(errno));
-}
-
-/* The value without trailing blanks and newline (up to an embedded NUL). */
-static char *strip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
-/* An optional attribute, stripped; NULL if absent, unreadable, too long or empty. */
-static char *read_optional(int dir, const char *name)
-{
-	char buf[SYSFS_VALUE_MAX];
-
-	if (read_value(dir, name, buf) < 0 || !*strip(buf))
-		return NULL;
-	return xstrdup(buf);
-}
-
-/*
- * The last component of a device's driver or iommu_group link: "nouveau", "14". Read here
- * rather than with libpci's PCI_FILL_DRIVER/PCI_FILL_IOMMU_GROUP, which resolve each link
- * with realpath() (a readlink per path component, ~17 per link): on a server that alone
- * made detect slower than lspci -nnk. The kernel's links end in the name itself.
- */
-static char *link_name(int dir, const char *link)
-{
-	char target[4096];
-	const char *name;
-	ssize_t n = readlinkat(dir, link, target, sizeof(target) - 1);
-
-	if (n <= 0)
-		return NULL;
-	target[n] = '\0';
-	name = strrchr(target, '/');
-	name = name ? name + 1 : target;
-	return *name ? xstrdup(name) : NULL;
-}
-
-/*
- * The bridge above a device: its directory's parent in /sys/devices, where the kernel nests
- * every device below the bridge it sits behind (.../0000:00:01.0/0000:01:00.0/...). The
- * bus/pci/devices entry links there; a device on a root bus has "pci0000:00" above it.
- */
-static bool read_parent(int devices_dir, const char *addr, struct pci_addr *out)
-{
-	char target[4096], canon[PCI_ADDR_STRLEN];
-	ssize_t n = readlinkat(devices_dir, addr, target, sizeof(target) - 1);
-	char *last, *up;
-
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	last = strrchr(target, '/');
-	if (!last)
-		return false;
-	*last = '\0';
-	up = strrchr(target, '/');
-	up = up ? up + 1 : target;
-	if (pci_addr_parse(up, out) < 0)
-		return false;
-	pci_addr_format(out, canon);
-	return strcmp(canon, up) == 0;
-}
-
-static int read_boot_vga(int dir)
-{
-	_cleanup_free_ char *v = read_optional(dir, "boot_vga");
-
-	if (!v)
-		return -1;
-	if (strcmp(v, "1") == 0)
-		return 1;
-	if (strcmp(v, "0") == 0)
-		return 0;
-	return -1;
-}
-
-/* The header type's byte of config space, as libpci's pci_read_byte gives it: 0xff if it
- * cannot be read. */
-static int read_header_type(int dir)
-{
-	unsigned char byte = 0xff;
-	int fd = openat(dir, "config", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0xff;
-	if (pread(fd, &byte, 1, PCI_HEADER_TYPE) != 1)
-		byte = 0xff;
-	close(fd);
-	return byte;
-}
-
-static int read_count(int dir, const char *name)
-{
-	_cleanup_free_ char *v = read_optional(dir, name);
-
-	return v && all_digits(v, 5) ? atoi(v) : 0;
-}
-
-/*
- * SR-IOV as sysfs shows it (Documentation/PCI/pci-iov-howto.rst): a physical function has
- * sriov_totalvfs and sriov_numvfs; each virtual function has a physfn link to its PF
- * ("../0000:4d:00.0"), the PF a virtfnN link to each VF.
- */
-static void read_sriov(int dir, struct pci_function *f)
-{
-	_cleanup_free_ char *pf = NULL;
-	char canon[PCI_ADDR_STRLEN];
-
-	f->sriov_totalvfs = read_count(dir, "sriov_totalvfs");
-	f->sriov_numvfs = read_count(dir, "sriov_numvfs");
-	pf = link_name(dir, "physfn");
-	if (!pf || pci_addr_parse(pf, &f->physfn) < 0)
-		return;
-	pci_addr_format(&f->physfn, canon);
-	f->is_vf = strcmp(canon, pf) == 0;
-}
-
-/*
- * The kernel writes vendor and device as "0x%04x". libpci converted them with strtol, so a
- * garbled "hello" became 0000 and an overlong id lost its top digits, and apply wrote that
- * id. A function whose ids are not exactly that is reported and left out.
- */
-static bool id_readable(struct inventory *inv, const char *addr, const char *attr, char *v,
-			uint16_t *id)
-{
-	_cleanup_free_ char *msg = NULL;
-	char shown[40];
-	size_t n = 0;
-
-	strip(v);
-	if (strlen(v) == 6 && v[0] == '0' && v[1] == 'x' &&
-	    strspn(v + 2, "0123456789abcdefABCDEF") == 4) {
-		*id = (uint16_t)strtoul(v + 2, NULL, 16);
+	if (pci_id_parse_any_case(v, vendor, device) == 0)
 		return true;
-	}
-	for (const char *c = v; *c && n + 4 < sizeof(shown); c++)
-		shown[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
-	if (strlen(v) > n)
-		shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
-	shown[n] = '\0';
-	msg = xasprintf("%s: its %s \"%s\" in sysfs is not a PCI id (0x and four hex digits): the "
-			"device is left out",
-			addr, attr, shown);
+	shown = strlen(v) > 32 ? xasprintf("%.32s...", v) : xstrdup(v);
+	for (char *c = shown; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	msg = xasprintf("%s: its uevent's PCI_ID \"%s\" in sysfs is not a PCI id (vendor:device, "
+			"four hex digits each): the device is left out",
+			addr, shown);
 	sl_add(&inv->warnings, msg);
 	return false;
+}
+
+/* The uevent's fields, read in one go (pci-sysfs.h); a missing or overlong uevent, or one
+ * without PCI_ID or PCI_CLASS, stops detection as a missing vendor or class stopped libpci. */
+static int read_uevent(int dir, const char *devices, const char *addr, char *buf,
+		       struct pci_uevent *ue, struct error *err)
+{
+	if (sysfs_read_value(dir, "uevent", buf, SYSFS_UEVENT_MAX) < 0) {
+		if (errno == EFBIG)
+			return error_set(err, EXIT_FAILURE_RUNTIME,
+					 "%s/%s/uevent: too long (%d bytes or more)", devices, addr,
+					 SYSFS_UEVENT_MAX);
+		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s/%s/uevent: %s", devices,
+				 addr, strerror(errno));
+	}
+	pci_uevent_parse(buf, ue);
+	if (!ue->pci_id || !ue->pci_class)
+		return error_set(err, EXIT_FAILURE_RUNTIME, "%s/%s/uevent: no %s", devices, addr,
+				 ue->pci_id ? "PCI_CLASS" : "PCI_ID");
+	return 0;
 }
 
 /* libpci's address of a device, as ours. */
@@ -423,33 +263,29 @@ static struct pci_addr dev_addr(const struct pci_dev *d)
 static int add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
 			const char *devices, int devices_dir, unsigned flags, struct error *err)
 {
-	char vendor[SYSFS_VALUE_MAX], device[SYSFS_VALUE_MAX], class[SYSFS_VALUE_MAX];
+	char uevent[SYSFS_UEVENT_MAX];
 	char addr[PCI_ADDR_STRLEN];
 	_cleanup_free_ char *group = NULL;
 	struct pci_function *f;
 	struct pci_addr a = dev_addr(d);
+	struct pci_uevent ue;
 	uint16_t vendor_id, device_id;
-	int dir, hdr, class_value;
+	int dir, class_value;
 
 	pci_addr_format(&a, addr);
 	dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s/%s: %s", devices, addr,
 				 strerror(errno));
-	/* All three first, as libpci read them: a missing or overlong one stops detection
-	 * even where an id is junk. */
-	if (read_mandatory(dir, devices, addr, "vendor", vendor, err) < 0 ||
-	    read_mandatory(dir, devices, addr, "device", device, err) < 0 ||
-	    read_mandatory(dir, devices, addr, "class", class, err) < 0) {
+	if (read_uevent(dir, devices, addr, uevent, &ue, err) < 0) {
 		close(dir);
 		return -1;
 	}
-	if (!id_readable(inv, addr, "vendor", vendor, &vendor_id) ||
-	    !id_readable(inv, addr, "device", device, &device_id)) {
+	if (!ids_readable(inv, addr, ue.pci_id, &vendor_id, &device_id)) {
 		close(dir);
 		return 0;
 	}
-	class_value = (int)strtol(class, NULL, 0); /* junk is 0, as for libpci */
+	class_value = (int)strtol(ue.pci_class, NULL, 16); /* junk is 0, as for libpci */
 	inv->functions = xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
 	f = &inv->functions[inv->n_functions++];
 	memset(f, 0, sizeof(*f));
@@ -459,23 +295,24 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	f->device = device_id;
 	f->class_id = (uint16_t)(class_value >> 8);
 	f->prog_if = (uint8_t)(class_value & 0xff);
+	/* Its one use is looking up the card functions' kernel modules (modules.c). */
+	f->modalias = ue.modalias && *ue.modalias ? xstrdup(ue.modalias) : NULL;
 	/* An NVSwitch lists as class 0680 ("other bridge") but is an endpoint vfio-pci binds. */
 	f->is_bridge = (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE &&
 		       !pci_function_is_nvswitch(f->vendor, f->device);
-	if (!f->is_bridge) {
-		hdr = read_header_type(dir) & 0x7f;
-		f->is_bridge = hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS;
-	}
-	f->driver = link_name(dir, "driver");
-	group = link_name(dir, "iommu_group");
+	/* Any other class: whether its header is a bridge's all the same. */
+	if (!f->is_bridge)
+		f->is_bridge = sysfs_has_child_bus(dir);
+	f->driver = sysfs_link_name(dir, "driver");
+	group = sysfs_link_name(dir, "iommu_group");
 	f->iommu_group = parse_group(group);
 	/* The kernel shows boot_vga on VGA-class functions only. */
-	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? read_boot_vga(dir) : -1;
-	f->has_parent = read_parent(devices_dir, addr, &f->parent);
+	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? sysfs_read_boot_vga(dir) : -1;
+	f->has_parent = sysfs_read_parent(devices_dir, addr, &f->parent);
 	/* SR-IOV only where a GPU's virtual functions can be: display and processing
 	 * accelerator functions (a VF is never a card); a NIC's VFs cost no reads. */
 	if ((f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY || (f->class_id >> 8) == 0x12)
-		read_sriov(dir, f);
+		sysfs_read_sriov(dir, f);
 	close(dir); /* before libpci's lookups, whose errors jump out of here */
 	if (!(flags & DETECT_NO_NAMES)) {
 		f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, vendor_id, device_id);
@@ -493,7 +330,7 @@ static void read_reset(struct pci_dev *d, int dir, struct pci_function *f)
 {
 	struct pci_cap *cap;
 
-	f->reset_method = read_optional(dir, "reset_method");
+	f->reset_method = sysfs_read_optional(dir, "reset_method");
 	f->flr = -1;
 	if (f->reset_method)
 		return;
@@ -506,9 +343,6 @@ static void read_reset(struct pci_dev *d, int dir, struct pci_function *f)
 		    (pci_read_long(d, cap->addr + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLRESET) != 0;
 }
 
-/* The card functions' own details: their modalias (its one use is looking up their kernel
- * modules) and their resets. Read for the cards only: for a server's every NIC and disk
- * they cost a file or a config-space read each. */
 /* The function at a if it belongs to a card, else NULL. */
 static struct pci_function *card_function(struct inventory *inv, const struct pci_addr *a)
 {
@@ -522,8 +356,12 @@ static struct pci_function *card_function(struct inventory *inv, const struct pc
 	return NULL;
 }
 
-static void read_card_details(struct inventory *inv, struct pci_access *acc, int devices_dir,
-			      unsigned flags)
+/* The card functions' resets, which only detect and status report (apply passes
+ * DETECT_NO_RESET and reads nothing here). Read for the cards only: for a server's every
+ * NIC and disk they cost a file or a config-space read each. Reads that only detect and
+ * status need belong here, not in add_function(), which every no-op apply runs. */
+static void read_card_resets(struct inventory *inv, struct pci_access *acc, int devices_dir,
+			     unsigned flags)
 {
 	for (struct pci_dev *d = acc->devices; d; d = d->next) {
 		struct pci_addr a = dev_addr(d);
@@ -533,15 +371,14 @@ static void read_card_details(struct inventory *inv, struct pci_access *acc, int
 
 		if (!f)
 			continue;
+		f->flr = -1;
+		if (flags & DETECT_NO_RESET)
+			continue;
 		pci_addr_format(&a, addr);
 		dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dir < 0)
 			continue;
-		f->modalias = read_optional(dir, "modalias");
-		if (flags & DETECT_NO_RESET)
-			f->flr = -1;
-		else
-			read_reset(d, dir, f);
+		read_reset(d, dir, f);
 		close(dir);
 		if (!(flags & DETECT_NO_VM))
 			vm_facts_read_bars(d, f);
@@ -582,7 +419,7 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 		r = add_function(inv, acc, d, devices, devices_dir, flags, err);
 	if (r == 0) {
 		inventory_build_cards(inv);
-		read_card_details(inv, acc, devices_dir, flags);
+		read_card_resets(inv, acc, devices_dir, flags);
 	}
 	pci_cleanup(acc);
 	close(devices_dir);

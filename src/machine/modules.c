@@ -5,8 +5,10 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -14,6 +16,8 @@
 
 #include <libkmod.h>
 
+#include "kernel-cmdline-edit.h"
+#include "kmod-load.h"
 #include "modules.h"
 
 /* Both: usrmerged systems may have only one, older ones keep kernels in /lib. */
@@ -94,7 +98,7 @@ static void kernels_free(struct kernels *ks)
 		free(ks->items[i].version);
 		free(ks->items[i].dir);
 		if (ks->items[i].ctx)
-			kmod_unref(ks->items[i].ctx);
+			kmod.kmod_unref(ks->items[i].ctx);
 	}
 	free(ks->items);
 	ks->items = NULL;
@@ -169,7 +173,9 @@ static int kernel_open(struct kernel *k, struct error *err)
 
 	if (k->ctx)
 		return 0;
-	k->ctx = kmod_new(k->dir, no_config);
+	if (kmod_load(err) < 0)
+		return -1;
+	k->ctx = kmod.kmod_new(k->dir, no_config);
 	if (!k->ctx)
 		return error_set(err, EXIT_FAILURE_RUNTIME,
 				 "libkmod cannot open the module index in %s", k->dir);
@@ -177,11 +183,11 @@ static int kernel_open(struct kernel *k, struct error *err)
 	 * logs every dependency file it cannot stat as an error; lookups still answer.
 	 * KMOD_LOG=debug still works. */
 	if (!getenv("KMOD_LOG"))
-		kmod_set_log_priority(k->ctx, LOG_CRIT);
+		kmod.kmod_set_log_priority(k->ctx, LOG_CRIT);
 	/* libkmod answers "no match" when an index cannot be read, so a corrupt or
 	 * truncated modules.alias.bin would silently drop every softdep: loading the indexes
 	 * up front is what tells a damaged index from an empty answer. */
-	r = kmod_load_resources(k->ctx);
+	r = kmod.kmod_load_resources(k->ctx);
 	if (r < 0)
 		return error_set(
 		    err, EXIT_FAILURE_RUNTIME,
@@ -205,21 +211,20 @@ static int module_state(struct kmod_ctx *ctx, const char *name, enum module_stat
 	int r;
 
 	*out = MODULE_MISSING;
-	r = kmod_module_new_from_lookup(ctx, name, &list);
+	r = kmod.kmod_module_new_from_lookup(ctx, name, &list);
 	if (r < 0)
 		return r;
-	kmod_list_foreach(l, list)
-	{
-		struct kmod_module *mod = kmod_module_get_module(l);
+	for (l = list; l; l = kmod.kmod_list_next(list, l)) {
+		struct kmod_module *mod = kmod.kmod_module_get_module(l);
 
-		if (strcmp(kmod_module_get_name(mod), name) == 0)
+		if (strcmp(kmod.kmod_module_get_name(mod), name) == 0)
 			/* A path means modules.dep has it, else it came from
 			 * modules.builtin. Never kmod_module_get_initstate(): past the
 			 * index it reads the host's /sys/module. */
-			*out = kmod_module_get_path(mod) ? MODULE_LOADABLE : MODULE_BUILTIN;
-		kmod_module_unref(mod);
+			*out = kmod.kmod_module_get_path(mod) ? MODULE_LOADABLE : MODULE_BUILTIN;
+		kmod.kmod_module_unref(mod);
 	}
-	kmod_module_unref_list(list);
+	kmod.kmod_module_unref_list(list);
 	return 0;
 }
 
@@ -229,28 +234,158 @@ static int lookup_modalias(struct kmod_ctx *ctx, const char *modalias, struct st
 	struct kmod_list *list = NULL, *l;
 	int r;
 
-	r = kmod_module_new_from_lookup(ctx, modalias, &list);
+	r = kmod.kmod_module_new_from_lookup(ctx, modalias, &list);
 	if (r == -EINVAL)
 		return 0; /* not a well-formed alias: no module can match it */
 	if (r < 0)
 		return r;
-	kmod_list_foreach(l, list)
-	{
-		struct kmod_module *mod = kmod_module_get_module(l);
+	for (l = list; l; l = kmod.kmod_list_next(list, l)) {
+		struct kmod_module *mod = kmod.kmod_module_get_module(l);
 
-		sl_add_unique(out, kmod_module_get_name(mod)); /* normalised: snd_hda_intel */
-		kmod_module_unref(mod);
+		sl_add_unique(out, kmod.kmod_module_get_name(mod)); /* normalised: snd_hda_intel */
+		kmod.kmod_module_unref(mod);
 	}
-	kmod_module_unref_list(list);
+	kmod.kmod_module_unref_list(list);
 	return 0;
 }
 
-/* wanted: NULL for every function, else one flag per function. */
-static int resolve(const char *root, struct inventory *inv, const bool *wanted, struct error *err)
+/*
+ * A resolution recorded in the state (modules_resolve_cards_cached): its result, and the
+ * hash of everything it depends on and the result itself. The inputs: each kernel's
+ * version and directory, and the index files libkmod reads there (kmod_new's
+ * modules.softdep and later kmods' modules.weakdep, kmod_load_resources' five indexes,
+ * modules.builtin.modinfo of later kmods' builtin lookups), each by device, inode, size, mtime
+ * and ctime, which depmod's write-and-rename always changes (a kernel installed or removed
+ * changes the list; a copied root, every inode); then the functions looked up and their
+ * modaliases (a card swapped). Hashing the result too means that a record edited or cut
+ * short is not believed: any difference makes a real lookup.
+ */
+static const char *const index_files[] = {
+	"modules.softdep",     "modules.weakdep",	  "modules.dep.bin",
+	"modules.alias.bin",   "modules.symbols.bin",	  "modules.builtin.alias.bin",
+	"modules.builtin.bin", "modules.builtin.modinfo",
+};
+
+static bool wanted_fn(const struct inventory *inv, const bool *wanted, size_t f)
+{
+	return inv->functions[f].modalias && (!wanted || wanted[f]);
+}
+
+static void cache_hash(const struct kernels *ks, const struct inventory *inv, const bool *wanted,
+		       const char *result, char out[17])
+{
+	_cleanup_free_ char *text = NULL;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < ks->n; i++) {
+		sb_addf(&sb, "kernel %s %s\n", ks->items[i].version, ks->items[i].dir);
+		for (size_t k = 0; k < ARRAY_SIZE(index_files); k++) {
+			_cleanup_free_ char *path =
+			    xasprintf("%s/%s", ks->items[i].dir, index_files[k]);
+			struct stat st;
+
+			if (stat(path, &st) < 0) {
+				sb_addf(&sb, "%s -\n", index_files[k]);
+				continue;
+			}
+			sb_addf(&sb, "%s %llu %llu %lld %lld.%09ld %lld.%09ld\n", index_files[k],
+				(unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+				(long long)st.st_size, (long long)st.st_mtim.tv_sec,
+				st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+				st.st_ctim.tv_nsec);
+		}
+	}
+	for (size_t f = 0; f < inv->n_functions; f++)
+		if (wanted_fn(inv, wanted, f)) {
+			char addr[PCI_ADDR_STRLEN];
+
+			pci_addr_format(&inv->functions[f].addr, addr);
+			sb_addf(&sb, "function %s %s\n", addr, inv->functions[f].modalias);
+		}
+	sb_addf(&sb, "result %s\n", result);
+	text = sb_steal(&sb);
+	kcmdline_hash(text, out);
+}
+
+/* Add the words of s, separated by any of sep, to l. */
+static void add_words(struct strlist *l, const char *s, const char *sep)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *save = NULL;
+
+	for (char *w = strtok_r(copy, sep, &save); w; w = strtok_r(NULL, sep, &save))
+		sl_add(l, w);
+}
+
+/* The result as one state value: "VFIO ADDR=MODULE,MODULE ADDR= ...", VFIO enum vfio_state. */
+static char *cache_result(const struct inventory *inv, const bool *wanted)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_addf(&sb, "%d", (int)inv->vfio_pci);
+	for (size_t f = 0; f < inv->n_functions; f++)
+		if (wanted_fn(inv, wanted, f)) {
+			_cleanup_free_ char *mods = sl_join(&inv->functions[f].modules, ",");
+			char addr[PCI_ADDR_STRLEN];
+
+			pci_addr_format(&inv->functions[f].addr, addr);
+			sb_addf(&sb, " %s=%s", addr, mods);
+		}
+	return sb_steal(&sb);
+}
+
+/* Fill inv from a record whose hash holds for these kernels and functions; false (inv
+ * untouched) otherwise. */
+static bool cache_apply(const struct kernels *ks, struct inventory *inv, const bool *wanted,
+			const char *cache)
+{
+	const char *result = cache ? strchr(cache, ' ') : NULL;
+	struct strlist words;
+	char hash[17];
+	int vfio;
+
+	if (!result || result - cache != 16)
+		return false;
+	result++;
+	cache_hash(ks, inv, wanted, result, hash);
+	if (strncmp(cache, hash, 16) != 0)
+		return false;
+	sl_init(&words);
+	add_words(&words, result, " ");
+	vfio = words.n ? atoi(words.items[0]) : -1;
+	if (vfio < VFIO_UNKNOWN || vfio > VFIO_MISSING) {
+		sl_free(&words);
+		return false;
+	}
+	inv->vfio_pci = (enum vfio_state)vfio;
+	for (size_t f = 0, w = 1; f < inv->n_functions; f++) {
+		const char *mods;
+
+		if (!wanted_fn(inv, wanted, f))
+			continue;
+		/* the hash held: the words are those cache_result wrote, in its order */
+		mods = w < words.n ? strchr(words.items[w++], '=') : NULL;
+		if (mods && mods[1])
+			add_words(&inv->functions[f].modules, mods + 1, ",");
+	}
+	sl_free(&words);
+	return true;
+}
+
+/* wanted: NULL for every function, else one flag per function. cache: a record to believe
+ * if its hash holds (NULL: none); *cache_out (if cache_out): the record of this result. */
+static int resolve(const char *root, struct inventory *inv, const bool *wanted, const char *cache,
+		   char **cache_out, struct error *err)
 {
 	_cleanup_(kernels_free) struct kernels ks = { 0 };
 	bool any_builtin = false, any_module = false;
+	_cleanup_free_ char *result = NULL;
+	char hash[17];
 
+	if (cache_out)
+		*cache_out = NULL;
 	kernels_find(root, &ks);
 	sl_free(&inv->kernels);
 	for (size_t i = 0; i < ks.n; i++)
@@ -258,6 +393,11 @@ static int resolve(const char *root, struct inventory *inv, const bool *wanted, 
 	if (ks.n == 0) {
 		/* A chroot or container without kernels: nothing to resolve against. */
 		inv->vfio_pci = VFIO_UNKNOWN;
+		return 0;
+	}
+	if (cache && cache_apply(&ks, inv, wanted, cache)) {
+		if (cache_out)
+			*cache_out = xstrdup(cache);
 		return 0;
 	}
 
@@ -280,7 +420,7 @@ static int resolve(const char *root, struct inventory *inv, const bool *wanted, 
 	for (size_t f = 0; f < inv->n_functions; f++) {
 		struct pci_function *fn = &inv->functions[f];
 
-		if (!fn->modalias || (wanted && !wanted[f]))
+		if (!wanted_fn(inv, wanted, f))
 			continue;
 		for (size_t i = 0; i < ks.n; i++) {
 			int r = lookup_modalias(ks.items[i].ctx, fn->modalias, &fn->modules);
@@ -292,22 +432,33 @@ static int resolve(const char *root, struct inventory *inv, const bool *wanted, 
 		}
 		sl_sort(&fn->modules);
 	}
+	if (cache_out) {
+		result = cache_result(inv, wanted);
+		cache_hash(&ks, inv, wanted, result, hash);
+		*cache_out = xasprintf("%s %s", hash, result);
+	}
 	return 0;
 }
 
 int modules_resolve(const char *root, struct inventory *inv, struct error *err)
 {
-	return resolve(root, inv, NULL, err);
+	return resolve(root, inv, NULL, NULL, NULL, err);
 }
 
-int modules_resolve_cards(const char *root, struct inventory *inv, struct error *err)
+int modules_resolve_cards_cached(const char *root, struct inventory *inv, const char *cache,
+				 char **cache_out, struct error *err)
 {
 	_cleanup_free_ bool *wanted = xcalloc(inv->n_functions, sizeof(bool));
 
 	for (size_t i = 0; i < inv->n_cards; i++)
 		for (size_t k = 0; k < inv->cards[i].n_functions; k++)
 			wanted[inv->cards[i].functions[k]] = true;
-	return resolve(root, inv, wanted, err);
+	return resolve(root, inv, wanted, cache, cache_out, err);
+}
+
+int modules_resolve_cards(const char *root, struct inventory *inv, struct error *err)
+{
+	return modules_resolve_cards_cached(root, inv, NULL, NULL, err);
 }
 
 const char *const vfio_modules_every_kernel[] = { "vfio", "vfio_iommu_type1", "vfio_pci", NULL };

@@ -10,6 +10,12 @@ int modules_resolve(const char *root, struct inventory *inv, struct error *err);
 /* The same, but only the functions of cards get modules: the only ones detect shows and
  * apply binds (a server's NICs and disks against every kernel would only cost time). */
 int modules_resolve_cards(const char *root, struct inventory *inv, struct error *err);
+/* The same, believing cache (a record from *cache_out of an earlier run, NULL if none) where
+ * it holds for the kernels' index files and the card functions of now: then libkmod is not
+ * even loaded. *cache_out: the record of this result (NULL where no kernel has an index);
+ * the caller frees it. */
+int modules_resolve_cards_cached(const char *root, struct inventory *inv, const char *cache,
+				 char **cache_out, struct error *err);
 /* The modules the initramfs hook adds for kernel kver: vfio, vfio_iommu_type1, vfio_pci,
  * and vfio_virqfd where that kernel still has it as a module; builtins omitted. */
 int initramfs_modules(const char *root, const char *kver, struct strlist *out, struct error *err);

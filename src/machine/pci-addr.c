@@ -106,7 +106,8 @@ bool pci_addr_same_slot(const struct pci_addr *a, const struct pci_addr *b)
 	return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
 }
 
-int pci_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
+/* "vvvv:dddd" exactly; upper-case hex digits only where any_case. */
+static int id_parse(const char *s, bool any_case, uint16_t *vendor, uint16_t *device)
 {
 	uint16_t v[2] = { 0, 0 };
 
@@ -115,14 +116,24 @@ int pci_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
 	for (int i = 0; i < 9; i++) {
 		if (i == 4)
 			continue;
-		/* lower-case only: these strings end up verbatim in vfio-pci.ids= */
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (hex_digit(s[i]) < 0 || (!any_case && s[i] >= 'A' && s[i] <= 'F'))
 			return -1;
 		v[i > 4] = (uint16_t)(v[i > 4] * 16 + hex_digit(s[i]));
 	}
 	*vendor = v[0];
 	*device = v[1];
 	return 0;
+}
+
+int pci_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
+{
+	/* lower-case only: these strings end up verbatim in vfio-pci.ids= */
+	return id_parse(s, false, vendor, device);
+}
+
+int pci_id_parse_any_case(const char *s, uint16_t *vendor, uint16_t *device)
+{
+	return id_parse(s, true, vendor, device);
 }
 
 void pci_id_format(uint16_t vendor, uint16_t device, char buf[PCI_ID_STRLEN])

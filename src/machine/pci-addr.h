@@ -24,6 +24,8 @@ bool pci_addr_same_slot(const struct pci_addr *a, const struct pci_addr *b);
 
 /* "vvvv:dddd" exactly, lower-case hex. 0 on success, -1 if malformed. */
 int pci_id_parse(const char *s, uint16_t *vendor, uint16_t *device);
+/* The same in either case: the kernel's uevent writes PCI_ID=10DE:2504. */
+int pci_id_parse_any_case(const char *s, uint16_t *vendor, uint16_t *device);
 #define PCI_ID_STRLEN 10
 void pci_id_format(uint16_t vendor, uint16_t device, char buf[PCI_ID_STRLEN]);
 

@@ -13,13 +13,23 @@
 int system_load(const char *root, unsigned detect_flags, enum index_failure on_index_failure,
 		struct inventory *inv, struct error *err)
 {
+	return system_load_cached(root, detect_flags, on_index_failure, NULL, NULL, inv, err);
+}
+
+int system_load_cached(const char *root, unsigned detect_flags, enum index_failure on_index_failure,
+		       const char *modules_cache, char **modules_cache_out, struct inventory *inv,
+		       struct error *err)
+{
 	struct error index_err = { 0 };
 
+	if (modules_cache_out)
+		*modules_cache_out = NULL;
 	if (detect_inventory_flags(root, detect_flags, inv, err) < 0)
 		return -1;
 	/* Only the cards' functions: the only ones shown and bound; a server's NICs and
 	 * disks looked up against every kernel would only cost time. */
-	if (modules_resolve_cards(root, inv, &index_err) < 0) {
+	if (modules_resolve_cards_cached(root, inv, modules_cache, modules_cache_out, &index_err) <
+	    0) {
 		inv->modules_incomplete = true;
 		sl_add(&inv->warnings, index_err.msg);
 		/* Without a PCI bus nothing would be configured anyway. */

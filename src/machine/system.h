@@ -21,6 +21,12 @@ enum index_failure {
  * Except with INDEX_FAILURE_IGNORE, inv->warnings are printed on stderr. */
 int system_load(const char *root, unsigned detect_flags, enum index_failure on_index_failure,
 		struct inventory *inv, struct error *err);
+/* The same with the modules' record of the last apply (state.h's modules_cache, NULL if
+ * none): modules_resolve_cards_cached() believes it where it still holds, and sets
+ * *modules_cache_out to the record of this load (NULL if none), which the caller frees. */
+int system_load_cached(const char *root, unsigned detect_flags, enum index_failure on_index_failure,
+		       const char *modules_cache, char **modules_cache_out, struct inventory *inv,
+		       struct error *err);
 
 /* What the command line (apply) or the last apply's record (status) puts over the settings
  * file. NULL/false fields leave the settings' value. */

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* read_attr over a sysfs-like file with arbitrary content (garbage, NULs, no newline,
  * long values), then the parsers that take sysfs/proc values: ids, addresses,
- * modalias-shaped text. */
+ * modalias-shaped text, a uevent and its PCI_ID. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "fuzz.h"
 #include "pci-addr.h"
+#include "pci-sysfs.h"
 #include "util.h"
 
 static char path[64];
@@ -34,6 +35,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size && write(fd, data, size) != (ssize_t)size)
 		abort();
 	close(fd);
+	{
+		char *text = fuzz_str(data, size);
+		struct pci_uevent ue;
+		uint16_t ven, dev;
+
+		pci_uevent_parse(text, &ue);
+		pci_id_parse_any_case(ue.pci_id, &ven, &dev);
+		free(text);
+	}
 	v = read_attr(path);
 	if (v) {
 		struct pci_addr a;

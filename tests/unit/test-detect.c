@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "detect.h"
+#include "pci-sysfs.h"
 #include "unit.h"
 
 static char tmp[] = "/tmp/test-detect.XXXXXX";
@@ -51,6 +52,37 @@ static void test_cpuinfo(void)
 	CHECK(cpuinfo_parse_vendor("vendor_id") == CPU_UNKNOWN);
 	CHECK(cpuinfo_parse_vendor("") == CPU_UNKNOWN);
 	CHECK(cpuinfo_parse_vendor("model name : GenuineIntel\n") == CPU_UNKNOWN);
+}
+
+/* The uevent as the kernel writes it, and text it never writes. */
+static void test_uevent(void)
+{
+	char real[] = "DRIVER=nouveau\nPCI_CLASS=30000\nPCI_ID=10DE:2504\n"
+		      "PCI_SUBSYS_ID=1458:4071\nPCI_SLOT_NAME=0000:01:00.0\n"
+		      "MODALIAS=pci:v000010DEd00002504sv00001458sd00004071bc03sc00i00\n";
+	char odd[] = "PCI_ID=\nXPCI_CLASS=1\nPCI_CLASS=60400\nPCI_CLASS=30000\nMODALIAS=x";
+	char none[] = "";
+	struct pci_uevent ue;
+	uint16_t v = 0, d = 0;
+
+	pci_uevent_parse(real, &ue);
+	CHECK_STR(ue.pci_id, "10DE:2504");
+	CHECK_STR(ue.pci_class, "30000");
+	CHECK_STR(ue.modalias, "pci:v000010DEd00002504sv00001458sd00004071bc03sc00i00");
+	pci_uevent_parse(odd, &ue); /* the first line of a key counts; no newline at the end */
+	CHECK_STR(ue.pci_id, "");
+	CHECK_STR(ue.pci_class, "60400");
+	CHECK_STR(ue.modalias, "x");
+	pci_uevent_parse(none, &ue);
+	CHECK(!ue.pci_id && !ue.pci_class && !ue.modalias);
+
+	CHECK(pci_id_parse_any_case("10DE:2504", &v, &d) == 0 && v == 0x10de && d == 0x2504);
+	CHECK(pci_id_parse_any_case("8086:a780", &v, &d) == 0 && v == 0x8086 && d == 0xa780);
+	CHECK(pci_id_parse_any_case("10DE:25045", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case("10DE2504", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case("10DE:25G4", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case("", &v, &d) < 0);
+	CHECK(pci_id_parse_any_case(NULL, &v, &d) < 0);
 }
 
 static void test_no_pci(void)
@@ -120,12 +152,15 @@ static void test_garbage(void)
 	struct error err;
 	char *root = xasprintf("%s/root", tmp);
 	char big[5000];
+	const char *junk_ids = "PCI_CLASS=30000\nPCI_ID=zzzz\n";
+	const char *junk_class = "PCI_ID=8086:A780\nPCI_CLASS=\x01\x02\xff\n";
 
 	memset(big, '7', sizeof(big));
 
-	/* over-long mandatory attribute: libpci would stop; we report it */
+	/* an over-long uevent (more than the page sysfs gives): libpci would stop on an
+	 * over-long vendor; we report it */
 	make_root("intel-igpu-nvidia");
-	write_attr("0000:01:00.0/vendor", big, sizeof(big));
+	write_attr("0000:01:00.0/uevent", big, sizeof(big));
 	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) < 0);
 	CHECK(err.code == EXIT_FAILURE_RUNTIME && strstr(err.msg, "too long"));
@@ -133,11 +168,16 @@ static void test_garbage(void)
 		fprintf(stderr, "message: %s\n", err.msg);
 	CHECK(inv.functions == NULL);
 
-	/* missing mandatory attribute */
+	/* a uevent without the class, or none at all: detection stops and says which */
 	make_root("intel-igpu-nvidia");
-	sh(xasprintf("rm %s/root/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/class", tmp));
+	sh(xasprintf("sed -i /^PCI_CLASS=/d %s/root/sys/bus/pci/devices/0000:01:00.0/uevent", tmp));
 	err = (struct error){ 0 };
-	CHECK(detect_inventory(root, &inv, &err) < 0 && strstr(err.msg, "class"));
+	CHECK(detect_inventory(root, &inv, &err) < 0 &&
+	      strstr(err.msg, "0000:01:00.0/uevent: no PCI_CLASS"));
+	sh(xasprintf("rm %s/root/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/uevent", tmp));
+	err = (struct error){ 0 };
+	CHECK(detect_inventory(root, &inv, &err) < 0 && strstr(err.msg, "cannot read") &&
+	      strstr(err.msg, "0000:01:00.0/uevent"));
 
 	/* an entry that is no device address */
 	make_root("intel-igpu-nvidia");
@@ -147,11 +187,12 @@ static void test_garbage(void)
 
 	/* junk that fits: detection goes on with what it can tell */
 	make_root("intel-igpu-nvidia");
-	write_attr("0000:01:00.0/vendor", "zzzz\n", 5);
+	write_attr("0000:01:00.0/uevent", junk_ids, strlen(junk_ids));
 	write_attr("0000:01:00.0/boot_vga", big, 4000);
-	write_attr("0000:01:00.1/modalias", big, sizeof(big));
-	write_attr("0000:00:02.0/config", "\xff", 1);
-	write_attr("0000:00:02.0/class", "\x01\x02\xff\n", 4);
+	sh(xasprintf("sed -i /^MODALIAS=/d %s/root/sys/bus/pci/devices/0000:01:00.1/uevent", tmp));
+	/* a bridge header behind another class: the kernel gave it a child bus */
+	sh(xasprintf("mkdir -p %s/root/sys/bus/pci/devices/0000:00:17.0/pci_bus/0000:05", tmp));
+	write_attr("0000:00:02.0/uevent", junk_class, strlen(junk_class));
 	sh(xasprintf("mkdir -p %s/root/sys/kernel/iommu_groups/x\x01y %s/root/sys/kernel/"
 		     "iommu_groups/99999999999999999999",
 		     tmp, tmp));
@@ -168,19 +209,20 @@ static void test_garbage(void)
 		     tmp));
 	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) == 0);
-	/* 01:00.0's vendor "zzzz" is no id: left out and said, never read as 0000 */
+	/* 01:00.0's PCI_ID "zzzz" is no id: left out and said, never read as 0000 */
 	CHECK(inv.n_functions == 7);
 	CHECK(inv.warnings.n == 1 &&
-	      strstr(inv.warnings.items[0], "0000:01:00.0: its vendor \"zzzz\" in sysfs is "
-					    "not a PCI id"));
+	      strstr(inv.warnings.items[0], "0000:01:00.0: its uevent's PCI_ID \"zzzz\" in "
+					    "sysfs is not a PCI id"));
 	inventory_build_cards(&inv);
 	CHECK(inv.n_cards == 0); /* 00:02.0's class is junk now, 01:00.0 left out */
 	if (inv.n_functions == 7) {
-		CHECK(inv.functions[6].modalias == NULL); /* too long for libpci: dropped */
+		CHECK(inv.functions[6].modalias == NULL); /* no MODALIAS in its uevent */
 		CHECK(inv.functions[5].iommu_group == -1);
-		CHECK(inv.functions[4].iommu_group == -1);
+		CHECK(inv.functions[4].iommu_group == -1 && inv.functions[4].is_bridge);
 		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5);
-		CHECK(inv.functions[2].class_id == 0); /* strtol of junk */
+		/* strtol of junk; no bridge, though its class no longer says so */
+		CHECK(inv.functions[2].class_id == 0 && !inv.functions[2].is_bridge);
 	}
 	inventory_free(&inv);
 	free(root);
@@ -193,6 +235,7 @@ int main(void)
 		return 1;
 	}
 	test_cpuinfo();
+	test_uevent();
 	test_no_pci();
 	test_turing();
 	test_garbage();
