@@ -416,8 +416,7 @@ static int apply_main(const struct context *ctx, int argc, char **argv, const ch
 	 * apply's record of the modules spares a no-op run libkmod. */
 	state_load(ctx->root, &last);
 	r = system_load_cached(ctx->root, DETECT_NO_NAMES | DETECT_NO_RESET | DETECT_NO_VM,
-			       INDEX_FAILURE_FATAL,
-			       last.modules_cache, &modules_cache, &inv, &err);
+			       INDEX_FAILURE_FATAL, last.modules_cache, &modules_cache, &inv, &err);
 	apply_state_free(&last);
 	o.modules_cache = modules_cache;
 	if (r < 0)
