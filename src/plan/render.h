@@ -3,6 +3,7 @@
 #pragma once
 
 #include "policy.h"
+#include "settings.h"
 
 #define MODPROBE_PATH "/etc/modprobe.d/vfio-passthrough-setup.conf"
 #define XORG_SNIPPET_PATH "/etc/X11/xorg.conf.d/10-vfio-passthrough-setup.conf"
@@ -16,8 +17,8 @@
 #define GENERATED_HEADER                                                                           \
 	GENERATED_MARKER                                                                           \
 	"\n"                                                                                       \
-	"# Change: dpkg-reconfigure vfio-passthrough-setup (or edit "                              \
-	"/etc/default/vfio-passthrough-setup and run vfio-passthrough-setup apply).\n"             \
+	"# Change: dpkg-reconfigure vfio-passthrough-setup (or edit " SETTINGS_PATH                \
+	" and run vfio-passthrough-setup apply).\n"                                                \
 	"# Undo: vfio-passthrough-setup remove.\n"
 
 struct boot_loader;

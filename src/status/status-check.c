@@ -10,6 +10,7 @@
 #include "boot-stack.h"
 #include "settings.h"
 #include "status-check-internal.h"
+#include "state.h"
 #include "status-check.h"
 
 static bool nothing_configured(const struct status_input *in)
@@ -33,9 +34,8 @@ static void check_state(const struct status_input *in, struct status_report *r)
 		return;
 	}
 	if (!in->have_state) {
-		report_add(
-		    r, "reboot", NULL, CHECK_UNKNOWN, NULL, NULL,
-		    "no record of an apply (/var/lib/vfio-passthrough-setup/state is missing)");
+		report_add(r, "reboot", NULL, CHECK_UNKNOWN, NULL, NULL,
+			   "no record of an apply (" STATE_PATH " is missing)");
 		return;
 	}
 	if (in->last_apply_failed)
