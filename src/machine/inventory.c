@@ -313,6 +313,24 @@ const struct pci_function *inventory_find(const struct inventory *inv, const str
 	return NULL;
 }
 
+size_t inventory_describe_vfs(const struct inventory *inv, const struct pci_function *pf,
+			      const char *between, const char *after, struct strbuf *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < inv->n_functions; i++) {
+		const struct pci_function *f = &inv->functions[i];
+		char v[PCI_ADDR_STRLEN];
+
+		if (!f->is_vf || pci_addr_cmp(&f->physfn, &pf->addr) != 0)
+			continue;
+		pci_addr_format(&f->addr, v);
+		sb_addf(out, "%s%s%s%s%s", n++ ? ", " : "", v, between,
+			f->driver ? f->driver : "no driver", after);
+	}
+	return n;
+}
+
 int inventory_find_card(const struct inventory *inv, const struct pci_addr *a)
 {
 	/* Any function of the card names it: an admin may type the audio function's

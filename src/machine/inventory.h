@@ -136,6 +136,10 @@ void inventory_free(struct inventory *inv);
 void inventory_build_cards(struct inventory *inv);
 const struct pci_function *inventory_find(const struct inventory *inv, const struct pci_addr *a);
 int inventory_find_card(const struct inventory *inv, const struct pci_addr *a); /* -1 if none */
+/* Appends each VF of pf on the bus as ADDR, then between, its driver (or "no driver"), then
+ * after, joined by ", " ("0000:4d:00.1 on vfio-pci"; "0000:4d:00.1 (i915)"); returns how many. */
+size_t inventory_describe_vfs(const struct inventory *inv, const struct pci_function *pf,
+			      const char *between, const char *after, struct strbuf *out);
 const char *cpu_vendor_name(enum cpu_vendor v);
 const char *vfio_state_name(enum vfio_state s);
 /* Why vfio-pci's state is unknown ("no kernel is installed under ..."); NULL when known. */

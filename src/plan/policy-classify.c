@@ -62,6 +62,7 @@ char *policy_vfs_lost(const struct inventory *inv, const struct card *card)
 	const struct pci_function *pf = pf_with_vfs(inv, card);
 	const char *drv;
 	struct strbuf vfs;
+	size_t n_vfs;
 	char a[PCI_ADDR_STRLEN];
 	char *s;
 
@@ -69,24 +70,14 @@ char *policy_vfs_lost(const struct inventory *inv, const struct card *card)
 		return NULL;
 	drv = pf->driver ? pf->driver : "its driver";
 	sb_init(&vfs);
-	for (size_t i = 0; i < inv->n_functions; i++) {
-		const struct pci_function *f = &inv->functions[i];
-		char v[PCI_ADDR_STRLEN];
-
-		if (!f->is_vf || pci_addr_cmp(&f->physfn, &pf->addr) != 0)
-			continue;
-		pci_addr_format(&f->addr, v);
-		sb_addf(&vfs, "%s%s on %s", vfs.len ? ", " : " (", v,
-			f->driver ? f->driver : "no driver");
-	}
-	if (vfs.len)
-		sb_add(&vfs, ")");
+	n_vfs = inventory_describe_vfs(inv, pf, " on ", "", &vfs);
 	pci_addr_format(&pf->addr, a);
-	s = xasprintf("%s has %d SR-IOV VF%s enabled by %s%s: binding the card to vfio-pci unbinds "
-		      "%s, which removes its VFs from whatever uses them (a VM, a host driver), "
-		      "and no VF is created while vfio-pci holds the card",
-		      a, pf->sriov_numvfs, pf->sriov_numvfs == 1 ? "" : "s", drv,
-		      vfs.len ? vfs.buf : "", drv);
+	s = xasprintf(
+	    "%s has %d SR-IOV VF%s enabled by %s%s%s%s: binding the card to vfio-pci unbinds "
+	    "%s, which removes its VFs from whatever uses them (a VM, a host driver), "
+	    "and no VF is created while vfio-pci holds the card",
+	    a, pf->sriov_numvfs, pf->sriov_numvfs == 1 ? "" : "s", drv, n_vfs ? " (" : "",
+	    n_vfs ? vfs.buf : "", n_vfs ? ")" : "", drv);
 	sb_free(&vfs);
 	return s;
 }

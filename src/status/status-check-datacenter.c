@@ -63,21 +63,13 @@ static void check_sriov(const struct status_input *in, struct status_report *r)
 		const struct pci_function *pf = inventory_find(inv, &inv->cards[c].addr);
 		char *lost;
 		struct strbuf vfs;
+		size_t n_vfs;
 		char a[PCI_ADDR_STRLEN];
 
 		if (!pf || pf->sriov_totalvfs <= 0)
 			continue;
 		sb_init(&vfs);
-		for (size_t i = 0; i < inv->n_functions; i++) {
-			const struct pci_function *f = &inv->functions[i];
-			char v[PCI_ADDR_STRLEN];
-
-			if (!f->is_vf || pci_addr_cmp(&f->physfn, &pf->addr) != 0)
-				continue;
-			pci_addr_format(&f->addr, v);
-			sb_addf(&vfs, "%s%s (%s)", vfs.len ? ", " : ": ", v,
-				f->driver ? f->driver : "no driver");
-		}
+		n_vfs = inventory_describe_vfs(inv, pf, " (", ")", &vfs);
 		pci_addr_format(&pf->addr, a);
 		/* configured, and its driver's VFs still there: the reboot (or apply --now)
 		 * takes them away; once vfio-pci holds the PF they are gone, and so is this */
@@ -85,8 +77,8 @@ static void check_sriov(const struct status_input *in, struct status_report *r)
 		report_add(r, "sriov", a, lost ? CHECK_WARN : CHECK_PASS, lost,
 			   lost ? SRIOV_VFS_CHOICES : NULL,
 			   "sriov_totalvfs %d, sriov_numvfs %d%s%s", pf->sriov_totalvfs,
-			   pf->sriov_numvfs, vfs.len ? "; VFs present" : "; no VF present",
-			   vfs.len ? vfs.buf : "");
+			   pf->sriov_numvfs, n_vfs ? "; VFs present: " : "; no VF present",
+			   n_vfs ? vfs.buf : "");
 		free(lost);
 		sb_free(&vfs);
 	}
