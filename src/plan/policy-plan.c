@@ -146,6 +146,20 @@ static int check_nvswitches(const struct inventory *inv, const struct request *r
 	return 0;
 }
 
+/* A dangerous choice: refused with what it costs and how to do it anyway (anyway: "To do it
+ * anyway"), unless the request carries the one consent (--force, ALLOW_HOST_GPU), which
+ * turns it into a warning. */
+static int consent_or_refuse(const struct request *req, const char *what, const char *anyway,
+			     struct plan *plan, struct error *err)
+{
+	if (!req->force)
+		return error_set(err, EXIT_USAGE,
+				 "refusing: %s. %s: --force (or ALLOW_HOST_GPU=\"yes\").", what,
+				 anyway);
+	sl_add(&plan->warnings, what);
+	return 0;
+}
+
 /* Refuse what would hurt the host unless the admin consented (--force / ALLOW_HOST_GPU): its
  * display, a shared IOMMU group, the SR-IOV VFs its card's driver made (policy_vfs_lost). */
 static int check_consent(const struct inventory *inv, const struct request *req, const bool *chosen,
@@ -191,14 +205,8 @@ static int check_consent(const struct inventory *inv, const struct request *req,
 			free(msg);
 			msg = longer;
 		}
-		if (msg) {
-			if (!req->force)
-				return error_set(err, EXIT_USAGE,
-						 "refusing: %s. To do it anyway: --force (or "
-						 "ALLOW_HOST_GPU=\"yes\").",
-						 msg);
-			sl_add(&plan->warnings, msg);
-		}
+		if (msg && consent_or_refuse(req, msg, "To do it anyway", plan, err) < 0)
+			return -1;
 		if (card->group_peers.n) {
 			_cleanup_free_ char *peers = sl_join(&card->group_peers, ", ");
 
@@ -208,26 +216,17 @@ static int check_consent(const struct inventory *inv, const struct request *req,
 			    "a VM cannot use the card in this slot until they are "
 			    "separated (other slot, BIOS ACS setting)",
 			    buf, peers);
-			if (!req->force)
-				return error_set(
-				    err, EXIT_USAGE,
-				    "refusing: %s. To configure it anyway: --force (or "
-				    "ALLOW_HOST_GPU=\"yes\").",
-				    msg);
-			sl_add(&plan->warnings, msg);
+			if (consent_or_refuse(req, msg, "To configure it anyway", plan, err) < 0)
+				return -1;
 		}
 		free(msg);
 		msg = policy_vfs_lost(inv, card);
 		if (msg) {
 			_cleanup_free_ char *full = xasprintf("%s; " SRIOV_VFS_CHOICES, msg);
 
-			if (!req->force)
-				return error_set(
-				    err, EXIT_USAGE,
-				    "refusing: %s. To pass the card with its VFs gone: "
-				    "--force (or ALLOW_HOST_GPU=\"yes\").",
-				    full);
-			sl_add(&plan->warnings, full);
+			if (consent_or_refuse(req, full, "To pass the card with its VFs gone", plan,
+					      err) < 0)
+				return -1;
 		}
 	}
 	return 0;
