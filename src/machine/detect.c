@@ -233,10 +233,10 @@ static bool ids_readable(struct inventory *inv, const char *addr, const char *v,
 
 /* The uevent's fields, read in one go (pci-sysfs.h); a missing or overlong uevent, or one
  * without PCI_ID or PCI_CLASS, stops detection as a missing vendor or class stopped libpci. */
-static int read_uevent(int dir, const char *devices, const char *addr, char *buf,
+static int read_uevent(struct sysfs_fn *fn, const char *devices, const char *addr, char *buf,
 		       struct pci_uevent *ue, struct error *err)
 {
-	if (sysfs_read_value(dir, "uevent", buf, SYSFS_UEVENT_MAX) < 0) {
+	if (sysfs_read_value(fn, "uevent", buf, SYSFS_UEVENT_MAX) < 0) {
 		if (errno == EFBIG)
 			return error_set(err, EXIT_FAILURE_RUNTIME,
 					 "%s/%s/uevent: too long (%d bytes or more)", devices, addr,
@@ -269,25 +269,18 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	struct pci_function *f;
 	struct pci_addr a = dev_addr(d);
 	struct pci_uevent ue;
+	struct sysfs_fn fn;
 	uint16_t vendor_id, device_id;
-	int dir, class_value;
+	int class_value;
 
 	pci_addr_format(&a, addr);
-	dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s/%s: %s", devices, addr,
-				 strerror(errno));
-	if (read_uevent(dir, devices, addr, uevent, &ue, err) < 0) {
-		close(dir);
+	sysfs_fn_init(&fn, devices_dir, addr);
+	if (read_uevent(&fn, devices, addr, uevent, &ue, err) < 0)
 		return -1;
-	}
-	if (!ids_readable(inv, addr, ue.pci_id, &vendor_id, &device_id)) {
-		close(dir);
+	if (!ids_readable(inv, addr, ue.pci_id, &vendor_id, &device_id))
 		return 0;
-	}
 	class_value = (int)strtol(ue.pci_class, NULL, 16); /* junk is 0, as for libpci */
-	inv->functions = xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
-	f = &inv->functions[inv->n_functions++];
+	f = &inv->functions[inv->n_functions++];	   /* scan_pci made room for every device */
 	memset(f, 0, sizeof(*f));
 	sl_init(&f->modules);
 	f->addr = a;
@@ -302,18 +295,17 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 		       !pci_function_is_nvswitch(f->vendor, f->device);
 	/* Any other class: whether its header is a bridge's all the same. */
 	if (!f->is_bridge)
-		f->is_bridge = sysfs_has_child_bus(dir);
-	f->driver = sysfs_link_name(dir, "driver");
-	group = sysfs_link_name(dir, "iommu_group");
+		f->is_bridge = sysfs_has_child_bus(&fn);
+	f->driver = sysfs_link_name(&fn, "driver");
+	group = sysfs_link_name(&fn, "iommu_group");
 	f->iommu_group = parse_group(group);
 	/* The kernel shows boot_vga on VGA-class functions only. */
-	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? sysfs_read_boot_vga(dir) : -1;
+	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? sysfs_read_boot_vga(&fn) : -1;
 	f->has_parent = sysfs_read_parent(devices_dir, addr, &f->parent);
 	/* SR-IOV only where a GPU's virtual functions can be: display and processing
 	 * accelerator functions (a VF is never a card); a NIC's VFs cost no reads. */
 	if ((f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY || (f->class_id >> 8) == 0x12)
-		sysfs_read_sriov(dir, f);
-	close(dir); /* before libpci's lookups, whose errors jump out of here */
+		sysfs_read_sriov(&fn, f);
 	if (!(flags & DETECT_NO_NAMES)) {
 		f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, vendor_id, device_id);
 		f->class_name = lookup(acc, PCI_LOOKUP_CLASS, f->class_id, 0);
@@ -326,11 +318,11 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
  * Linux 5.15 and later). Older kernels have no such file: then whether the function
  * advertises FLR, from its PCI Express capability (DevCap bit 28, FLReset), read by libpci.
  */
-static void read_reset(struct pci_dev *d, int dir, struct pci_function *f)
+static void read_reset(struct pci_dev *d, struct sysfs_fn *fn, struct pci_function *f)
 {
 	struct pci_cap *cap;
 
-	f->reset_method = sysfs_read_optional(dir, "reset_method");
+	f->reset_method = sysfs_read_optional(fn, "reset_method");
 	f->flr = -1;
 	if (f->reset_method)
 		return;
@@ -367,7 +359,7 @@ static void read_card_resets(struct inventory *inv, struct pci_access *acc, int 
 		struct pci_addr a = dev_addr(d);
 		struct pci_function *f = card_function(inv, &a);
 		char addr[PCI_ADDR_STRLEN];
-		int dir;
+		struct sysfs_fn fn;
 
 		if (!f)
 			continue;
@@ -375,11 +367,8 @@ static void read_card_resets(struct inventory *inv, struct pci_access *acc, int 
 		if (flags & DETECT_NO_RESET)
 			continue;
 		pci_addr_format(&a, addr);
-		dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dir < 0)
-			continue;
-		read_reset(d, dir, f);
-		close(dir);
+		sysfs_fn_init(&fn, devices_dir, addr);
+		read_reset(d, &fn, f);
 		if (!(flags & DETECT_NO_VM))
 			vm_facts_read_bars(d, f);
 	}
@@ -391,6 +380,7 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	_cleanup_free_ char *devices = xasprintf("%s/devices", sysfs);
 	struct pci_access *acc;
 	int devices_dir, r = 0;
+	size_t n = 0;
 
 	if (!is_dir(devices)) {
 		inv->have_pci = false; /* a chroot or container: reported, not an error */
@@ -415,6 +405,9 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	}
 	pci_init(acc);
 	pci_scan_bus(acc);
+	for (struct pci_dev *d = acc->devices; d; d = d->next)
+		n++;
+	inv->functions = xcalloc(n ? n : 1, sizeof(*inv->functions));
 	for (struct pci_dev *d = acc->devices; d && r == 0; d = d->next)
 		r = add_function(inv, acc, d, devices, devices_dir, flags, err);
 	if (r == 0) {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * One PCI function's sysfs attributes, read through its directory, opened once: libpci opened
- * each by its full path, and resolving root/sys/bus/pci/devices/ADDR (a link into the nested
- * /sys/devices) for every attribute was most of a no-op apply's time on a server.
+ * One PCI function's sysfs attributes, each opened by its name relative to the devices
+ * directory, opened once ("0000:01:00.0/uevent"): libpci opened each by its full path, and
+ * resolving root/sys/bus/pci/devices/ADDR from / for every attribute was most of a no-op
+ * apply's time on a server; opening each function's directory first cost an open and a
+ * close per function more than this.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,9 +26,29 @@ bool sysfs_all_digits(const char *s, size_t max)
 	return n > 0;
 }
 
-ssize_t sysfs_read_value(int dir, const char *name, char *buf, size_t size)
+void sysfs_fn_init(struct sysfs_fn *fn, int devices_dir, const char *addr)
 {
-	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int n = snprintf(fn->path, sizeof(fn->path), "%s/", addr);
+
+	fn->dir = devices_dir;
+	fn->base = n > 0 && (size_t)n < sizeof(fn->path) ? (size_t)n : 0;
+}
+
+/* "ADDR/attr" (attr alone if ADDR did not fit, which no address in the kernel's spelling
+ * does: the caller checked it). */
+static const char *at(struct sysfs_fn *fn, const char *attr)
+{
+	size_t len = strlen(attr);
+
+	if (fn->base + len >= sizeof(fn->path))
+		return attr;
+	memcpy(fn->path + fn->base, attr, len + 1);
+	return fn->path;
+}
+
+ssize_t sysfs_read_value(struct sysfs_fn *fn, const char *name, char *buf, size_t size)
+{
+	int fd = openat(fn->dir, at(fn, name), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ssize_t n;
 	int e;
 
@@ -54,11 +77,11 @@ static char *strip(char *s)
 	return s;
 }
 
-char *sysfs_read_optional(int dir, const char *name)
+char *sysfs_read_optional(struct sysfs_fn *fn, const char *name)
 {
 	char buf[SYSFS_VALUE_MAX];
 
-	if (sysfs_read_value(dir, name, buf, sizeof(buf)) < 0 || !*strip(buf))
+	if (sysfs_read_value(fn, name, buf, sizeof(buf)) < 0 || !*strip(buf))
 		return NULL;
 	return xstrdup(buf);
 }
@@ -97,11 +120,11 @@ void pci_uevent_parse(char *text, struct pci_uevent *out)
  * with realpath() (a readlink per path component, ~17 per link): on a server that alone
  * made detect slower than lspci -nnk. The kernel's links end in the name itself.
  */
-char *sysfs_link_name(int dir, const char *link)
+char *sysfs_link_name(struct sysfs_fn *fn, const char *link)
 {
 	char target[4096];
 	const char *name;
-	ssize_t n = readlinkat(dir, link, target, sizeof(target) - 1);
+	ssize_t n = readlinkat(fn->dir, at(fn, link), target, sizeof(target) - 1);
 
 	if (n <= 0)
 		return NULL;
@@ -132,9 +155,9 @@ bool sysfs_read_parent(int devices_dir, const char *addr, struct pci_addr *out)
 	return strcmp(canon, up) == 0;
 }
 
-int sysfs_read_boot_vga(int dir)
+int sysfs_read_boot_vga(struct sysfs_fn *fn)
 {
-	_cleanup_free_ char *v = sysfs_read_optional(dir, "boot_vga");
+	_cleanup_free_ char *v = sysfs_read_optional(fn, "boot_vga");
 
 	if (!v)
 		return -1;
@@ -145,28 +168,29 @@ int sysfs_read_boot_vga(int dir)
 	return -1;
 }
 
-bool sysfs_has_child_bus(int dir)
+bool sysfs_has_child_bus(struct sysfs_fn *fn)
 {
 	struct stat st;
 
-	return fstatat(dir, "pci_bus", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+	return fstatat(fn->dir, at(fn, "pci_bus"), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
-static int read_count(int dir, const char *name)
+static int read_count(struct sysfs_fn *fn, const char *name)
 {
-	_cleanup_free_ char *v = sysfs_read_optional(dir, name);
+	_cleanup_free_ char *v = sysfs_read_optional(fn, name);
 
 	return v && sysfs_all_digits(v, 5) ? atoi(v) : 0;
 }
 
-void sysfs_read_sriov(int dir, struct pci_function *f)
+void sysfs_read_sriov(struct sysfs_fn *fn, struct pci_function *f)
 {
 	_cleanup_free_ char *pf = NULL;
 	char canon[PCI_ADDR_STRLEN];
 
-	f->sriov_totalvfs = read_count(dir, "sriov_totalvfs");
-	f->sriov_numvfs = read_count(dir, "sriov_numvfs");
-	pf = sysfs_link_name(dir, "physfn");
+	f->sriov_totalvfs = read_count(fn, "sriov_totalvfs");
+	f->sriov_numvfs = read_count(fn, "sriov_numvfs");
+	pf = sysfs_link_name(fn, "physfn");
 	if (!pf || pci_addr_parse(pf, &f->physfn) < 0)
 		return;
 	pci_addr_format(&f->physfn, canon);
