@@ -301,7 +301,7 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	f->iommu_group = parse_group(group);
 	/* The kernel shows boot_vga on VGA-class functions only. */
 	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? sysfs_read_boot_vga(&fn) : -1;
-	f->has_parent = sysfs_read_parent(devices_dir, addr, &f->parent);
+	f->has_parent = sysfs_fn_parent(&fn, &f->parent);
 	/* SR-IOV only where a GPU's virtual functions can be: display and processing
 	 * accelerator functions (a VF is never a card); a NIC's VFs cost no reads. */
 	if ((f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY || (f->class_id >> 8) == 0x12)

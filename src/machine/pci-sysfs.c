@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * One PCI function's sysfs attributes, each opened by its name relative to the devices
- * directory, opened once ("0000:01:00.0/uevent"): libpci opened each by its full path, and
- * resolving root/sys/bus/pci/devices/ADDR from / for every attribute was most of a no-op
- * apply's time on a server; opening each function's directory first cost an open and a
- * close per function more than this.
+ * directory, opened once, through the entry's link target, read once:
+ * "../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0/uevent". libpci opened each by
+ * its full path, and resolving root/sys/bus/pci/devices/ADDR from / for every attribute was
+ * most of a no-op apply's time on a server; opening each function's directory first cost an
+ * open and a close per function more, and "0000:01:00.0/uevent" has the kernel read the link
+ * again for every attribute. The target is the link's own: the same file either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,14 +30,19 @@ bool sysfs_all_digits(const char *s, size_t max)
 
 void sysfs_fn_init(struct sysfs_fn *fn, int devices_dir, const char *addr)
 {
-	int n = snprintf(fn->path, sizeof(fn->path), "%s/", addr);
+	ssize_t n = readlinkat(devices_dir, addr, fn->path, sizeof(fn->path) - 64);
 
 	fn->dir = devices_dir;
-	fn->base = n > 0 && (size_t)n < sizeof(fn->path) ? (size_t)n : 0;
+	fn->linked = n > 0 && (size_t)n < sizeof(fn->path) - 64;
+	if (!fn->linked)
+		n = snprintf(fn->path, sizeof(fn->path), "%s", addr);
+	fn->path[n] = '/';
+	fn->base = (size_t)n + 1;
+	fn->path[fn->base] = '\0';
 }
 
-/* "ADDR/attr" (attr alone if ADDR did not fit, which no address in the kernel's spelling
- * does: the caller checked it). */
+/* The attribute's name from the devices directory: "<link target>/attr" (the entry's own
+ * name if it is no link). */
 static const char *at(struct sysfs_fn *fn, const char *attr)
 {
 	size_t len = strlen(attr);
@@ -134,15 +141,15 @@ char *sysfs_link_name(struct sysfs_fn *fn, const char *link)
 	return *name ? xstrdup(name) : NULL;
 }
 
-bool sysfs_read_parent(int devices_dir, const char *addr, struct pci_addr *out)
+bool sysfs_fn_parent(const struct sysfs_fn *fn, struct pci_addr *out)
 {
-	char target[4096], canon[PCI_ADDR_STRLEN];
-	ssize_t n = readlinkat(devices_dir, addr, target, sizeof(target) - 1);
+	char target[sizeof(fn->path)], canon[PCI_ADDR_STRLEN];
 	char *last, *up;
 
-	if (n <= 0)
+	if (!fn->linked)
 		return false;
-	target[n] = '\0';
+	memcpy(target, fn->path, fn->base - 1);
+	target[fn->base - 1] = '\0';
 	last = strrchr(target, '/');
 	if (!last)
 		return false;

@@ -17,13 +17,15 @@
 /* A uevent is one sysfs read of at most a page. */
 #define SYSFS_UEVENT_MAX 4096
 
-/* One function's attributes: its address, and the devices directory they are read from. */
+/* One function's attributes: the devices directory they are read from, and the target of
+ * the function's entry there (the entry itself if it is no link). */
 struct sysfs_fn {
-	int dir;       /* ROOT/sys/bus/pci/devices */
-	char path[64]; /* "0000:01:00.0/" and the attribute's name */
-	size_t base;   /* the length of "0000:01:00.0/" */
+	int dir;	      /* ROOT/sys/bus/pci/devices */
+	char path[4096 + 64]; /* "../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0/" + name */
+	size_t base;	      /* the length of the part before the name */
+	bool linked;	      /* the entry is a link (as the kernel's always are) */
 };
-/* addr is the kernel's spelling of an entry of devices_dir. */
+/* Reads the entry's link: addr is the kernel's spelling of an entry of devices_dir. */
 void sysfs_fn_init(struct sysfs_fn *fn, int devices_dir, const char *addr);
 
 /* Whether s is 1 to max decimal digits and nothing else. */
@@ -50,10 +52,10 @@ void pci_uevent_parse(char *text, struct pci_uevent *out);
 
 /* The last component of a link of the function ("driver" -> "nouveau"), NULL if none. */
 char *sysfs_link_name(struct sysfs_fn *fn, const char *link);
-/* The bridge above the function addr of the devices directory: its entry's link target's
- * parent in /sys/devices, where the kernel nests every device below the bridge it sits
- * behind (.../0000:00:01.0/0000:01:00.0). false on a root bus ("pci0000:00" above it). */
-bool sysfs_read_parent(int devices_dir, const char *addr, struct pci_addr *out);
+/* The bridge above the function: its entry's link target's parent in /sys/devices, where
+ * the kernel nests every device below the bridge it sits behind
+ * (.../0000:00:01.0/0000:01:00.0). false on a root bus ("pci0000:00" above it). */
+bool sysfs_fn_parent(const struct sysfs_fn *fn, struct pci_addr *out);
 /* boot_vga: 1, 0, or -1 if absent or neither. */
 int sysfs_read_boot_vga(struct sysfs_fn *fn);
 /* Whether the function has a bus below it: the kernel gives every function with a bridge
