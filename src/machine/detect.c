@@ -296,7 +296,7 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	/* Any other class: whether its header is a bridge's all the same. */
 	if (!f->is_bridge)
 		f->is_bridge = sysfs_has_child_bus(&fn);
-	f->driver = sysfs_link_name(&fn, "driver");
+	f->driver = ue.driver && *ue.driver ? xstrdup(ue.driver) : NULL;
 	group = sysfs_link_name(&fn, "iommu_group");
 	f->iommu_group = parse_group(group);
 	/* The kernel shows boot_vga on VGA-class functions only. */

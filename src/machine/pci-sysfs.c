@@ -102,6 +102,7 @@ void pci_uevent_parse(char *text, struct pci_uevent *out)
 		{ "PCI_ID=", offsetof(struct pci_uevent, pci_id) },
 		{ "PCI_CLASS=", offsetof(struct pci_uevent, pci_class) },
 		{ "MODALIAS=", offsetof(struct pci_uevent, modalias) },
+		{ "DRIVER=", offsetof(struct pci_uevent, driver) },
 	};
 
 	memset(out, 0, sizeof(*out));

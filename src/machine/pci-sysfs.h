@@ -37,14 +37,17 @@ ssize_t sysfs_read_value(struct sysfs_fn *fn, const char *name, char *buf, size_
  * empty. Caller frees. */
 char *sysfs_read_optional(struct sysfs_fn *fn, const char *name);
 
-/* A function's uevent, as the kernel writes it (drivers/pci/pci-driver.c, pci_uevent(),
- * after the driver core's DRIVER=): PCI_CLASS=30000 ("%04X" of the 24-bit class),
- * PCI_ID=10DE:2504, PCI_SUBSYS_ID=..., PCI_SLOT_NAME=..., MODALIAS=pci:v...: the same values
- * as the class, vendor, device and modalias attributes, in one read instead of four. */
+/* A function's uevent, as the kernel writes it (drivers/base/core.c, dev_uevent(): DRIVER=
+ * while a driver is bound; then drivers/pci/pci-driver.c, pci_uevent()): PCI_CLASS=30000
+ * ("%04X" of the 24-bit class), PCI_ID=10DE:2504, PCI_SUBSYS_ID=..., PCI_SLOT_NAME=...,
+ * MODALIAS=pci:v...: the same values as the driver link and the class, vendor, device and
+ * modalias attributes, in one read instead of five. */
 struct pci_uevent {
 	const char *pci_id;    /* "10DE:2504", NULL if absent */
 	const char *pci_class; /* "30000", NULL if absent */
 	const char *modalias;  /* "pci:v000010DEd00002504sv...", NULL if absent */
+	const char *driver;    /* "nouveau": the bound driver's name, the last component of the
+				* driver link (the same drv->name); NULL if none is bound */
 };
 /* Pure: splits text into lines in place; each field points into text (its first line).
  * PCI_ID's "VVVV:DDDD" is pci_id_parse_any_case()'s (pci-addr.h). */

@@ -69,12 +69,14 @@ static void test_uevent(void)
 	CHECK_STR(ue.pci_id, "10DE:2504");
 	CHECK_STR(ue.pci_class, "30000");
 	CHECK_STR(ue.modalias, "pci:v000010DEd00002504sv00001458sd00004071bc03sc00i00");
+	CHECK_STR(ue.driver, "nouveau");
 	pci_uevent_parse(odd, &ue); /* the first line of a key counts; no newline at the end */
 	CHECK_STR(ue.pci_id, "");
 	CHECK_STR(ue.pci_class, "60400");
 	CHECK_STR(ue.modalias, "x");
+	CHECK(!ue.driver); /* unbound: no DRIVER= line */
 	pci_uevent_parse(none, &ue);
-	CHECK(!ue.pci_id && !ue.pci_class && !ue.modalias);
+	CHECK(!ue.pci_id && !ue.pci_class && !ue.modalias && !ue.driver);
 
 	CHECK(pci_id_parse_any_case("10DE:2504", &v, &d) == 0 && v == 0x10de && d == 0x2504);
 	CHECK(pci_id_parse_any_case("8086:a780", &v, &d) == 0 && v == 0x8086 && d == 0xa780);
