@@ -299,8 +299,9 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	f->driver = ue.driver && *ue.driver ? xstrdup(ue.driver) : NULL;
 	group = sysfs_link_name(&fn, "iommu_group");
 	f->iommu_group = parse_group(group);
-	/* The kernel shows boot_vga on VGA-class functions only. */
-	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? sysfs_read_boot_vga(&fn) : -1;
+	/* The kernel shows boot_vga on VGA-class functions only (0300: pci_dev_attrs_are_visible),
+	 * not on a 3D controller. */
+	f->boot_vga = f->class_id == PCI_CLASS_DISPLAY_VGA ? sysfs_read_boot_vga(&fn) : -1;
 	f->has_parent = sysfs_fn_parent(&fn, &f->parent);
 	/* SR-IOV only where a GPU's virtual functions can be: display and processing
 	 * accelerator functions (a VF is never a card); a NIC's VFs cost no reads. */

@@ -196,8 +196,15 @@ void sysfs_read_sriov(struct sysfs_fn *fn, struct pci_function *f)
 	_cleanup_free_ char *pf = NULL;
 	char canon[PCI_ADDR_STRLEN];
 
-	f->sriov_totalvfs = read_count(fn, "sriov_totalvfs");
-	f->sriov_numvfs = read_count(fn, "sriov_numvfs");
+	_cleanup_free_ char *total = sysfs_read_optional(fn, "sriov_totalvfs");
+
+	/* The kernel shows sriov_totalvfs and sriov_numvfs together, on a PF only; a PF is
+	 * never a VF. */
+	if (total) {
+		f->sriov_totalvfs = sysfs_all_digits(total, 5) ? atoi(total) : 0;
+		f->sriov_numvfs = read_count(fn, "sriov_numvfs");
+		return;
+	}
 	pf = sysfs_link_name(fn, "physfn");
 	if (!pf || pci_addr_parse(pf, &f->physfn) < 0)
 		return;

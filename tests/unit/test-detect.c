@@ -204,10 +204,13 @@ static void test_garbage(void)
 	sh(xasprintf("ln -sfn ../../../../sys/kernel/iommu_groups/99999999999999999999 "
 		     "%s/root/sys/devices/pci0000:00/0000:00:17.0/iommu_group",
 		     tmp));
-	/* libpci resolves the driver link with realpath(): the target must exist */
+	/* a driver of an odd name, bound: its link and the uevent's DRIVER=, which is read */
 	sh(xasprintf("mkdir %s/root/sys/bus/pci/drivers/'\"\\\t\x01\xc3'", tmp));
 	sh(xasprintf("ln -sfn '../../../../sys/bus/pci/drivers/\"\\\t\x01\xc3' "
 		     "%s/root/sys/devices/pci0000:00/0000:00:14.0/driver",
+		     tmp));
+	sh(xasprintf("sed -i 's/^DRIVER=.*/DRIVER=\"\\\\\t\x01\xc3/' "
+		     "%s/root/sys/devices/pci0000:00/0000:00:14.0/uevent",
 		     tmp));
 	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) == 0);
@@ -222,7 +225,8 @@ static void test_garbage(void)
 		CHECK(inv.functions[6].modalias == NULL); /* no MODALIAS in its uevent */
 		CHECK(inv.functions[5].iommu_group == -1);
 		CHECK(inv.functions[4].iommu_group == -1 && inv.functions[4].is_bridge);
-		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5);
+		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5 &&
+		      strcmp(inv.functions[3].driver, "\"\\\t\x01\xc3") == 0);
 		/* strtol of junk; no bridge, though its class no longer says so */
 		CHECK(inv.functions[2].class_id == 0 && !inv.functions[2].is_bridge);
 	}
