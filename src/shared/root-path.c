@@ -95,6 +95,8 @@ static int open_in_one(const char *root, bool host, const char *path, int flags)
 	return fd;
 }
 
+bool root_path_walk_only;
+
 /* Walk path from root. The last component is opened with last_flags (O_NOFOLLOW added);
  * with created non-NULL, missing directories are made. Returns an fd or -1 (errno). */
 static int walk(const char *root, const char *path, int last_flags, struct strlist *created)
@@ -105,7 +107,8 @@ static int walk(const char *root, const char *path, int last_flags, struct strli
 	int links = 0, fd = -1, e = 0;
 	char *c;
 
-	if (!created && (fd = open_in_one(root, host, path, last_flags)) != -2)
+	if (!created && !root_path_walk_only &&
+	    (fd = open_in_one(root, host, path, last_flags)) != -2)
 		return fd;
 	w.depth = 0;
 	w.fds[0] = open(host ? "/" : root, O_PATH | O_DIRECTORY | O_CLOEXEC);
