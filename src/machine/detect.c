@@ -260,8 +260,10 @@ static struct pci_addr dev_addr(const struct pci_dev *d)
 				  .func = d->func & 7 };
 }
 
+/* With buses_listed, the caller tells the other classes' bridges (bridges_from_buses). */
 static int add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
-			const char *devices, int devices_dir, unsigned flags, struct error *err)
+			const char *devices, int devices_dir, bool buses_listed, unsigned flags,
+			struct error *err)
 {
 	char uevent[SYSFS_UEVENT_MAX];
 	char addr[PCI_ADDR_STRLEN];
@@ -294,7 +296,7 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	f->is_bridge = (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE &&
 		       !pci_function_is_nvswitch(f->vendor, f->device);
 	/* Any other class: whether its header is a bridge's all the same. */
-	if (!f->is_bridge)
+	if (!f->is_bridge && !buses_listed)
 		f->is_bridge = sysfs_has_child_bus(&fn);
 	f->driver = ue.driver && *ue.driver ? xstrdup(ue.driver) : NULL;
 	group = sysfs_link_name(&fn, "iommu_group");
@@ -375,12 +377,66 @@ static void read_card_resets(struct inventory *inv, struct pci_access *acc, int 
 	}
 }
 
+/*
+ * The functions of another class than bridge whose header is a bridge's all the same, for
+ * all of them at once: a bridge header gets a child bus, and the kernel lists every bus in
+ * /sys/class/pci_bus ("0000:02", a link to .../0000:00:1c.0/pci_bus/0000:02). A bus with
+ * functions on it belongs to their parent, the directory they nest in; only a bus with none
+ * is read, its link naming its bridge. One directory read where a lookup per function was.
+ */
+static void bridges_from_buses(struct inventory *inv, int buses_dir)
+{
+	DIR *dir = fdopendir(buses_dir);
+	struct dirent *e;
+
+	if (!dir) {
+		close(buses_dir);
+		return;
+	}
+	for (size_t i = 0; i < inv->n_functions; i++) {
+		const struct pci_function *up = inv->functions[i].has_parent
+						    ? inventory_find(inv, &inv->functions[i].parent)
+						    : NULL;
+
+		if (up)
+			inv->functions[up - inv->functions].is_bridge = true;
+	}
+	while ((e = readdir(dir))) {
+		char target[4096], *cut;
+		unsigned dom, bus;
+		bool used = false;
+		struct pci_addr a;
+		const struct pci_function *f;
+		ssize_t n;
+		char end;
+
+		if (sscanf(e->d_name, "%x:%x%c", &dom, &bus, &end) != 2)
+			continue;
+		for (size_t i = 0; i < inv->n_functions && !used; i++)
+			used = inv->functions[i].addr.domain == dom &&
+			       inv->functions[i].addr.bus == bus;
+		n = used ? -1 : readlinkat(dirfd(dir), e->d_name, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		/* ".../0000:00:1c.0/pci_bus/0000:02": the bridge is 0000:00:1c.0 */
+		target[n] = '\0';
+		for (int k = 0; k < 2 && (cut = strrchr(target, '/')); k++)
+			*cut = '\0';
+		cut = strrchr(target, '/');
+		if (pci_addr_parse(cut ? cut + 1 : target, &a) == 0 &&
+		    (f = inventory_find(inv, &a)))
+			inv->functions[f - inv->functions].is_bridge = true;
+	}
+	closedir(dir);
+}
+
 static int scan_pci(const char *root, unsigned flags, struct inventory *inv, struct error *err)
 {
 	_cleanup_free_ char *sysfs = path_join(root, "/sys/bus/pci");
 	_cleanup_free_ char *devices = xasprintf("%s/devices", sysfs);
+	_cleanup_free_ char *buses = path_join(root, "/sys/class/pci_bus");
 	struct pci_access *acc;
-	int devices_dir, r = 0;
+	int devices_dir, buses_dir, r = 0;
 	size_t n = 0;
 
 	if (!is_dir(devices)) {
@@ -395,6 +451,9 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	if (devices_dir < 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", devices,
 				 strerror(errno));
+	/* Without the bus list (no such directory in a tree made by hand), each function's
+	 * pci_bus/ is looked up instead. */
+	buses_dir = open(buses, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* libpci lists the functions and names them; the attributes are read here. */
 	acc = new_access();
 	acc->method = PCI_ACCESS_SYS_BUS_PCI;
@@ -402,6 +461,8 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	if (setjmp(libpci_jump)) {
 		pci_cleanup(acc);
 		close(devices_dir);
+		if (buses_dir >= 0)
+			close(buses_dir);
 		return error_set(err, EXIT_FAILURE_RUNTIME, "libpci: %s", libpci_msg);
 	}
 	pci_init(acc);
@@ -410,7 +471,13 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 		n++;
 	inv->functions = xcalloc(n ? n : 1, sizeof(*inv->functions));
 	for (struct pci_dev *d = acc->devices; d && r == 0; d = d->next)
-		r = add_function(inv, acc, d, devices, devices_dir, flags, err);
+		r = add_function(inv, acc, d, devices, devices_dir, buses_dir >= 0, flags, err);
+	if (buses_dir >= 0) {
+		if (r == 0)
+			bridges_from_buses(inv, buses_dir);
+		else
+			close(buses_dir);
+	}
 	if (r == 0) {
 		inventory_build_cards(inv);
 		read_card_resets(inv, acc, devices_dir, flags);

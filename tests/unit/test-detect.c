@@ -192,8 +192,11 @@ static void test_garbage(void)
 	write_attr("0000:01:00.0/uevent", junk_ids, strlen(junk_ids));
 	write_attr("0000:01:00.0/boot_vga", big, 4000);
 	sh(xasprintf("sed -i /^MODALIAS=/d %s/root/sys/bus/pci/devices/0000:01:00.1/uevent", tmp));
-	/* a bridge header behind another class: the kernel gave it a child bus */
+	/* a bridge header behind another class: the kernel gave it a child bus (empty), listed */
 	sh(xasprintf("mkdir -p %s/root/sys/bus/pci/devices/0000:00:17.0/pci_bus/0000:05", tmp));
+	sh(xasprintf("ln -s ../../devices/pci0000:00/0000:00:17.0/pci_bus/0000:05 "
+		     "%s/root/sys/class/pci_bus/0000:05",
+		     tmp));
 	write_attr("0000:00:02.0/uevent", junk_class, strlen(junk_class));
 	sh(xasprintf("mkdir -p %s/root/sys/kernel/iommu_groups/x\x01y %s/root/sys/kernel/"
 		     "iommu_groups/99999999999999999999",
@@ -230,6 +233,13 @@ static void test_garbage(void)
 		/* strtol of junk; no bridge, though its class no longer says so */
 		CHECK(inv.functions[2].class_id == 0 && !inv.functions[2].is_bridge);
 	}
+	inventory_free(&inv);
+	/* without the list of buses (a tree made by hand), each function's pci_bus/ tells */
+	sh(xasprintf("rm -r %s/root/sys/class/pci_bus", tmp));
+	err = (struct error){ 0 };
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	CHECK(inv.n_functions == 7 && inv.functions[4].is_bridge && !inv.functions[2].is_bridge &&
+	      !inv.functions[3].is_bridge);
 	inventory_free(&inv);
 	free(root);
 }
