@@ -23,16 +23,24 @@ char *tool_find(const char *prog)
 	const char *env = getenv("PATH");
 	_cleanup_free_ char *path =
 	    xasprintf("%s:/usr/local/sbin:/usr/sbin:/sbin", env && *env ? env : "/usr/bin:/bin");
-	char *save = NULL;
+	struct strlist seen;
+	char *save = NULL, *found = NULL;
 
-	for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *full = xasprintf("%s/%s", dir, prog);
-
-		if (access(full, X_OK) == 0)
-			return full;
-		free(full);
+	/* Each directory once: PATH often holds the sbin ones already. */
+	sl_init(&seen);
+	for (char *dir = strtok_r(path, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		if (sl_has(&seen, dir))
+			continue;
+		sl_add(&seen, dir);
+		found = xasprintf("%s/%s", dir, prog);
+		if (access(found, X_OK) < 0) {
+			free(found);
+			found = NULL;
+		}
 	}
-	return NULL;
+	sl_free(&seen);
+	return found;
 }
 
 /* Keep the last TAIL_MAX bytes of output, starting at a line boundary. */

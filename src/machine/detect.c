@@ -233,10 +233,10 @@ static bool ids_readable(struct inventory *inv, const char *addr, const char *v,
 
 /* The uevent's fields, read in one go (pci-sysfs.h); a missing or overlong uevent, or one
  * without PCI_ID or PCI_CLASS, stops detection as a missing vendor or class stopped libpci. */
-static int read_uevent(int dir, const char *devices, const char *addr, char *buf,
+static int read_uevent(struct sysfs_fn *fn, const char *devices, const char *addr, char *buf,
 		       struct pci_uevent *ue, struct error *err)
 {
-	if (sysfs_read_value(dir, "uevent", buf, SYSFS_UEVENT_MAX) < 0) {
+	if (sysfs_read_value(fn, "uevent", buf, SYSFS_UEVENT_MAX) < 0) {
 		if (errno == EFBIG)
 			return error_set(err, EXIT_FAILURE_RUNTIME,
 					 "%s/%s/uevent: too long (%d bytes or more)", devices, addr,
@@ -260,8 +260,10 @@ static struct pci_addr dev_addr(const struct pci_dev *d)
 				  .func = d->func & 7 };
 }
 
+/* With buses_listed, the caller tells the other classes' bridges (bridges_from_buses). */
 static int add_function(struct inventory *inv, struct pci_access *acc, struct pci_dev *d,
-			const char *devices, int devices_dir, unsigned flags, struct error *err)
+			const char *devices, int devices_dir, bool buses_listed, unsigned flags,
+			struct error *err)
 {
 	char uevent[SYSFS_UEVENT_MAX];
 	char addr[PCI_ADDR_STRLEN];
@@ -269,25 +271,18 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	struct pci_function *f;
 	struct pci_addr a = dev_addr(d);
 	struct pci_uevent ue;
+	struct sysfs_fn fn;
 	uint16_t vendor_id, device_id;
-	int dir, class_value;
+	int class_value;
 
 	pci_addr_format(&a, addr);
-	dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s/%s: %s", devices, addr,
-				 strerror(errno));
-	if (read_uevent(dir, devices, addr, uevent, &ue, err) < 0) {
-		close(dir);
+	sysfs_fn_init(&fn, devices_dir, addr);
+	if (read_uevent(&fn, devices, addr, uevent, &ue, err) < 0)
 		return -1;
-	}
-	if (!ids_readable(inv, addr, ue.pci_id, &vendor_id, &device_id)) {
-		close(dir);
+	if (!ids_readable(inv, addr, ue.pci_id, &vendor_id, &device_id))
 		return 0;
-	}
 	class_value = (int)strtol(ue.pci_class, NULL, 16); /* junk is 0, as for libpci */
-	inv->functions = xrealloc(inv->functions, (inv->n_functions + 1) * sizeof(*inv->functions));
-	f = &inv->functions[inv->n_functions++];
+	f = &inv->functions[inv->n_functions++];	   /* scan_pci made room for every device */
 	memset(f, 0, sizeof(*f));
 	sl_init(&f->modules);
 	f->addr = a;
@@ -301,19 +296,19 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
 	f->is_bridge = (f->class_id >> 8) == PCI_BASE_CLASS_BRIDGE &&
 		       !pci_function_is_nvswitch(f->vendor, f->device);
 	/* Any other class: whether its header is a bridge's all the same. */
-	if (!f->is_bridge)
-		f->is_bridge = sysfs_has_child_bus(dir);
-	f->driver = sysfs_link_name(dir, "driver");
-	group = sysfs_link_name(dir, "iommu_group");
+	if (!f->is_bridge && !buses_listed)
+		f->is_bridge = sysfs_has_child_bus(&fn);
+	f->driver = ue.driver && *ue.driver ? xstrdup(ue.driver) : NULL;
+	group = sysfs_link_name(&fn, "iommu_group");
 	f->iommu_group = parse_group(group);
-	/* The kernel shows boot_vga on VGA-class functions only. */
-	f->boot_vga = (f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY ? sysfs_read_boot_vga(dir) : -1;
-	f->has_parent = sysfs_read_parent(devices_dir, addr, &f->parent);
+	/* The kernel shows boot_vga on VGA-class functions only (0300: pci_dev_attrs_are_visible),
+	 * not on a 3D controller. */
+	f->boot_vga = f->class_id == PCI_CLASS_DISPLAY_VGA ? sysfs_read_boot_vga(&fn) : -1;
+	f->has_parent = sysfs_fn_parent(&fn, &f->parent);
 	/* SR-IOV only where a GPU's virtual functions can be: display and processing
 	 * accelerator functions (a VF is never a card); a NIC's VFs cost no reads. */
 	if ((f->class_id >> 8) == PCI_BASE_CLASS_DISPLAY || (f->class_id >> 8) == 0x12)
-		sysfs_read_sriov(dir, f);
-	close(dir); /* before libpci's lookups, whose errors jump out of here */
+		sysfs_read_sriov(&fn, f);
 	if (!(flags & DETECT_NO_NAMES)) {
 		f->name = lookup(acc, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, vendor_id, device_id);
 		f->class_name = lookup(acc, PCI_LOOKUP_CLASS, f->class_id, 0);
@@ -326,11 +321,11 @@ static int add_function(struct inventory *inv, struct pci_access *acc, struct pc
  * Linux 5.15 and later). Older kernels have no such file: then whether the function
  * advertises FLR, from its PCI Express capability (DevCap bit 28, FLReset), read by libpci.
  */
-static void read_reset(struct pci_dev *d, int dir, struct pci_function *f)
+static void read_reset(struct pci_dev *d, struct sysfs_fn *fn, struct pci_function *f)
 {
 	struct pci_cap *cap;
 
-	f->reset_method = sysfs_read_optional(dir, "reset_method");
+	f->reset_method = sysfs_read_optional(fn, "reset_method");
 	f->flr = -1;
 	if (f->reset_method)
 		return;
@@ -367,7 +362,7 @@ static void read_card_resets(struct inventory *inv, struct pci_access *acc, int 
 		struct pci_addr a = dev_addr(d);
 		struct pci_function *f = card_function(inv, &a);
 		char addr[PCI_ADDR_STRLEN];
-		int dir;
+		struct sysfs_fn fn;
 
 		if (!f)
 			continue;
@@ -375,22 +370,74 @@ static void read_card_resets(struct inventory *inv, struct pci_access *acc, int 
 		if (flags & DETECT_NO_RESET)
 			continue;
 		pci_addr_format(&a, addr);
-		dir = openat(devices_dir, addr, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dir < 0)
-			continue;
-		read_reset(d, dir, f);
-		close(dir);
+		sysfs_fn_init(&fn, devices_dir, addr);
+		read_reset(d, &fn, f);
 		if (!(flags & DETECT_NO_VM))
 			vm_facts_read_bars(d, f);
 	}
+}
+
+/*
+ * The functions of another class than bridge whose header is a bridge's all the same, for
+ * all of them at once: a bridge header gets a child bus, and the kernel lists every bus in
+ * /sys/class/pci_bus ("0000:02", a link to .../0000:00:1c.0/pci_bus/0000:02). A bus with
+ * functions on it belongs to their parent, the directory they nest in; only a bus with none
+ * is read, its link naming its bridge. One directory read where a lookup per function was.
+ */
+static void bridges_from_buses(struct inventory *inv, int buses_dir)
+{
+	DIR *dir = fdopendir(buses_dir);
+	struct dirent *e;
+
+	if (!dir) {
+		close(buses_dir);
+		return;
+	}
+	for (size_t i = 0; i < inv->n_functions; i++) {
+		const struct pci_function *up = inv->functions[i].has_parent
+						    ? inventory_find(inv, &inv->functions[i].parent)
+						    : NULL;
+
+		if (up)
+			inv->functions[up - inv->functions].is_bridge = true;
+	}
+	while ((e = readdir(dir))) {
+		char target[4096], *cut;
+		unsigned dom, bus;
+		bool used = false;
+		struct pci_addr a;
+		const struct pci_function *f;
+		ssize_t n;
+		char end;
+
+		if (sscanf(e->d_name, "%x:%x%c", &dom, &bus, &end) != 2)
+			continue;
+		for (size_t i = 0; i < inv->n_functions && !used; i++)
+			used = inv->functions[i].addr.domain == dom &&
+			       inv->functions[i].addr.bus == bus;
+		n = used ? -1 : readlinkat(dirfd(dir), e->d_name, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		/* ".../0000:00:1c.0/pci_bus/0000:02": the bridge is 0000:00:1c.0 */
+		target[n] = '\0';
+		for (int k = 0; k < 2 && (cut = strrchr(target, '/')); k++)
+			*cut = '\0';
+		cut = strrchr(target, '/');
+		if (pci_addr_parse(cut ? cut + 1 : target, &a) == 0 &&
+		    (f = inventory_find(inv, &a)))
+			inv->functions[f - inv->functions].is_bridge = true;
+	}
+	closedir(dir);
 }
 
 static int scan_pci(const char *root, unsigned flags, struct inventory *inv, struct error *err)
 {
 	_cleanup_free_ char *sysfs = path_join(root, "/sys/bus/pci");
 	_cleanup_free_ char *devices = xasprintf("%s/devices", sysfs);
+	_cleanup_free_ char *buses = path_join(root, "/sys/class/pci_bus");
 	struct pci_access *acc;
-	int devices_dir, r = 0;
+	int devices_dir, buses_dir, r = 0;
+	size_t n = 0;
 
 	if (!is_dir(devices)) {
 		inv->have_pci = false; /* a chroot or container: reported, not an error */
@@ -404,6 +451,9 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	if (devices_dir < 0)
 		return error_set(err, EXIT_FAILURE_RUNTIME, "cannot read %s: %s", devices,
 				 strerror(errno));
+	/* Without the bus list (no such directory in a tree made by hand), each function's
+	 * pci_bus/ is looked up instead. */
+	buses_dir = open(buses, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* libpci lists the functions and names them; the attributes are read here. */
 	acc = new_access();
 	acc->method = PCI_ACCESS_SYS_BUS_PCI;
@@ -411,12 +461,23 @@ static int scan_pci(const char *root, unsigned flags, struct inventory *inv, str
 	if (setjmp(libpci_jump)) {
 		pci_cleanup(acc);
 		close(devices_dir);
+		if (buses_dir >= 0)
+			close(buses_dir);
 		return error_set(err, EXIT_FAILURE_RUNTIME, "libpci: %s", libpci_msg);
 	}
 	pci_init(acc);
 	pci_scan_bus(acc);
+	for (struct pci_dev *d = acc->devices; d; d = d->next)
+		n++;
+	inv->functions = xcalloc(n ? n : 1, sizeof(*inv->functions));
 	for (struct pci_dev *d = acc->devices; d && r == 0; d = d->next)
-		r = add_function(inv, acc, d, devices, devices_dir, flags, err);
+		r = add_function(inv, acc, d, devices, devices_dir, buses_dir >= 0, flags, err);
+	if (buses_dir >= 0) {
+		if (r == 0)
+			bridges_from_buses(inv, buses_dir);
+		else
+			close(buses_dir);
+	}
 	if (r == 0) {
 		inventory_build_cards(inv);
 		read_card_resets(inv, acc, devices_dir, flags);

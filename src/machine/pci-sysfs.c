@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * One PCI function's sysfs attributes, read through its directory, opened once: libpci opened
- * each by its full path, and resolving root/sys/bus/pci/devices/ADDR (a link into the nested
- * /sys/devices) for every attribute was most of a no-op apply's time on a server.
+ * One PCI function's sysfs attributes, each opened by its name relative to the devices
+ * directory, opened once, through the entry's link target, read once:
+ * "../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0/uevent". libpci opened each by
+ * its full path, and resolving root/sys/bus/pci/devices/ADDR from / for every attribute was
+ * most of a no-op apply's time on a server; opening each function's directory first cost an
+ * open and a close per function more, and "0000:01:00.0/uevent" has the kernel read the link
+ * again for every attribute. The target is the link's own: the same file either way.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,9 +28,34 @@ bool sysfs_all_digits(const char *s, size_t max)
 	return n > 0;
 }
 
-ssize_t sysfs_read_value(int dir, const char *name, char *buf, size_t size)
+void sysfs_fn_init(struct sysfs_fn *fn, int devices_dir, const char *addr)
 {
-	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n = readlinkat(devices_dir, addr, fn->path, sizeof(fn->path) - 64);
+
+	fn->dir = devices_dir;
+	fn->linked = n > 0 && (size_t)n < sizeof(fn->path) - 64;
+	if (!fn->linked)
+		n = snprintf(fn->path, sizeof(fn->path), "%s", addr);
+	fn->path[n] = '/';
+	fn->base = (size_t)n + 1;
+	fn->path[fn->base] = '\0';
+}
+
+/* The attribute's name from the devices directory: "<link target>/attr" (the entry's own
+ * name if it is no link). */
+static const char *at(struct sysfs_fn *fn, const char *attr)
+{
+	size_t len = strlen(attr);
+
+	if (fn->base + len >= sizeof(fn->path))
+		return attr;
+	memcpy(fn->path + fn->base, attr, len + 1);
+	return fn->path;
+}
+
+ssize_t sysfs_read_value(struct sysfs_fn *fn, const char *name, char *buf, size_t size)
+{
+	int fd = openat(fn->dir, at(fn, name), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ssize_t n;
 	int e;
 
@@ -54,11 +84,11 @@ static char *strip(char *s)
 	return s;
 }
 
-char *sysfs_read_optional(int dir, const char *name)
+char *sysfs_read_optional(struct sysfs_fn *fn, const char *name)
 {
 	char buf[SYSFS_VALUE_MAX];
 
-	if (sysfs_read_value(dir, name, buf, sizeof(buf)) < 0 || !*strip(buf))
+	if (sysfs_read_value(fn, name, buf, sizeof(buf)) < 0 || !*strip(buf))
 		return NULL;
 	return xstrdup(buf);
 }
@@ -72,6 +102,7 @@ void pci_uevent_parse(char *text, struct pci_uevent *out)
 		{ "PCI_ID=", offsetof(struct pci_uevent, pci_id) },
 		{ "PCI_CLASS=", offsetof(struct pci_uevent, pci_class) },
 		{ "MODALIAS=", offsetof(struct pci_uevent, modalias) },
+		{ "DRIVER=", offsetof(struct pci_uevent, driver) },
 	};
 
 	memset(out, 0, sizeof(*out));
@@ -97,11 +128,11 @@ void pci_uevent_parse(char *text, struct pci_uevent *out)
  * with realpath() (a readlink per path component, ~17 per link): on a server that alone
  * made detect slower than lspci -nnk. The kernel's links end in the name itself.
  */
-char *sysfs_link_name(int dir, const char *link)
+char *sysfs_link_name(struct sysfs_fn *fn, const char *link)
 {
 	char target[4096];
 	const char *name;
-	ssize_t n = readlinkat(dir, link, target, sizeof(target) - 1);
+	ssize_t n = readlinkat(fn->dir, at(fn, link), target, sizeof(target) - 1);
 
 	if (n <= 0)
 		return NULL;
@@ -111,15 +142,15 @@ char *sysfs_link_name(int dir, const char *link)
 	return *name ? xstrdup(name) : NULL;
 }
 
-bool sysfs_read_parent(int devices_dir, const char *addr, struct pci_addr *out)
+bool sysfs_fn_parent(const struct sysfs_fn *fn, struct pci_addr *out)
 {
-	char target[4096], canon[PCI_ADDR_STRLEN];
-	ssize_t n = readlinkat(devices_dir, addr, target, sizeof(target) - 1);
+	char target[sizeof(fn->path)], canon[PCI_ADDR_STRLEN];
 	char *last, *up;
 
-	if (n <= 0)
+	if (!fn->linked)
 		return false;
-	target[n] = '\0';
+	memcpy(target, fn->path, fn->base - 1);
+	target[fn->base - 1] = '\0';
 	last = strrchr(target, '/');
 	if (!last)
 		return false;
@@ -132,9 +163,9 @@ bool sysfs_read_parent(int devices_dir, const char *addr, struct pci_addr *out)
 	return strcmp(canon, up) == 0;
 }
 
-int sysfs_read_boot_vga(int dir)
+int sysfs_read_boot_vga(struct sysfs_fn *fn)
 {
-	_cleanup_free_ char *v = sysfs_read_optional(dir, "boot_vga");
+	_cleanup_free_ char *v = sysfs_read_optional(fn, "boot_vga");
 
 	if (!v)
 		return -1;
@@ -145,28 +176,36 @@ int sysfs_read_boot_vga(int dir)
 	return -1;
 }
 
-bool sysfs_has_child_bus(int dir)
+bool sysfs_has_child_bus(struct sysfs_fn *fn)
 {
 	struct stat st;
 
-	return fstatat(dir, "pci_bus", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+	return fstatat(fn->dir, at(fn, "pci_bus"), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
-static int read_count(int dir, const char *name)
+static int read_count(struct sysfs_fn *fn, const char *name)
 {
-	_cleanup_free_ char *v = sysfs_read_optional(dir, name);
+	_cleanup_free_ char *v = sysfs_read_optional(fn, name);
 
 	return v && sysfs_all_digits(v, 5) ? atoi(v) : 0;
 }
 
-void sysfs_read_sriov(int dir, struct pci_function *f)
+void sysfs_read_sriov(struct sysfs_fn *fn, struct pci_function *f)
 {
 	_cleanup_free_ char *pf = NULL;
 	char canon[PCI_ADDR_STRLEN];
 
-	f->sriov_totalvfs = read_count(dir, "sriov_totalvfs");
-	f->sriov_numvfs = read_count(dir, "sriov_numvfs");
-	pf = sysfs_link_name(dir, "physfn");
+	_cleanup_free_ char *total = sysfs_read_optional(fn, "sriov_totalvfs");
+
+	/* The kernel shows sriov_totalvfs and sriov_numvfs together, on a PF only; a PF is
+	 * never a VF. */
+	if (total) {
+		f->sriov_totalvfs = sysfs_all_digits(total, 5) ? atoi(total) : 0;
+		f->sriov_numvfs = read_count(fn, "sriov_numvfs");
+		return;
+	}
+	pf = sysfs_link_name(fn, "physfn");
 	if (!pf || pci_addr_parse(pf, &f->physfn) < 0)
 		return;
 	pci_addr_format(&f->physfn, canon);

@@ -4,10 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include "root-path.h"
 #include "util.h"
@@ -58,6 +62,41 @@ static void walk_free(struct walk *w)
 	sb_free(&w->where);
 }
 
+/*
+ * The walk in one call where the kernel can do it (openat2(), Linux 5.6): RESOLVE_BENEATH
+ * refuses what the walk refuses, with the same EXDEV (an absolute link, a ".." above the
+ * root), and holds against a rename while it resolves; links inside are followed, the last
+ * component's too. The host's root has no outside: there the kernel's own resolution is the
+ * walk's. -2 where the walk must do it (no openat2, a filter refusing it, or a rename the
+ * kernel could not rule out: EAGAIN); a component at a time costs two calls or more each.
+ */
+static int open_in_one(const char *root, bool host, const char *path, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int rootfd, fd, e;
+
+	while (*path == '/')
+		path++;
+	if (host) {
+		_cleanup_free_ char *abs = xasprintf("/%s", path);
+
+		return open(abs, flags | O_CLOEXEC);
+	}
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
+	e = errno;
+	close(rootfd);
+	if (fd < 0 && (e == ENOSYS || e == EPERM || e == EINVAL || e == E2BIG || e == EAGAIN))
+		return -2;
+	errno = e;
+	return fd;
+}
+
+bool root_path_walk_only;
+
 /* Walk path from root. The last component is opened with last_flags (O_NOFOLLOW added);
  * with created non-NULL, missing directories are made. Returns an fd or -1 (errno). */
 static int walk(const char *root, const char *path, int last_flags, struct strlist *created)
@@ -68,6 +107,9 @@ static int walk(const char *root, const char *path, int last_flags, struct strli
 	int links = 0, fd = -1, e = 0;
 	char *c;
 
+	if (!created && !root_path_walk_only &&
+	    (fd = open_in_one(root, host, path, last_flags)) != -2)
+		return fd;
 	w.depth = 0;
 	w.fds[0] = open(host ? "/" : root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (w.fds[0] < 0)

@@ -11,6 +11,9 @@
 
 #include "util.h"
 
+/* Tests only: every open by the component walk, as on a kernel without openat2(). */
+extern bool root_path_walk_only;
+
 /* Open path (absolute, under root) with flags (O_RDONLY, O_DIRECTORY, O_PATH...); a link at
  * its last component is followed like the others. -1 with errno on failure. */
 int root_open(const char *root, const char *path, int flags);

@@ -335,12 +335,21 @@ int hex_digit(char c)
 
 bool root_is_host(const char *root)
 {
+	/* The last root asked about: every root-relative open asks, and realpath() costs a
+	 * readlink per component of the root. */
+	static char *last;
+	static bool last_host;
 	_cleanup_free_ char *real = NULL;
 
 	if (!root || !*root || strcmp(root, "/") == 0)
 		return true;
+	if (last && strcmp(last, root) == 0)
+		return last_host;
 	real = realpath(root, NULL);
-	return real && strcmp(real, "/") == 0;
+	free(last);
+	last = xstrdup(root);
+	last_host = real && strcmp(real, "/") == 0;
+	return last_host;
 }
 
 char *str_printable(const char *s)

@@ -134,6 +134,18 @@ vps() { # vps ROOT ARGS...: stdout+stderr in $out, exit status in $rc
 	rc=$?
 }
 
+# uevent_driver DEVICE_DIR DRIVER|-: a fake kernel's bind (or unbind: -) as the function's
+# uevent shows it, for the tests that move a driver link: the driver core's DRIVER= line
+# first, none when no driver is bound (tests/roots/make-root writes the same). The program
+# reads the bound driver from that line.
+uevent_driver() {
+	uevent_driver_rest=$(grep -v '^DRIVER=' "$1/uevent")
+	{
+		[ "$2" = - ] || echo "DRIVER=$2"
+		printf '%s\n' "$uevent_driver_rest"
+	} >"$1/uevent"
+}
+
 harness_cleanup() {
 	if [ -n "${VPS_KEEP:-}" ]; then
 		echo "$suite: kept $tmp"

@@ -69,12 +69,14 @@ static void test_uevent(void)
 	CHECK_STR(ue.pci_id, "10DE:2504");
 	CHECK_STR(ue.pci_class, "30000");
 	CHECK_STR(ue.modalias, "pci:v000010DEd00002504sv00001458sd00004071bc03sc00i00");
+	CHECK_STR(ue.driver, "nouveau");
 	pci_uevent_parse(odd, &ue); /* the first line of a key counts; no newline at the end */
 	CHECK_STR(ue.pci_id, "");
 	CHECK_STR(ue.pci_class, "60400");
 	CHECK_STR(ue.modalias, "x");
+	CHECK(!ue.driver); /* unbound: no DRIVER= line */
 	pci_uevent_parse(none, &ue);
-	CHECK(!ue.pci_id && !ue.pci_class && !ue.modalias);
+	CHECK(!ue.pci_id && !ue.pci_class && !ue.modalias && !ue.driver);
 
 	CHECK(pci_id_parse_any_case("10DE:2504", &v, &d) == 0 && v == 0x10de && d == 0x2504);
 	CHECK(pci_id_parse_any_case("8086:a780", &v, &d) == 0 && v == 0x8086 && d == 0xa780);
@@ -190,8 +192,11 @@ static void test_garbage(void)
 	write_attr("0000:01:00.0/uevent", junk_ids, strlen(junk_ids));
 	write_attr("0000:01:00.0/boot_vga", big, 4000);
 	sh(xasprintf("sed -i /^MODALIAS=/d %s/root/sys/bus/pci/devices/0000:01:00.1/uevent", tmp));
-	/* a bridge header behind another class: the kernel gave it a child bus */
+	/* a bridge header behind another class: the kernel gave it a child bus (empty), listed */
 	sh(xasprintf("mkdir -p %s/root/sys/bus/pci/devices/0000:00:17.0/pci_bus/0000:05", tmp));
+	sh(xasprintf("ln -s ../../devices/pci0000:00/0000:00:17.0/pci_bus/0000:05 "
+		     "%s/root/sys/class/pci_bus/0000:05",
+		     tmp));
 	write_attr("0000:00:02.0/uevent", junk_class, strlen(junk_class));
 	sh(xasprintf("mkdir -p %s/root/sys/kernel/iommu_groups/x\x01y %s/root/sys/kernel/"
 		     "iommu_groups/99999999999999999999",
@@ -202,10 +207,13 @@ static void test_garbage(void)
 	sh(xasprintf("ln -sfn ../../../../sys/kernel/iommu_groups/99999999999999999999 "
 		     "%s/root/sys/devices/pci0000:00/0000:00:17.0/iommu_group",
 		     tmp));
-	/* libpci resolves the driver link with realpath(): the target must exist */
+	/* a driver of an odd name, bound: its link and the uevent's DRIVER=, which is read */
 	sh(xasprintf("mkdir %s/root/sys/bus/pci/drivers/'\"\\\t\x01\xc3'", tmp));
 	sh(xasprintf("ln -sfn '../../../../sys/bus/pci/drivers/\"\\\t\x01\xc3' "
 		     "%s/root/sys/devices/pci0000:00/0000:00:14.0/driver",
+		     tmp));
+	sh(xasprintf("sed -i 's/^DRIVER=.*/DRIVER=\"\\\\\t\x01\xc3/' "
+		     "%s/root/sys/devices/pci0000:00/0000:00:14.0/uevent",
 		     tmp));
 	err = (struct error){ 0 };
 	CHECK(detect_inventory(root, &inv, &err) == 0);
@@ -220,10 +228,18 @@ static void test_garbage(void)
 		CHECK(inv.functions[6].modalias == NULL); /* no MODALIAS in its uevent */
 		CHECK(inv.functions[5].iommu_group == -1);
 		CHECK(inv.functions[4].iommu_group == -1 && inv.functions[4].is_bridge);
-		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5);
+		CHECK(inv.functions[3].driver && strlen(inv.functions[3].driver) == 5 &&
+		      strcmp(inv.functions[3].driver, "\"\\\t\x01\xc3") == 0);
 		/* strtol of junk; no bridge, though its class no longer says so */
 		CHECK(inv.functions[2].class_id == 0 && !inv.functions[2].is_bridge);
 	}
+	inventory_free(&inv);
+	/* without the list of buses (a tree made by hand), each function's pci_bus/ tells */
+	sh(xasprintf("rm -r %s/root/sys/class/pci_bus", tmp));
+	err = (struct error){ 0 };
+	CHECK(detect_inventory(root, &inv, &err) == 0);
+	CHECK(inv.n_functions == 7 && inv.functions[4].is_bridge && !inv.functions[2].is_bridge &&
+	      !inv.functions[3].is_bridge);
 	inventory_free(&inv);
 	free(root);
 }

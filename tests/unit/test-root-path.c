@@ -32,23 +32,11 @@ static int open_errno(const char *root, const char *path)
 	return errno;
 }
 
-int main(void)
+/* Reads and opens under root, as the kernel's openat2() or the component walk does them. */
+static void check_opens(const char *root)
 {
-	_cleanup_free_ char *root = NULL;
-	struct strlist made;
 	char *s;
 	int fd;
-
-	if (!mkdtemp(base))
-		return 1;
-	root = xasprintf("%s/root", base);
-	sh(xasprintf("mkdir -p %s/etc/real %s/outside && echo in >%s/etc/real/f && "
-		     "echo secret >%s/outside/f",
-		     root, base, root, base));
-	sh(xasprintf("ln -s real %s/etc/rel && ln -s ../../outside %s/etc/up && "
-		     "ln -s %s/outside %s/etc/abs && ln -s /etc/real %s/etc/abs-in && "
-		     "ln -s loop %s/etc/loop && ln -s ../etc/real/f %s/etc/file-link",
-		     root, root, base, root, root, root, root));
 
 	/* A relative link that stays inside: followed. */
 	s = root_read_file(root, "/etc/rel/f", 100, NULL);
@@ -77,6 +65,31 @@ int main(void)
 	if (fd >= 0)
 		close(fd);
 	free(s);
+}
+
+int main(void)
+{
+	_cleanup_free_ char *root = NULL;
+	struct strlist made;
+	char *s;
+	int fd;
+
+	if (!mkdtemp(base))
+		return 1;
+	root = xasprintf("%s/root", base);
+	sh(xasprintf("mkdir -p %s/etc/real %s/outside && echo in >%s/etc/real/f && "
+		     "echo secret >%s/outside/f",
+		     root, base, root, base));
+	sh(xasprintf("ln -s real %s/etc/rel && ln -s ../../outside %s/etc/up && "
+		     "ln -s %s/outside %s/etc/abs && ln -s /etc/real %s/etc/abs-in && "
+		     "ln -s loop %s/etc/loop && ln -s ../etc/real/f %s/etc/file-link",
+		     root, root, base, root, root, root, root));
+
+	check_opens(root);
+	/* The same, a component at a time: the walk a kernel without openat2() gets. */
+	root_path_walk_only = true;
+	check_opens(root);
+	root_path_walk_only = false;
 
 	/* Directories made on the way, recorded outermost first, 0755 whatever the umask. */
 	sl_init(&made);

@@ -52,6 +52,7 @@ bind_to() { # ROOT ADDR DRIVER|-: the links the kernel makes, relative as make-r
 	if [ -L "$dev/driver" ]; then
 		rm -f "$r/sys/bus/pci/drivers/$(basename "$(readlink "$dev/driver")")/$2" "$dev/driver"
 	fi
+	uevent_driver "$dev" "$3"
 	[ "$3" != - ] || return 0
 	mkdir -p "$r/sys/bus/pci/drivers/$3"
 	ln -s "$(ups "$rel")sys/bus/pci/drivers/$3" "$dev/driver"
