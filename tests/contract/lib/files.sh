@@ -14,16 +14,25 @@
 #   words_of LINE     its words, one a line, without systemd.machine_id= (kernel-install adds
 #                     it): an /etc/kernel/cmdline we leave holds the entries' words of before
 snap_paths="etc boot usr var sys/firmware"
-snap_find() { # ROOT FIND-ARGS...: relative paths, sorted, NUL-separated
+snap_list() { # ROOT PRINTF: find's -printf PRINTF of every path (relative), but of files the
+	# hash with snap_hash=1; filtered, sorted
 	local r=$1
-	shift
 	# shellcheck disable=SC2086 # the list of paths
-	(cd "$r" && find $snap_paths "$@" -print0 2>/dev/null | sort -z |
-		if [ "${snap_state:-}" = 1 ]; then cat; else grep -zvE '^var(/lib(/vfio-passthrough-setup(/.*)?)?)?$'; fi |
-		if [ -n "${snap_skip:-}" ]; then grep -zvE "$snap_skip"; else cat; fi)
+	(cd "$r" && if [ "${snap_hash:-}" = 1 ]; then
+		find $snap_paths \( -type f -exec sha256sum --tag {} + \) -o -printf "$2" 2>/dev/null
+	else find $snap_paths -printf "$2" 2>/dev/null; fi |
+		awk -v state="${snap_state:-}" -v skip="${snap_skip:-}" '
+			/^SHA256 \(/ { p = $0; sub(/^SHA256 \(/, "", p); sub(/\) = [0-9a-f]*$/, "", p); $0 = p " file " $NF }
+			{ p = $0; sub(/ [^ ]* [^ ]*$/, "", p) }
+			state != 1 && p ~ /^var(\/lib(\/vfio-passthrough-setup(\/.*)?)?)?$/ { next }
+			skip != "" && p ~ skip { next }
+			{ print }' | LC_ALL=C sort)
 }
-snapshot() { snap_find "$1" | (cd "$1" && xargs -0 -r sh -c 'stat -c "%n %F" "$@" && find "$@" -maxdepth 0 -type f -exec sha256sum {} +' sh); }
-meta() { snap_find "$1" | (cd "$1" && xargs -0 -r stat -c '%n %a %u:%g'); }
+snapshot() { snap_hash=1 snap_list "$1" '%p %y -\n'; }
+meta() { snap_list "$1" '%p %m %U:%G\n'; }
+differ() { # A B: nothing when A is B, else the first lines of their diff
+	[ "$1" = "$2" ] || diff <(echo "$1") <(echo "$2") | grep '^[<>]' | head -n 4
+}
 not() { ! "$@"; } # for check: check "..." not grep ...
 every_line() { # TEXT REGEX: TEXT has lines, and each matches (an empty list is no pass)
 	[ -n "$1" ] && ! grep -vqE "$2" <<<"$1"
@@ -37,17 +46,22 @@ trial_re='(^| )(vfio-pci\.ids=|vfio_passthrough_setup\.)'
 entries() { standin "$1" "$(fn "$(loader_of "$1")" entries)" "$1"; }
 oneshot() { standin "$1" "$(fn "$(loader_of "$1")" oneshot)" "$1"; }
 drivers() { # ROOT
-	local a
+	local a l out=
 	for a in 0000:01:00.0 0000:01:00.1; do
 		if [ -L "$1/sys/bus/pci/devices/$a/driver" ]; then
-			basename "$(readlink "$1/sys/bus/pci/devices/$a/driver")"
+			l=$(readlink "$1/sys/bus/pci/devices/$a/driver") && out+=" ${l##*/}"
 		else
-			echo none
+			out+=" none"
 		fi
-	done | tr '\n' ' ' | sed 's/ $//'
+	done
+	echo "${out# }"
 }
 words_of() { # LINE
-	tr -s ' \t' '\n\n' <<<"$1" | grep -v '^systemd.machine_id=' | grep .
+	local - w
+	set -f
+	for w in $1; do
+		case $w in systemd?machine_id=*) ;; *) echo "$w" ;; esac
+	done
 }
 trial_refusal() { # STACK: the words a refusal of a trial may name there ("proxmox-boot-tool
 	# dracut": either), empty if a trial can be had

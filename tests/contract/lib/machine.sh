@@ -17,9 +17,12 @@ k1=$(basename "$(tests/lib/kernel-index)") || exit 1
 k2=6.1.0-99-amd64 # "installed later": the same module index under a newer name
 machine_id=3b8e5a0c51c34c1e9d0e6f1f1c9a2b7d
 
-loader_of() { local s; read -r s <"$1/fake-machine/stack"; echo "${s%+*}"; }
-generator_of() { local s; read -r s <"$1/fake-machine/stack"; echo "${s#*+}"; }
-fn() { echo "${1//-/_}_$2"; } # fn BACKEND OP: the profile's function for OP
+# These print their answer, or set VAR when named (no command substitution, no fork).
+say() { if [ -n "${2:-}" ]; then printf -v "$2" %s "$1"; else echo "$1"; fi; } # VALUE [VAR]
+stack_of() { local stack_; read -r stack_ <"$1/fake-machine/stack"; say "$stack_" "${2:-}"; }
+loader_of() { local stack_; read -r stack_ <"$1/fake-machine/stack"; say "${stack_%+*}" "${2:-}"; }
+generator_of() { local stack_; read -r stack_ <"$1/fake-machine/stack"; say "${stack_#*+}" "${2:-}"; }
+fn() { say "${1//-/_}_$2" "${3:-}"; } # fn BACKEND OP [VAR]: the profile's function for OP
 
 add_kernel_files() { # ROOT KVER: the kernel package's files
 	local index
@@ -29,28 +32,28 @@ add_kernel_files() { # ROOT KVER: the kernel package's files
 }
 install_kernel() { # ROOT KVER
 	local l g
-	l=$(loader_of "$1") g=$(generator_of "$1")
+	loader_of "$1" l && generator_of "$1" g && fn "$l" install_kernel l && fn "$g" install_kernel g
 	add_kernel_files "$1" "$2"
-	standin "$1" "$(fn "$g" install_kernel)" "$1" "$2" &&
-		standin "$1" "$(fn "$l" install_kernel)" "$1" "$2"
+	standin "$1" "$g" "$1" "$2" && standin "$1" "$l" "$1" "$2"
 }
 purge_package() { rm -f "$1/usr/sbin/vfio-passthrough-setup" "$1/etc/grub.d/42_vfio-passthrough-setup-trial"; }
 standin() { # ROOT COMMAND...: a profile's or a stand-in's work, uncounted, on ROOT's stack
-	local r=$1
+	local r=$1 st
 	shift
-	PATH=$tmp/bin/$(stack_of "$r"):$PATH FAKE_ROOT=$r FAKE_CTL='' "$@"
+	stack_of "$r" st
+	PATH=$tmp/bin/$st:$PATH FAKE_ROOT=$r FAKE_CTL='' "$@"
 }
-stack_of() { local s; read -r s <"$1/fake-machine/stack"; echo "$s"; }
 
 # Every device's driver without vfio-pci: "ADDR VENDOR:DEVICE DRIVER", from make-root's tree.
 record_drivers() {
-	local d a
+	local d a v i drv
 	for d in "$1"/sys/bus/pci/devices/*; do
-		a=${d##*/}
-		printf '%s %s:%s %s\n' "$a" "$(sed 's/^0x//' "$d/vendor")" "$(sed 's/^0x//' "$d/device")" \
-			"$( [ -e "$d/driver" ] && basename "$(readlink "$d/driver")" || echo -)"
-	done >"$1/fake-machine/drivers"
-	cut -d' ' -f1,3 "$1/fake-machine/drivers" >"$1/fake-machine/bound"
+		a=${d##*/} drv=-
+		read -r v <"$d/vendor" && read -r i <"$d/device" || return 1
+		[ ! -e "$d/driver" ] || { drv=$(readlink "$d/driver") && drv=${drv##*/}; }
+		printf '%s %s:%s %s\n' "$a" "${v#0x}" "${i#0x}" "$drv" >>"$1/fake-machine/drivers"
+		echo "$a $drv" >>"$1/fake-machine/bound"
+	done
 }
 
 build_machine() { # STACK VARIANT DIR
@@ -59,7 +62,7 @@ build_machine() { # STACK VARIANT DIR
 	make_root intel-igpu-nvidia "$r" >/dev/null || return 1
 	mkdir -p "$r/fake-machine" "$r/usr/sbin" "$r/proc/self" "$r/proc/sys/kernel/random" || return 1
 	echo "$stack" >"$r/fake-machine/stack"
-	record_drivers "$r"
+	record_drivers "$r" || return 1
 	: >"$r/usr/sbin/vfio-passthrough-setup" # the package is installed
 	echo "$machine_id" >"$r/etc/machine-id"
 	printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n' >"$r/etc/os-release"

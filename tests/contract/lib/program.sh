@@ -24,11 +24,11 @@ make_bin() { # STACK
 
 prog() { # ROOT ARGS...
 	local s
-	s=$(stack_of "$1")
-	rm -f "$FAKE_CTL"/*
+	stack_of "$1" s
 	[ -d "$FAKE_CTL" ] || mkdir -p "$FAKE_CTL"
-	[ -z "${fail_at:-}" ] || echo "$fail_at" >"$FAKE_CTL/fail-at"
-	[ -z "${kill_at:-}" ] || echo "$kill_at" >"$FAKE_CTL/kill-at"
+	# every file of fake-tool.sh and not-installed emptied (an empty fail-at or kill-at: none)
+	echo 0 >"$FAKE_CTL/count" && : >"$FAKE_CTL/log" && : >"$FAKE_CTL/unexpected" &&
+		echo "${fail_at:-}" >"$FAKE_CTL/fail-at" && echo "${kill_at:-}" >"$FAKE_CTL/kill-at" || return 1
 	stand_ins=$tmp/bin/$s vps "$@"
 	calls=0
 	[ ! -f "$FAKE_CTL/count" ] || read -r calls <"$FAKE_CTL/count"

@@ -6,7 +6,7 @@
 # before apply. Without an /etc/kernel/cmdline and with an admin's (mode 0600, another
 # owner: a loader that ignores the file must leave it alone too).
 scenario_apply_remove() { # STACK
-	local s=$1 v r before modes orig entries0 snap_skip
+	local s=$1 v r before modes now orig entries0 snap_skip
 	for v in plain cmdline-file; do
 		r=$(new_machine "$s" "ar-$v" "$v") || { fail "$s, $v: no machine"; continue; }
 		# Without an admin's /etc/kernel/cmdline, remove may leave one holding the command
@@ -29,10 +29,10 @@ scenario_apply_remove() { # STACK
 		check "$s, $v: status passes in that boot ($rc: $out)" [ "$rc" -eq 0 ]
 		prog "$r" remove
 		check "$s, $v: remove exits 0 ($rc: $out)" [ "$rc" -eq 0 ]
-		check "$s, $v: remove gives back every file byte for byte ($(diff <(echo "$before") <(snap_state=1 snapshot "$r") | grep '^[<>]' | head -n 4))" \
-			[ "$before" = "$(snap_state=1 snapshot "$r")" ]
-		check "$s, $v: remove gives back every mode and owner ($(diff <(echo "$modes") <(snap_state=1 meta "$r") | grep '^[<>]' | head -n 4))" \
-			[ "$modes" = "$(snap_state=1 meta "$r")" ]
+		now=$(snap_state=1 snapshot "$r")
+		check "$s, $v: remove gives back every file byte for byte ($(differ "$before" "$now"))" [ "$before" = "$now" ]
+		now=$(snap_state=1 meta "$r")
+		check "$s, $v: remove gives back every mode and owner ($(differ "$modes" "$now"))" [ "$modes" = "$now" ]
 		[ -z "$snap_skip" ] || check "$s, $v: remove leaves no /etc/kernel/cmdline, or one with the entries' words of before ($(cat "$r/etc/kernel/cmdline" 2>&1))" \
 			eval '[ ! -e "$r/etc/kernel/cmdline" ] || [ "$(words_of "$(cat "$r/etc/kernel/cmdline")")" = "$(words_of "$entries0")" ]'
 		boot "$r" || fail "$s, $v: no boot after remove"

@@ -22,7 +22,7 @@ scenario_interrupted() { # STACK
 }
 
 interrupt_each() { # STACK ROOT COMMAND: ROOT is left as it was
-	local s=$1 base=$2 c=$3 ref before after n i tool k skip='' failed0 entries0 kept
+	local s=$1 base=$2 c=$3 ref before after now n i tool k skip='' failed0 entries0 kept
 	ref=$(copy_machine "$base" int-ref)
 	before=$(snapshot "$base")
 	# after a failing tool: /etc/kernel/cmdline, where it was not, is checked apart
@@ -35,20 +35,23 @@ interrupt_each() { # STACK ROOT COMMAND: ROOT is left as it was
 	cp "$FAKE_CTL/log" "$tmp/int-log"
 	after=$(snapshot "$ref")
 	check "$s, $c to interrupt: exits 0 and calls a tool ($rc, $n calls: $out)" eval '[ "$rc" -eq 0 ] && [ "$n" -gt 0 ]'
+	local -a tools=()
+	while read -r i tool _; do [ -n "${tools[i]:-}" ] || tools[i]=$tool; done <"$tmp/int-log"
 	for ((i = 1; i <= n; i++)); do
-		tool=$(awk -v i="$i" '$1 == i { print $2; exit }' "$tmp/int-log")
+		tool=${tools[i]:-}
 		k=$(copy_machine "$base" int-kill)
 		kill_at=$i prog "$k" "$c"
 		check "$s, $c killed in call $i ($tool): died by SIGKILL ($rc)" [ "$rc" -eq 137 ]
 		finish "$k" "$c"
 		check "$s, $c killed in call $i ($tool): run again, or what status names, completes (bug 4) ($rc: $out)" [ "$rc" -eq 0 ]
+		now=$(snapshot "$k")
 		check "$s, $c killed in call $i ($tool): then every file as after $c, or as before it (bug 4)" \
-			eval '[ "$(snapshot "$k")" = "$after" ] || [ "$(snapshot "$k")" = "$before" ]'
+			eval '[ "$now" = "$after" ] || [ "$now" = "$before" ]'
 		k=$(copy_machine "$base" int-fail)
 		fail_at=$i prog "$k" "$c"
 		check "$s, $c with call $i ($tool) failing: exits non-zero ($rc)" eval '[ "$rc" -ne 0 ] && [ "$calls" -ge "$i" ]'
-		check "$s, $c with call $i ($tool) failing: every file as it was ($(diff <(echo "$failed0") <(snap_skip=$skip snapshot "$k") | grep '^[<>]' | head -n 4))" \
-			[ "$(snap_skip=$skip snapshot "$k")" = "$failed0" ]
+		now=$(snap_skip=$skip snapshot "$k")
+		check "$s, $c with call $i ($tool) failing: every file as it was ($(differ "$failed0" "$now"))" [ "$now" = "$failed0" ]
 		[ -z "$skip" ] || { kept=$(cat "$k/etc/kernel/cmdline" 2>&1); check "$s, $c with call $i ($tool) failing: no /etc/kernel/cmdline left, or one with the entries' words of before ($kept)" \
 			eval '[ ! -e "$k/etc/kernel/cmdline" ] || [ "$(words_of "$kept")" = "$(words_of "$entries0")" ]'; }
 	done

@@ -38,19 +38,35 @@ grub_menu() {
 	' "$FAKE_ROOT/boot/grub/grub.cfg"
 }
 grub_entries() { grub_menu | cut -f6; } # ROOT: every entry's command line
-grub_oneshot() { grub-editenv - list | sed -n 's/^next_entry=//p'; } # ROOT
+grub_oneshot() { grub-editenv - list | var_of next_entry; } # ROOT
 grub_set_oneshot() { grub-reboot vfio-passthrough-setup-trial; } # ROOT: as an admin would
+var_of() { # NAME: the values of the lines NAME=VALUE of stdin, quotes removed
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in "$1"=*) line=${line#*=} && echo "${line//\"/}" ;; esac
+	done
+}
 grub_boot() { # ROOT
-	local want line
+	local want line menu f field
 	want=$(grub_oneshot)
 	if [ -n "$want" ]; then
 		grub-editenv - set next_entry= # 00_header: emptied before the entry is chosen
 	else
-		want=$(grep '^GRUB_DEFAULT=' "$1/etc/default/grub" | cut -d= -f2 | tr -d '"')
+		want=$(var_of GRUB_DEFAULT <"$1/etc/default/grub")
 	fi
-	line=$(grub_menu | awk -F'\t' -v w="$want" '$1 == w || $2 == w || $3 == w { print; exit }')
-	[ -n "$line" ] || line=$(grub_menu | awk -F'\t' '$1 == "0"') # GRUB's fallback: entry 0
-	cut -f6 <<<"$line"
-	cut -f5 <<<"$line"
-	cut -f4 <<<"$line"
+	# the entry whose index, id or title is $want, else GRUB's fallback: entry 0
+	menu=$(grub_menu) line=
+	while IFS= read -r f; do
+		fields "$f"
+		[ "${field[0]}" = "$want" ] || [ "${field[1]:-}" = "$want" ] || [ "${field[2]:-}" = "$want" ] || continue
+		line=$f && break
+	done <<<"$menu"
+	[ -n "$line" ] || while IFS= read -r f; do [ "${f%%$'\t'*}" != 0 ] || { line=$f && break; }; done <<<"$menu"
+	fields "$line"
+	printf '%s\n' "${field[5]:-}" "${field[4]:-}" "${field[3]:-}"
+}
+fields() { # LINE: its tab-separated fields in the array $field, empty ones kept
+	local l=$1$'\t'
+	field=()
+	while [ -n "$l" ]; do field+=("${l%%$'\t'*}") && l=${l#*$'\t'}; done
 }
