@@ -184,25 +184,25 @@ bool sysfs_has_child_bus(struct sysfs_fn *fn)
 	       S_ISDIR(st.st_mode);
 }
 
-static int read_count(struct sysfs_fn *fn, const char *name)
+/* A VF count as the kernel writes it; 0 for anything else (or nothing). */
+static int count_of(const char *v)
 {
-	_cleanup_free_ char *v = sysfs_read_optional(fn, name);
-
 	return v && sysfs_all_digits(v, 5) ? atoi(v) : 0;
 }
 
 void sysfs_read_sriov(struct sysfs_fn *fn, struct pci_function *f)
 {
+	_cleanup_free_ char *total = sysfs_read_optional(fn, "sriov_totalvfs");
 	_cleanup_free_ char *pf = NULL;
 	char canon[PCI_ADDR_STRLEN];
-
-	_cleanup_free_ char *total = sysfs_read_optional(fn, "sriov_totalvfs");
 
 	/* The kernel shows sriov_totalvfs and sriov_numvfs together, on a PF only; a PF is
 	 * never a VF. */
 	if (total) {
-		f->sriov_totalvfs = sysfs_all_digits(total, 5) ? atoi(total) : 0;
-		f->sriov_numvfs = read_count(fn, "sriov_numvfs");
+		_cleanup_free_ char *num = sysfs_read_optional(fn, "sriov_numvfs");
+
+		f->sriov_totalvfs = count_of(total);
+		f->sriov_numvfs = count_of(num);
 		return;
 	}
 	pf = sysfs_link_name(fn, "physfn");
